@@ -1,0 +1,475 @@
+#include "heap.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <uthash.h>
+
+#include "util.h"
+
+/* Sizes and lens of 4 GiB and more: rare enough for a uthash node each. */
+struct bigval {
+    uint64_t key;            /* object number * 2 + (0 size, 1 len) */
+    uint64_t val;
+    UT_hash_handle hh;
+};
+
+void heap_init(struct heap *h)
+{
+    memset(h, 0, sizeof *h);
+    types_init(&h->types);
+    strpool_init(&h->strings);
+}
+
+static void big_clear(struct heap *h)
+{
+    struct bigval *b, *tmp;
+    HASH_ITER(hh, h->big, b, tmp) {
+        HASH_DEL(h->big, b);
+        free(b);
+    }
+}
+
+void heap_free(struct heap *h)
+{
+    free(h->addr);
+    free(h->type);
+    free(h->size32);
+    free(h->len32);
+    free(h->str);
+    free(h->flags);
+    free(h->child_off);
+    free(h->children);
+    free(h->raw_children);
+    free(h->parent_off);
+    free(h->parents);
+    free(h->dangling);
+    free(h->index.slots);
+    big_clear(h);
+    types_free(&h->types);
+    strpool_free(&h->strings);
+    memset(h, 0, sizeof *h);
+}
+
+static uint64_t big_get(const struct heap *h, obj_t i, int which)
+{
+    uint64_t key = (uint64_t)i * 2 + (uint64_t)which;
+    struct bigval *b;
+    HASH_FIND(hh, h->big, &key, sizeof key, b);
+    return b ? b->val : HEAP_BIG;
+}
+
+static void big_set(struct heap *h, obj_t i, int which, uint64_t val)
+{
+    uint64_t key = (uint64_t)i * 2 + (uint64_t)which;
+    struct bigval *b;
+    HASH_FIND(hh, h->big, &key, sizeof key, b);
+    if (!b) {
+        b = xmalloc(sizeof *b, "a large size");
+        b->key = key;
+        HASH_ADD(hh, h->big, key, sizeof b->key, b);
+    }
+    b->val = val;
+}
+
+uint64_t heap_size(const struct heap *h, obj_t i)
+{
+    return h->size32[i] == HEAP_BIG ? big_get(h, i, 0) : h->size32[i];
+}
+
+uint64_t heap_len(const struct heap *h, obj_t i)
+{
+    if (!(h->flags[i] & OF_HAS_LEN))
+        return 0;
+    return h->len32[i] == HEAP_BIG ? big_get(h, i, 1) : h->len32[i];
+}
+
+void heap_set_size(struct heap *h, obj_t i, uint64_t size)
+{
+    if (size >= HEAP_BIG) {
+        h->size32[i] = HEAP_BIG;
+        big_set(h, i, 0, size);
+    } else {
+        h->size32[i] = (uint32_t)size;
+    }
+}
+
+void heap_set_len(struct heap *h, obj_t i, uint64_t len)
+{
+    if (len >= HEAP_BIG) {
+        h->len32[i] = HEAP_BIG;
+        big_set(h, i, 1, len);
+    } else {
+        h->len32[i] = (uint32_t)len;
+    }
+}
+
+const char *heap_str(const struct heap *h, obj_t i, size_t *len)
+{
+    if (!h->str[i]) {
+        if (len)
+            *len = 0;
+        return NULL;
+    }
+    return strpool_get(&h->strings, h->str[i], len);
+}
+
+/* --- the address index --- */
+
+static inline uint64_t addr_hash(uint64_t a)
+{
+    /* Addresses are 16-byte aligned and clustered: mix all bits down. */
+    a ^= a >> 33;
+    a *= 0xff51afd7ed558ccdULL;
+    a ^= a >> 33;
+    return a;
+}
+
+/* Open addressing over slot values id+1, keyed by keys[id]. */
+static uint32_t *index_lookup_slot(uint32_t *slots, uint64_t mask, const uint64_t *keys, uint64_t addr)
+{
+    uint64_t i = addr_hash(addr) & mask;
+    while (slots[i] && keys[slots[i] - 1] != addr)
+        i = (i + 1) & mask;
+    return &slots[i];
+}
+
+static uint64_t index_capacity(size_t n)
+{
+    uint64_t cap = 1024;
+    while (cap * 4 < (uint64_t)n * 5) /* load factor at most 0.8 */
+        cap *= 2;
+    return cap;
+}
+
+obj_t heap_find(const struct heap *h, uint64_t addr)
+{
+    if (!h->index.slots)
+        return OBJ_NONE;
+    uint32_t *s = index_lookup_slot(h->index.slots, h->index.mask, h->addr, addr);
+    return *s ? *s - 1 : OBJ_NONE;
+}
+
+/* Build the index over all objects not marked OF_DROP; a repeated address
+ * marks the later object OF_DROP. */
+static void index_build(struct heap *h)
+{
+    free(h->index.slots);
+    uint64_t cap = index_capacity(h->n);
+    h->index.slots = xcalloc(cap, sizeof *h->index.slots, "the address index");
+    h->index.mask = cap - 1;
+    for (size_t i = 0; i < h->n; i++) {
+        if (h->flags[i] & OF_DROP)
+            continue;
+        uint32_t *s = index_lookup_slot(h->index.slots, h->index.mask, h->addr, h->addr[i]);
+        if (*s) {
+            h->flags[i] |= OF_DROP;
+            h->stats.duplicates++;
+            if (h->type[*s - 1] != h->type[i])
+                h->stats.dup_type_mismatch++;
+            continue;
+        }
+        *s = (uint32_t)i + 1;
+    }
+}
+
+/* --- building --- */
+
+static void grow_objects(struct heap *h)
+{
+    size_t cap = h->cap ? h->cap * 2 : 4096;
+    if (cap > (size_t)HEAP_MAX_OBJECTS + 1)
+        cap = (size_t)HEAP_MAX_OBJECTS + 1;
+    if (h->n >= cap)
+        die(1, "too many objects: heapwalk holds at most %u per dump", HEAP_MAX_OBJECTS);
+    const char *what = "the object table";
+    h->addr = xreallocarray(h->addr, cap, sizeof *h->addr, what);
+    h->type = xreallocarray(h->type, cap, sizeof *h->type, what);
+    h->size32 = xreallocarray(h->size32, cap, sizeof *h->size32, what);
+    h->len32 = xreallocarray(h->len32, cap, sizeof *h->len32, what);
+    h->str = xreallocarray(h->str, cap, sizeof *h->str, what);
+    h->flags = xreallocarray(h->flags, cap, sizeof *h->flags, what);
+    h->child_off = xreallocarray(h->child_off, cap + 1, sizeof *h->child_off, what);
+    h->cap = cap;
+}
+
+obj_t heap_add(struct heap *h, uint64_t addr, uint32_t type_id, uint64_t size, uint64_t len,
+               uint32_t str_id, uint8_t flags)
+{
+    if (h->n == h->cap)
+        grow_objects(h);
+    obj_t i = (obj_t)h->n++;
+    if (i == 0)
+        h->child_off[0] = 0;
+    h->addr[i] = addr;
+    h->type[i] = type_id;
+    h->str[i] = str_id;
+    h->flags[i] = flags;
+    heap_set_size(h, i, size);
+    h->len32[i] = 0;
+    if (flags & OF_HAS_LEN)
+        heap_set_len(h, i, len);
+    h->child_off[i + 1] = h->child_off[i];
+    return i;
+}
+
+void heap_add_children(struct heap *h, const uint64_t *addrs, size_t n)
+{
+    obj_t i = (obj_t)(h->n - 1);
+    size_t have = h->child_off[i + 1];
+    if ((uint64_t)have + n > HEAP_MAX_EDGES)
+        die(1, "too many references: heapwalk holds at most %u per dump", HEAP_MAX_EDGES);
+    if (have + n > h->raw_cap) {
+        size_t cap = h->raw_cap ? h->raw_cap : 16384;
+        while (cap < have + n)
+            cap *= 2;
+        h->raw_children = xreallocarray(h->raw_children, cap, sizeof *h->raw_children, "the reference table");
+        h->raw_cap = cap;
+    }
+    memcpy(h->raw_children + have, addrs, n * sizeof *addrs);
+    h->child_off[i + 1] = (uint32_t)(have + n);
+}
+
+void heap_resolve(struct heap *h)
+{
+    if (h->n == 0) {
+        h->child_off = xreallocarray(h->child_off, 1, sizeof *h->child_off, "the object table");
+        h->child_off[0] = 0;
+    }
+    index_build(h);
+
+    /* Missing addresses get one dangling entry each, found through a second
+     * open-addressing table keyed by h->dangling[]. */
+    uint64_t dmask = 1023;
+    uint32_t *dslots = xcalloc(dmask + 1, sizeof *dslots, "the missing-address table");
+    size_t dcap = 0;
+
+    size_t ne = h->n ? h->child_off[h->n] : 0;
+    uint32_t *out = (uint32_t *)(void *)h->raw_children;
+    for (size_t k = 0; k < ne; k++) {
+        uint64_t a;
+        memcpy(&a, h->raw_children + k, sizeof a); /* read slot k before slot k/2 is overwritten */
+        obj_t o = heap_find(h, a);
+        uint32_t c;
+        if (o != OBJ_NONE) {
+            c = o;
+        } else {
+            h->stats.dangling_refs++;
+            uint32_t *s = index_lookup_slot(dslots, dmask, h->dangling, a);
+            if (!*s) {
+                if (h->n_dangling == dcap) {
+                    dcap = dcap ? dcap * 2 : 256;
+                    h->dangling = xreallocarray(h->dangling, dcap, sizeof *h->dangling, "the missing-address table");
+                }
+                h->dangling[h->n_dangling] = a;
+                *s = (uint32_t)++h->n_dangling;
+                if (h->n_dangling * 4 > (dmask + 1) * 3) {
+                    uint64_t nmask = dmask * 2 + 1;
+                    uint32_t *ns = xcalloc(nmask + 1, sizeof *ns, "the missing-address table");
+                    for (size_t d = 0; d < h->n_dangling; d++)
+                        *index_lookup_slot(ns, nmask, h->dangling, h->dangling[d]) = (uint32_t)d + 1;
+                    free(dslots);
+                    dslots = ns;
+                    dmask = nmask;
+                    s = index_lookup_slot(dslots, dmask, h->dangling, a);
+                }
+            }
+            c = HEAP_DANGLING | (*s - 1);
+        }
+        memcpy(out + k, &c, sizeof c);
+    }
+    free(dslots);
+    h->children = xreallocarray(out, ne ? ne : 1, sizeof *out, "the reference table");
+    h->raw_children = NULL;
+    h->raw_cap = 0;
+    h->n_edges = ne;
+}
+
+void heap_compact(struct heap *h, const obj_t *link)
+{
+    size_t n = h->n;
+    obj_t *remap = xmalloc((n ? n : 1) * sizeof *remap, "renumbering objects");
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++)
+        remap[i] = (h->flags[i] & OF_DROP) ? OBJ_NONE : (obj_t)kept++;
+
+    /* Count the new edges, then fill a new array. */
+    size_t ne = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (h->flags[i] & OF_DROP)
+            continue;
+        if (link && (h->flags[i] & OF_COLLAPSED)) {
+            obj_t d = link[i];
+            ne += heap_nchildren(h, d) + heap_nchildren(h, (obj_t)i) - 1;
+        } else {
+            ne += heap_nchildren(h, (obj_t)i);
+        }
+    }
+    if (ne > HEAP_MAX_EDGES)
+        die(1, "too many references: heapwalk holds at most %u per dump", HEAP_MAX_EDGES);
+    uint32_t *children = xmalloc((ne ? ne : 1) * sizeof *children, "the reference table");
+    uint32_t *off = xmalloc((kept + 1) * sizeof *off, "the reference table");
+    size_t pos = 0;
+
+#define EMIT(c)                                                                              \
+    do {                                                                                     \
+        uint32_t c_ = (c);                                                                   \
+        if (!heap_is_dangling(c_) && remap[c_] == OBJ_NONE) {                                \
+            if (link && link[c_] != OBJ_NONE) {                                              \
+                c_ = remap[link[c_]];                                                        \
+                h->stats.redirected++;                                                       \
+            } else {                                                                         \
+                h->dangling = xreallocarray(h->dangling, h->n_dangling + 1,                  \
+                                            sizeof *h->dangling, "the missing-address table"); \
+                h->dangling[h->n_dangling] = h->addr[c_];                                    \
+                c_ = HEAP_DANGLING | (uint32_t)h->n_dangling++;                              \
+                h->stats.dangling_refs++;                                                    \
+            }                                                                                \
+        } else if (!heap_is_dangling(c_)) {                                                  \
+            c_ = remap[c_];                                                                  \
+        }                                                                                    \
+        children[pos++] = c_;                                                                \
+    } while (0)
+
+    for (size_t i = 0; i < n; i++) {
+        if (remap[i] == OBJ_NONE)
+            continue;
+        off[remap[i]] = (uint32_t)pos;
+        const uint32_t *c = heap_children(h, (obj_t)i);
+        size_t nc = heap_nchildren(h, (obj_t)i);
+        if (link && (h->flags[i] & OF_COLLAPSED)) {
+            obj_t d = link[i];
+            const uint32_t *dc = heap_children(h, d);
+            size_t ndc = heap_nchildren(h, d);
+            for (size_t k = 0; k < ndc; k++)
+                EMIT(dc[k]);
+            for (size_t k = 0; k < nc; k++)
+                if (c[k] != d)
+                    EMIT(c[k]);
+        } else {
+            for (size_t k = 0; k < nc; k++)
+                EMIT(c[k]);
+        }
+    }
+#undef EMIT
+    off[kept] = (uint32_t)pos;
+
+    /* Move the big values to their new numbers. */
+    struct bigval *big = h->big, *b, *tmp;
+    h->big = NULL;
+    HASH_ITER(hh, big, b, tmp) {
+        HASH_DEL(big, b);
+        obj_t o = remap[b->key / 2];
+        if (o != OBJ_NONE) {
+            b->key = (uint64_t)o * 2 + b->key % 2;
+            HASH_ADD(hh, h->big, key, sizeof b->key, b);
+        } else {
+            free(b);
+        }
+    }
+
+    for (size_t i = 0; i < n; i++) {
+        obj_t j = remap[i];
+        if (j == OBJ_NONE || j == i)
+            continue;
+        h->addr[j] = h->addr[i];
+        h->type[j] = h->type[i];
+        h->size32[j] = h->size32[i];
+        h->len32[j] = h->len32[i];
+        h->str[j] = h->str[i];
+        h->flags[j] = h->flags[i];
+    }
+    free(remap);
+    free(h->children);
+    free(h->child_off);
+    h->children = children;
+    h->child_off = off;
+    h->n_edges = pos;
+    h->n = kept;
+    h->cap = kept;
+    if (kept) {
+        const char *what = "the object table";
+        h->addr = xreallocarray(h->addr, kept, sizeof *h->addr, what);
+        h->type = xreallocarray(h->type, kept, sizeof *h->type, what);
+        h->size32 = xreallocarray(h->size32, kept, sizeof *h->size32, what);
+        h->len32 = xreallocarray(h->len32, kept, sizeof *h->len32, what);
+        h->str = xreallocarray(h->str, kept, sizeof *h->str, what);
+        h->flags = xreallocarray(h->flags, kept, sizeof *h->flags, what);
+    }
+    index_build(h);
+}
+
+void heap_build_parents(struct heap *h)
+{
+    size_t n = h->n;
+    free(h->parent_off);
+    free(h->parents);
+    uint32_t *off = xcalloc(n + 1, sizeof *off, "the parent table");
+    obj_t *last = xmalloc((n ? n : 1) * sizeof *last, "the parent table");
+    for (size_t i = 0; i < n; i++)
+        last[i] = OBJ_NONE;
+
+    /* Count distinct parents per object: off[c + 1] += 1 ... */
+    for (size_t p = 0; p < n; p++) {
+        const uint32_t *c = heap_children(h, (obj_t)p);
+        size_t nc = heap_nchildren(h, (obj_t)p);
+        for (size_t k = 0; k < nc; k++) {
+            if (heap_is_dangling(c[k]) || last[c[k]] == p)
+                continue;
+            last[c[k]] = (obj_t)p;
+            off[c[k] + 1]++;
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        off[i + 1] += off[i];
+    size_t ne = n ? off[n] : 0;
+    uint32_t *parents = xmalloc((ne ? ne : 1) * sizeof *parents, "the parent table");
+    /* ... then fill, using last[] again (reset) and a cursor per object kept in
+     * the slot after each list: fill from the back, parents in descending
+     * order, so every list ends up ascending. */
+    for (size_t i = 0; i < n; i++)
+        last[i] = OBJ_NONE;
+    uint32_t *cursor = xmalloc((n + 1) * sizeof *cursor, "the parent table");
+    memcpy(cursor, off + 1, n * sizeof *cursor);
+    for (size_t p = n; p-- > 0;) {
+        const uint32_t *c = heap_children(h, (obj_t)p);
+        size_t nc = heap_nchildren(h, (obj_t)p);
+        for (size_t k = 0; k < nc; k++) {
+            if (heap_is_dangling(c[k]) || last[c[k]] == p)
+                continue;
+            last[c[k]] = (obj_t)p;
+            parents[--cursor[c[k]]] = (uint32_t)p;
+        }
+    }
+    free(cursor);
+    free(last);
+    h->parent_off = off;
+    h->parents = parents;
+    h->n_parent_edges = ne;
+}
+
+void heap_detect_flavour(struct heap *h)
+{
+    static const char *const py2[] = {"classobj", "instance", "unicode", "long", "instancemethod"};
+    static const char *const py3[] = {"bytes", "builtin_function_or_method", "method", "coroutine", "mappingproxy"};
+    for (size_t i = 0; i < sizeof py2 / sizeof *py2; i++)
+        if (types_lookup(&h->types, py2[i]) != UINT32_MAX) {
+            h->flavour = FLAVOUR_PY2;
+            return;
+        }
+    for (size_t i = 0; i < sizeof py3 / sizeof *py3; i++)
+        if (types_lookup(&h->types, py3[i]) != UINT32_MAX) {
+            h->flavour = FLAVOUR_PY3;
+            return;
+        }
+    h->flavour = FLAVOUR_UNKNOWN;
+}
+
+size_t heap_memory(const struct heap *h)
+{
+    size_t per_obj = sizeof *h->addr + sizeof *h->type + sizeof *h->size32 + sizeof *h->len32 +
+                     sizeof *h->str + sizeof *h->flags + sizeof *h->child_off + sizeof *h->parent_off;
+    return h->cap * per_obj + h->n_edges * sizeof *h->children +
+           h->n_parent_edges * sizeof *h->parents + h->n_dangling * sizeof *h->dangling +
+           (h->index.slots ? (size_t)(h->index.mask + 1) * sizeof *h->index.slots : 0) +
+           strpool_memory(&h->strings);
+}

@@ -1,0 +1,163 @@
+#include "intern.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <uthash.h>
+
+#include "util.h"
+
+struct type_entry {
+    uint32_t id;
+    UT_hash_handle hh;
+};
+
+void types_init(struct types *t) { memset(t, 0, sizeof *t); }
+
+void types_free(struct types *t)
+{
+    struct type_entry *e, *tmp;
+    HASH_ITER(hh, t->by_name, e, tmp) {
+        HASH_DEL(t->by_name, e);
+        free(e);
+    }
+    for (uint32_t i = 0; i < t->n; i++)
+        free(t->names[i]);
+    free(t->names);
+    memset(t, 0, sizeof *t);
+}
+
+uint32_t types_intern(struct types *t, const char *name, size_t len)
+{
+    struct type_entry *e;
+    HASH_FIND(hh, t->by_name, name, len, e);
+    if (e)
+        return e->id;
+    if (t->n == t->cap) {
+        t->cap = t->cap ? t->cap * 2 : 64;
+        t->names = xreallocarray(t->names, t->cap, sizeof *t->names, "the type table");
+    }
+    char *copy = xmalloc(len + 1, "a type name");
+    memcpy(copy, name, len);
+    copy[len] = '\0';
+    t->names[t->n] = copy;
+    e = xmalloc(sizeof *e, "the type table");
+    e->id = t->n++;
+    /* The key points into the owned copy, which lives as long as the entry. */
+    HASH_ADD_KEYPTR(hh, t->by_name, copy, len, e);
+    return e->id;
+}
+
+uint32_t types_lookup(const struct types *t, const char *name)
+{
+    struct type_entry *e;
+    HASH_FIND(hh, t->by_name, name, strlen(name), e);
+    return e ? e->id : UINT32_MAX;
+}
+
+/* FNV-1a: short strings, good enough spread, no allocation. */
+static uint32_t str_hash(const char *s, size_t len)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < len; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 16777619u;
+    }
+    return h;
+}
+
+void strpool_init(struct strpool *p)
+{
+    memset(p, 0, sizeof *p);
+    p->cap = 1024;
+    p->off = xcalloc(p->cap, sizeof *p->off, "the string table");
+    p->n = 1; /* id 0 means "no string" */
+    p->mask = 2047;
+    p->slots = xcalloc((size_t)p->mask + 1, sizeof *p->slots, "the string index");
+}
+
+void strpool_free(struct strpool *p)
+{
+    free(p->arena);
+    free(p->off);
+    free(p->slots);
+    memset(p, 0, sizeof *p);
+}
+
+static const char *entry_bytes(const struct strpool *p, uint32_t id, uint32_t *len)
+{
+    const char *e = p->arena + p->off[id];
+    memcpy(len, e, sizeof *len);
+    return e + sizeof *len;
+}
+
+static void strpool_rehash(struct strpool *p)
+{
+    uint32_t mask = p->mask * 2 + 1;
+    uint32_t *slots = xcalloc((size_t)mask + 1, sizeof *slots, "the string index");
+    for (uint32_t id = 1; id < p->n; id++) {
+        uint32_t len;
+        const char *s = entry_bytes(p, id, &len);
+        uint32_t i = str_hash(s, len) & mask;
+        while (slots[i])
+            i = (i + 1) & mask;
+        slots[i] = id;
+    }
+    free(p->slots);
+    p->slots = slots;
+    p->mask = mask;
+}
+
+uint32_t strpool_intern(struct strpool *p, const char *s, size_t len)
+{
+    if (len > UINT32_MAX - 8)
+        len = UINT32_MAX - 8; /* values are cut at 100 characters by the scanner; never reached */
+    uint32_t h = str_hash(s, len);
+    uint32_t i = h & p->mask;
+    while (p->slots[i]) {
+        uint32_t elen;
+        const char *e = entry_bytes(p, p->slots[i], &elen);
+        if (elen == len && memcmp(e, s, len) == 0)
+            return p->slots[i];
+        i = (i + 1) & p->mask;
+    }
+    if (p->n == UINT32_MAX)
+        die(1, "too many distinct strings (over 4 billion)");
+    uint64_t need = sizeof(uint32_t) + len + 1;
+    if (p->arena_len + need > p->arena_cap) {
+        uint64_t cap = p->arena_cap ? p->arena_cap : 65536;
+        while (p->arena_len + need > cap)
+            cap *= 2;
+        p->arena = xrealloc(p->arena, cap, "the string arena");
+        p->arena_cap = cap;
+    }
+    if (p->n == p->cap) {
+        p->cap *= 2;
+        p->off = xreallocarray(p->off, p->cap, sizeof *p->off, "the string table");
+    }
+    uint32_t id = p->n++;
+    uint32_t len32 = (uint32_t)len;
+    char *e = p->arena + p->arena_len;
+    memcpy(e, &len32, sizeof len32);
+    memcpy(e + sizeof len32, s, len);
+    e[sizeof len32 + len] = '\0';
+    p->off[id] = p->arena_len;
+    p->arena_len += need;
+    p->slots[i] = id;
+    if ((uint64_t)p->n * 4 > (uint64_t)(p->mask + 1) * 3)
+        strpool_rehash(p);
+    return id;
+}
+
+const char *strpool_get(const struct strpool *p, uint32_t id, size_t *len)
+{
+    uint32_t l;
+    const char *s = entry_bytes(p, id, &l);
+    if (len)
+        *len = l;
+    return s;
+}
+
+size_t strpool_memory(const struct strpool *p)
+{
+    return (size_t)p->arena_cap + (size_t)p->cap * sizeof *p->off + ((size_t)p->mask + 1) * sizeof *p->slots;
+}

@@ -1,0 +1,383 @@
+#include "load.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "collapse.h"
+#include "input.h"
+#include "parse.h"
+
+#define BLOCK_SIZE (16u << 20)  /* bytes read between merges */
+#define MAX_THREADS 16
+
+/* One parsed line, or a bad one, in a part's output. */
+struct entry {
+    uint64_t addr, size, len;
+    uint64_t refs_off;
+    uint32_t nrefs;
+    uint32_t type_off, type_len;  /* into part.bytes; for an error, the reason */
+    uint32_t str_off, str_len;
+    uint32_t line;                /* line number within the part, from 0 */
+    uint8_t flags;
+    uint8_t error;
+};
+
+/* A run of whole lines given to one thread, and what it made of them. */
+struct part {
+    const char *data;
+    size_t len;
+    int strict;
+    struct entry *e;
+    size_t n, cap;
+    uint64_t *refs;
+    size_t nrefs, refs_cap;
+    char *bytes;
+    size_t nbytes, bytes_cap;
+    uint32_t lines;
+    struct parser parser;
+};
+
+static uint32_t part_bytes(struct part *pt, const char *s, size_t n)
+{
+    if (pt->nbytes + n + 1 > pt->bytes_cap) {
+        size_t cap = pt->bytes_cap ? pt->bytes_cap : 65536;
+        while (pt->nbytes + n + 1 > cap)
+            cap *= 2;
+        pt->bytes = xrealloc(pt->bytes, cap, "parsed strings");
+        pt->bytes_cap = cap;
+    }
+    uint32_t off = (uint32_t)pt->nbytes;
+    if (n)
+        memcpy(pt->bytes + off, s, n);
+    pt->bytes[off + n] = '\0';
+    pt->nbytes += n + 1;
+    return off;
+}
+
+static struct entry *part_entry(struct part *pt)
+{
+    if (pt->n == pt->cap) {
+        pt->cap = pt->cap ? pt->cap * 2 : 4096;
+        pt->e = xreallocarray(pt->e, pt->cap, sizeof *pt->e, "parsed objects");
+    }
+    struct entry *e = &pt->e[pt->n++];
+    memset(e, 0, sizeof *e);
+    return e;
+}
+
+static void *part_parse(void *arg)
+{
+    struct part *pt = arg;
+    const char *p = pt->data, *end = pt->data + pt->len;
+    uint32_t line = 0;
+    char why[HW_ERRMAX - 64];
+    struct record rec;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        enum parse_result r = parse_line(&pt->parser, p, len, &rec, why, sizeof why);
+        if (r == PARSE_RECORD) {
+            struct entry *e = part_entry(pt);
+            e->addr = rec.addr;
+            e->size = rec.size;
+            e->len = rec.len;
+            e->flags = rec.flags;
+            e->line = line;
+            e->type_off = part_bytes(pt, rec.type, rec.type_len);
+            e->type_len = (uint32_t)rec.type_len;
+            if (rec.str) {
+                e->str_off = part_bytes(pt, rec.str, rec.str_len);
+                e->str_len = (uint32_t)rec.str_len;
+            }
+            if (pt->nrefs + rec.nrefs > pt->refs_cap) {
+                size_t cap = pt->refs_cap ? pt->refs_cap : 65536;
+                while (pt->nrefs + rec.nrefs > cap)
+                    cap *= 2;
+                pt->refs = xreallocarray(pt->refs, cap, sizeof *pt->refs, "parsed refs");
+                pt->refs_cap = cap;
+            }
+            if (rec.nrefs)
+                memcpy(pt->refs + pt->nrefs, rec.refs, rec.nrefs * sizeof *rec.refs);
+            e->refs_off = pt->nrefs;
+            e->nrefs = (uint32_t)rec.nrefs;
+            pt->nrefs += rec.nrefs;
+        } else if (r == PARSE_ERROR) {
+            struct entry *e = part_entry(pt);
+            e->error = 1;
+            e->line = line;
+            e->type_off = part_bytes(pt, why, strlen(why));
+            if (pt->strict) {
+                line++;
+                break;
+            }
+        }
+        line++;
+        p = nl ? nl + 1 : end;
+    }
+    pt->lines = line;
+    return NULL;
+}
+
+static void part_reset(struct part *pt)
+{
+    pt->n = 0;
+    pt->nrefs = 0;
+    pt->nbytes = 0;
+    pt->lines = 0;
+}
+
+static void part_free(struct part *pt)
+{
+    free(pt->e);
+    free(pt->refs);
+    free(pt->bytes);
+    parser_free(&pt->parser);
+}
+
+struct loader {
+    const char *name;
+    const struct load_options *opt;
+    struct heap *h;
+    struct load_report *rep;
+    struct hw_error *err;
+    int nthreads;
+    struct part parts[MAX_THREADS];
+    uint64_t line_base;       /* lines before the current block */
+    uint32_t last_type_id;    /* the type of the previous object: runs are common */
+    const char *last_type;
+    size_t last_type_len;
+    double t0, last_progress;
+    struct input *in;         /* NULL for load_buffer */
+    int failed;
+};
+
+static void report_progress(struct loader *L, const char *phase, uint64_t pos, uint64_t total, int done)
+{
+    if (!L->opt->progress)
+        return;
+    double now = hw_now();
+    if (!done && now - L->last_progress < 0.2)
+        return;
+    L->last_progress = now;
+    struct load_progress p = {phase, pos, total, L->h->n, now - L->t0, done};
+    L->opt->progress(&p, L->opt->progress_ctx);
+}
+
+/* Merge the parts' output into the heap, in order. */
+static int merge_parts(struct loader *L, int nparts)
+{
+    struct heap *h = L->h;
+    for (int k = 0; k < nparts; k++) {
+        struct part *pt = &L->parts[k];
+        for (size_t j = 0; j < pt->n; j++) {
+            const struct entry *e = &pt->e[j];
+            if (e->error) {
+                uint64_t line = L->line_base + e->line + 1;
+                const char *why = pt->bytes + e->type_off;
+                h->stats.bad_lines++;
+                L->rep->bad_lines++;
+                if (L->opt->strict)
+                    return hw_fail(L->err, "%s:%llu: %s", L->name, (unsigned long long)line, why);
+                if (L->rep->n_messages < LOAD_MAX_MESSAGES)
+                    snprintf(L->rep->messages[L->rep->n_messages++], HW_ERRMAX, "%s:%llu: %s",
+                             L->name, (unsigned long long)line, why);
+                continue;
+            }
+            const char *type = pt->bytes + e->type_off;
+            uint32_t tid;
+            if (L->last_type && e->type_len == L->last_type_len && memcmp(type, L->last_type, e->type_len) == 0) {
+                tid = L->last_type_id;
+            } else {
+                tid = types_intern(&h->types, type, e->type_len);
+                L->last_type_id = tid;
+                L->last_type = types_name(&h->types, tid);
+                L->last_type_len = e->type_len;
+            }
+            uint32_t sid = 0;
+            if (e->flags & (OF_NAME | OF_VALUE | OF_VALUE_NUM))
+                sid = strpool_intern(&h->strings, pt->bytes + e->str_off, e->str_len);
+            heap_add(h, e->addr, tid, e->size, e->len, sid, e->flags);
+            heap_add_children(h, pt->refs + e->refs_off, e->nrefs);
+            h->stats.records++;
+        }
+        L->line_base += pt->lines;
+    }
+    return 0;
+}
+
+/* Parse [data, data+len) (whole lines) on all threads, then merge. */
+static int process_block(struct loader *L, const char *data, size_t len)
+{
+    int nparts = L->nthreads;
+    if (len < (1u << 16))
+        nparts = 1;
+    const char *p = data, *end = data + len;
+    int k = 0;
+    for (; k < nparts && p < end; k++) {
+        size_t want = (size_t)(end - p) / (size_t)(nparts - k);
+        const char *cut = p + want;
+        if (k == nparts - 1 || cut >= end) {
+            cut = end;
+        } else {
+            const char *nl = memchr(cut, '\n', (size_t)(end - cut));
+            cut = nl ? nl + 1 : end;
+        }
+        part_reset(&L->parts[k]);
+        L->parts[k].data = p;
+        L->parts[k].len = (size_t)(cut - p);
+        L->parts[k].strict = L->opt->strict;
+        p = cut;
+    }
+    nparts = k;
+    pthread_t tids[MAX_THREADS];
+    int started[MAX_THREADS] = {0};
+    for (k = 1; k < nparts; k++)
+        started[k] = pthread_create(&tids[k], NULL, part_parse, &L->parts[k]) == 0;
+    part_parse(&L->parts[0]);
+    for (k = 1; k < nparts; k++) {
+        if (started[k])
+            pthread_join(tids[k], NULL);
+        else
+            part_parse(&L->parts[k]);
+    }
+    return merge_parts(L, nparts);
+}
+
+static int loader_finish(struct loader *L)
+{
+    struct heap *h = L->h;
+    if (h->n == 0) {
+        if (L->rep->bad_lines)
+            return hw_fail(L->err, "%s: no objects could be read (%llu bad lines; the first: %s)", L->name,
+                           (unsigned long long)L->rep->bad_lines, L->rep->messages[0]);
+        return hw_fail(L->err, "%s: no objects in the dump", L->name);
+    }
+    report_progress(L, "indexing", 0, 0, 0);
+    heap_resolve(h);
+    if (L->opt->collapse) {
+        report_progress(L, "collapsing", 0, 0, 0);
+        collapse_instance_dicts(h);
+    } else {
+        heap_compact(h, NULL);
+    }
+    report_progress(L, "parents", 0, 0, 0);
+    heap_build_parents(h);
+    heap_detect_flavour(h);
+    L->rep->seconds = hw_now() - L->t0;
+    report_progress(L, "done", 0, 0, 1);
+    return 0;
+}
+
+static void loader_init(struct loader *L, const char *name, const struct load_options *opt, struct heap *h,
+                        struct load_report *rep, struct hw_error *err)
+{
+    memset(L, 0, sizeof *L);
+    memset(rep, 0, sizeof *rep);
+    L->name = name;
+    L->opt = opt;
+    L->h = h;
+    L->rep = rep;
+    L->err = err;
+    L->nthreads = opt->threads;
+    if (L->nthreads <= 0) {
+        long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+        L->nthreads = ncpu > 0 ? (int)ncpu : 1;
+    }
+    if (L->nthreads > MAX_THREADS)
+        L->nthreads = MAX_THREADS;
+    for (int k = 0; k < MAX_THREADS; k++)
+        parser_init(&L->parts[k].parser);
+    L->t0 = hw_now();
+    L->last_progress = L->t0;
+}
+
+static void loader_free(struct loader *L)
+{
+    for (int k = 0; k < MAX_THREADS; k++)
+        part_free(&L->parts[k]);
+}
+
+void load_options_default(struct load_options *opt)
+{
+    memset(opt, 0, sizeof *opt);
+    opt->collapse = 1;
+}
+
+int load_dump(const char *path, const struct load_options *opt, struct heap *h, struct load_report *rep,
+              struct hw_error *err)
+{
+    struct loader L;
+    struct input *in = input_open(path, err);
+    if (!in)
+        return -1;
+    const char *name = input_name(in);
+    loader_init(&L, name, opt, h, rep, err);
+    L.in = in;
+
+    size_t cap = BLOCK_SIZE, have = 0;
+    char *buf = xmalloc(cap, "the read buffer");
+    int rc = 0, eof = 0;
+    while (!eof) {
+        ssize_t got = input_read(in, buf + have, cap - have, err);
+        if (got < 0) {
+            rc = -1;
+            break;
+        }
+        if (got == 0)
+            eof = 1;
+        have += (size_t)got;
+        h->stats.bytes_in += (uint64_t)got;
+        if (!eof && have < cap)
+            continue; /* fill the block */
+        /* Whole lines go to the parsers; the partial last line waits for more. */
+        size_t upto = have;
+        if (!eof) {
+            char *nl = NULL;
+            for (size_t i = have; i > 0; i--)
+                if (buf[i - 1] == '\n') {
+                    nl = buf + i - 1;
+                    break;
+                }
+            if (!nl) {
+                /* One line longer than the buffer: grow it. */
+                cap *= 2;
+                buf = xrealloc(buf, cap, "the read buffer (a very long line)");
+                continue;
+            }
+            upto = (size_t)(nl - buf) + 1;
+        }
+        if (upto && process_block(&L, buf, upto) < 0) {
+            rc = -1;
+            break;
+        }
+        memmove(buf, buf + upto, have - upto);
+        have -= upto;
+        report_progress(&L, "reading", input_pos(in), input_total(in), 0);
+    }
+    free(buf);
+    input_close(in);
+    if (rc == 0)
+        rc = loader_finish(&L);
+    loader_free(&L);
+    return rc;
+}
+
+int load_buffer(const char *name, const char *data, size_t len, const struct load_options *opt, struct heap *h,
+                struct load_report *rep, struct hw_error *err)
+{
+    struct loader L;
+    loader_init(&L, name, opt, h, rep, err);
+    int rc = 0;
+    if (len == 0)
+        rc = hw_fail(err, "%s: empty file", name);
+    h->stats.bytes_in = len;
+    if (rc == 0 && process_block(&L, data, len) < 0)
+        rc = -1;
+    if (rc == 0)
+        rc = loader_finish(&L);
+    loader_free(&L);
+    return rc;
+}

@@ -1,0 +1,51 @@
+/* load.h: a dump file -> a finished heap (input + parse + store + collapse +
+ * parents). Lines are parsed in parallel, one thread per core, and merged in
+ * file order, so the first occurrence of an address still wins. */
+#ifndef HW_LOAD_H
+#define HW_LOAD_H
+
+#include <stdint.h>
+
+#include "heap.h"
+#include "util.h"
+
+struct load_progress {
+    const char *phase;       /* "reading", "indexing", "collapsing", "parents" */
+    uint64_t pos, total;     /* file bytes consumed and the file's size (0 when unknown) */
+    uint64_t objects;
+    double elapsed;          /* seconds since the load started */
+    int done;                /* the last call */
+};
+typedef void (*load_progress_fn)(const struct load_progress *p, void *ctx);
+
+struct load_options {
+    int collapse;            /* meliae's collapse_instance_dicts (its default, and ours) */
+    int strict;              /* stop at the first bad line */
+    int threads;             /* parser threads; 0 = one per core */
+    load_progress_fn progress;
+    void *progress_ctx;
+};
+
+#define LOAD_MAX_MESSAGES 10
+
+struct load_report {
+    uint64_t bad_lines;
+    size_t n_messages;       /* the first bad lines, "FILE:LINE: reason" */
+    char messages[LOAD_MAX_MESSAGES][HW_ERRMAX];
+    double seconds;
+};
+
+void load_options_default(struct load_options *opt);
+
+/* Load path ("-" for stdin) into h (heap_init'ed by the caller; heap_free it
+ * in every case).  Returns 0, or -1 with err filled: a missing or unreadable
+ * file, an empty one, a corrupt gzip, a dump with no objects, and with
+ * opt->strict the first bad line as "FILE:LINE: reason". */
+int load_dump(const char *path, const struct load_options *opt, struct heap *h,
+              struct load_report *rep, struct hw_error *err);
+
+/* The same for bytes in memory (tests); name is used in messages. */
+int load_buffer(const char *name, const char *data, size_t len, const struct load_options *opt,
+                struct heap *h, struct load_report *rep, struct hw_error *err);
+
+#endif

@@ -1,0 +1,29 @@
+/* heapwalk: explore Python heap dumps written by meliae's scanner.
+ * Arguments pick a batch subcommand (cli.c) or the interactive explorer (tui/). */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "../tui/tui.h"
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        cli_usage(stderr);
+        return EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        cli_usage(stdout);
+        return EXIT_OK;
+    }
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
+        printf("heapwalk %s\n", HW_VERSION);
+        return EXIT_OK;
+    }
+    if (strcmp(cmd, "summary") == 0)
+        return cli_summary(argc - 1, argv + 1);
+    if (strcmp(cmd, "show") == 0)
+        return cli_show(argc - 1, argv + 1);
+    return tui_main(argc, argv);
+}

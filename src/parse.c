@@ -1,0 +1,491 @@
+#include "parse.h"
+
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "heap.h"
+#include "util.h"
+
+#define TWO_TO_53 9007199254740992.0
+
+void parser_init(struct parser *p) { memset(p, 0, sizeof *p); }
+
+void parser_free(struct parser *p)
+{
+    cJSON_Delete(p->root);
+    free(p->refs);
+    memset(p, 0, sizeof *p);
+}
+
+static int is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; }
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+/* The code unit of a \uXXXX escape at s[i] == '\\', or -1. */
+static long u_escape(const char *s, size_t len, size_t i)
+{
+    if (i + 6 > len || s[i] != '\\' || s[i + 1] != 'u')
+        return -1;
+    long v = 0;
+    for (size_t k = 2; k < 6; k++) {
+        int d = hexval(s[i + k]);
+        if (d < 0)
+            return -1;
+        v = v * 16 + d;
+    }
+    return v;
+}
+
+/* Walk the \u escapes in strings; call fix() on each lone surrogate (at the
+ * backslash) when out != NULL. Returns how many there are. */
+static size_t scan_lone_surrogates(const char *s, size_t len, char *out)
+{
+    size_t count = 0;
+    for (size_t i = 0; i + 1 < len; i++) {
+        if (s[i] != '\\')
+            continue;
+        long u = u_escape(s, len, i);
+        if (u < 0) {
+            i++; /* another escape: skip its letter */
+            continue;
+        }
+        if (u >= 0xD800 && u <= 0xDBFF) {
+            long lo = u_escape(s, len, i + 6);
+            if (lo >= 0xDC00 && lo <= 0xDFFF) {
+                i += 11;
+                continue;
+            }
+        } else if (!(u >= 0xDC00 && u <= 0xDFFF)) {
+            i += 5;
+            continue;
+        }
+        count++;
+        if (out)
+            memcpy(out + i, "\\ufffd", 6);
+        i += 5;
+    }
+    return count;
+}
+
+static int has_lone_surrogate(const char *s, size_t len) { return scan_lone_surrogates(s, len, NULL) > 0; }
+
+static char *replace_lone_surrogates(const char *s, size_t len)
+{
+    char *copy = xmalloc(len + 1, "a line being repaired");
+    memcpy(copy, s, len);
+    copy[len] = '\0';
+    scan_lone_surrogates(s, len, copy);
+    return copy;
+}
+
+/* Why a line is not valid JSON, with the byte where it goes wrong. cJSON's
+ * own error pointer is a global, useless across threads, so a small
+ * validator finds the place; it runs only on lines cJSON refused. */
+struct jv {
+    const char *s;
+    size_t len, i;
+    const char *what;
+};
+
+static void jv_ws(struct jv *v)
+{
+    while (v->i < v->len && is_space(v->s[v->i]))
+        v->i++;
+}
+
+static int jv_value(struct jv *v, int depth);
+
+static int jv_string(struct jv *v)
+{
+    v->i++;
+    while (v->i < v->len) {
+        unsigned char c = (unsigned char)v->s[v->i];
+        if (c == '"') {
+            v->i++;
+            return 0;
+        }
+        if (c < 0x20) {
+            v->what = "a control character inside a string";
+            return -1;
+        }
+        if (c == '\\') {
+            if (v->i + 1 >= v->len)
+                break;
+            char e = v->s[v->i + 1];
+            if (e == 'u') {
+                if (u_escape(v->s, v->len, v->i) < 0) {
+                    v->what = "a \\u escape without four hex digits";
+                    return -1;
+                }
+                v->i += 6;
+                continue;
+            }
+            if (!strchr("\"\\/bfnrt", e)) {
+                v->i++;
+                v->what = "an invalid escape in a string";
+                return -1;
+            }
+            v->i += 2;
+            continue;
+        }
+        v->i++;
+    }
+    v->what = "the line ends inside a string (cut short?)";
+    return -1;
+}
+
+static int jv_container(struct jv *v, int depth, char close)
+{
+    if (depth > 64) {
+        v->what = "nested too deeply";
+        return -1;
+    }
+    v->i++;
+    jv_ws(v);
+    if (v->i < v->len && v->s[v->i] == close) {
+        v->i++;
+        return 0;
+    }
+    for (;;) {
+        jv_ws(v);
+        if (close == '}') {
+            if (v->i >= v->len || v->s[v->i] != '"') {
+                v->what = v->i >= v->len ? "the line ends inside an object (cut short?)" : "expected a key in quotes";
+                return -1;
+            }
+            if (jv_string(v) < 0)
+                return -1;
+            jv_ws(v);
+            if (v->i >= v->len || v->s[v->i] != ':') {
+                v->what = "expected ':' after a key";
+                return -1;
+            }
+            v->i++;
+        }
+        if (jv_value(v, depth + 1) < 0)
+            return -1;
+        jv_ws(v);
+        if (v->i >= v->len) {
+            v->what = close == '}' ? "the line ends inside an object (cut short?)" : "the line ends inside an array (cut short?)";
+            return -1;
+        }
+        if (v->s[v->i] == close) {
+            v->i++;
+            return 0;
+        }
+        if (v->s[v->i] != ',') {
+            v->what = close == '}' ? "expected ',' or '}'" : "expected ',' or ']'";
+            return -1;
+        }
+        v->i++;
+    }
+}
+
+static int jv_value(struct jv *v, int depth)
+{
+    jv_ws(v);
+    if (v->i >= v->len) {
+        v->what = "the line ends where a value should be (cut short?)";
+        return -1;
+    }
+    char c = v->s[v->i];
+    if (c == '"')
+        return jv_string(v);
+    if (c == '{')
+        return jv_container(v, depth, '}');
+    if (c == '[')
+        return jv_container(v, depth, ']');
+    static const char *const words[] = {"true", "false", "null"};
+    for (size_t k = 0; k < 3; k++) {
+        size_t wl = strlen(words[k]);
+        if (v->len - v->i >= wl && memcmp(v->s + v->i, words[k], wl) == 0) {
+            v->i += wl;
+            return 0;
+        }
+    }
+    size_t start = v->i;
+    if (c == '-')
+        v->i++;
+    while (v->i < v->len && (strchr("0123456789.eE+-", v->s[v->i])))
+        v->i++;
+    if (v->i == start || (v->i == start + 1 && c == '-')) {
+        v->what = "not a JSON value";
+        return -1;
+    }
+    return 0;
+}
+
+static void describe_json_error(const char *s, size_t len, char *why, size_t whylen)
+{
+    struct jv v = {s, len, 0, NULL};
+    if (jv_value(&v, 0) == 0) {
+        jv_ws(&v);
+        if (v.i < len)
+            v.what = "unexpected text after the object";
+        else
+            v.what = "a number or string cJSON cannot read";
+    }
+    snprintf(why, whylen, "invalid JSON at byte %zu: %s", v.i + 1, v.what);
+}
+
+/* A whole, non-negative number below 2^53 (exact in a double). */
+static int get_count(const cJSON *item, const char *key, uint64_t *out, char *why, size_t whylen)
+{
+    if (!cJSON_IsNumber(item)) {
+        const char *what = cJSON_IsString(item) ? "a string" : cJSON_IsNull(item) ? "null"
+                         : cJSON_IsBool(item) ? "a boolean" : cJSON_IsArray(item) ? "an array"
+                         : cJSON_IsObject(item) ? "an object" : "not a number";
+        snprintf(why, whylen, "\"%s\" is %s, not a number", key, what);
+        return -1;
+    }
+    double d = item->valuedouble;
+    if (d < 0) {
+        snprintf(why, whylen, "\"%s\" is negative (%.17g)", key, d);
+        return -1;
+    }
+    if (d != floor(d)) {
+        snprintf(why, whylen, "\"%s\" is not a whole number (%.17g)", key, d);
+        return -1;
+    }
+    if (d >= TWO_TO_53) {
+        snprintf(why, whylen, "\"%s\" is 2^53 or more (%.17g): too large to read exactly", key, d);
+        return -1;
+    }
+    *out = (uint64_t)d;
+    return 0;
+}
+
+/* Skip one JSON string starting at s[i] == '"'; returns the index after it, or len. */
+static size_t skip_string(const char *s, size_t len, size_t i)
+{
+    for (i++; i < len; i++) {
+        if (s[i] == '\\')
+            i++;
+        else if (s[i] == '"')
+            return i + 1;
+    }
+    return len;
+}
+
+/* Skip one JSON value (cJSON has already checked the line is valid). */
+static size_t skip_value(const char *s, size_t len, size_t i)
+{
+    if (i >= len)
+        return len;
+    if (s[i] == '"')
+        return skip_string(s, len, i);
+    if (s[i] == '{' || s[i] == '[') {
+        int depth = 0;
+        while (i < len) {
+            char c = s[i];
+            if (c == '"') {
+                i = skip_string(s, len, i);
+                continue;
+            }
+            if (c == '{' || c == '[')
+                depth++;
+            else if (c == '}' || c == ']') {
+                if (--depth == 0)
+                    return i + 1;
+            }
+            i++;
+        }
+        return len;
+    }
+    while (i < len && s[i] != ',' && s[i] != '}' && s[i] != ']' && !is_space(s[i]))
+        i++;
+    return i;
+}
+
+/* The exact text of the top-level "value" number in an object line.  cJSON
+ * keeps numbers only as doubles, and ints in dumps go up to 2^63. When the key
+ * appears more than once, cJSON's lookup takes the first: so do we. */
+static int raw_value_number(const char *s, size_t len, const char **start, size_t *n)
+{
+    size_t i = 0;
+    while (i < len && is_space(s[i]))
+        i++;
+    if (i >= len || s[i] != '{')
+        return -1;
+    i++;
+    while (i < len) {
+        while (i < len && (is_space(s[i]) || s[i] == ','))
+            i++;
+        if (i >= len || s[i] != '"')
+            return -1;
+        size_t k0 = i;
+        i = skip_string(s, len, i);
+        int is_value = (i - k0 == 7 && memcmp(s + k0, "\"value\"", 7) == 0);
+        while (i < len && is_space(s[i]))
+            i++;
+        if (i >= len || s[i] != ':')
+            return -1;
+        i++;
+        while (i < len && is_space(s[i]))
+            i++;
+        size_t v0 = i;
+        i = skip_value(s, len, i);
+        if (is_value) {
+            *start = s + v0;
+            *n = i - v0;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+enum parse_result parse_line(struct parser *p, const char *line, size_t len, struct record *rec,
+                             char *why, size_t whylen)
+{
+    /* Trim white space and the array form's trailing comma. */
+    while (len && is_space(line[len - 1]))
+        len--;
+    while (len && is_space(*line)) {
+        line++;
+        len--;
+    }
+    if (len && line[len - 1] == ',') {
+        len--;
+        while (len && is_space(line[len - 1]))
+            len--;
+    }
+    if (len == 0 || (len == 1 && (line[0] == '[' || line[0] == ']')))
+        return PARSE_SKIP;
+
+    cJSON_Delete(p->root);
+    p->root = NULL;
+    if (line[0] != '{') {
+        snprintf(why, whylen, "not a JSON object (starts with '%c')", line[0]);
+        return PARSE_ERROR;
+    }
+    const char *end = NULL;
+    cJSON *root = cJSON_ParseWithLengthOpts(line, len, &end, 0);
+    if (!root && has_lone_surrogate(line, len)) {
+        /* JSON allows a lone surrogate escape (Python writes one for a str
+         * holding it); cJSON refuses it. Read it as U+FFFD instead. */
+        char *fixed = replace_lone_surrogates(line, len);
+        root = cJSON_ParseWithLengthOpts(fixed, len, &end, 0);
+        end = end ? line + (end - fixed) : NULL;
+        free(fixed);
+    }
+    if (!root) {
+        describe_json_error(line, len, why, whylen);
+        return PARSE_ERROR;
+    }
+    p->root = root;
+    if (end && end < line + len) {
+        snprintf(why, whylen, "unexpected text after the object at byte %zu", (size_t)(end - line) + 1);
+        return PARSE_ERROR;
+    }
+    if (!cJSON_IsObject(root)) {
+        snprintf(why, whylen, "not a JSON object");
+        return PARSE_ERROR;
+    }
+
+    memset(rec, 0, sizeof *rec);
+    const cJSON *item = cJSON_GetObjectItemCaseSensitive(root, "address");
+    if (!item) {
+        snprintf(why, whylen, "no \"address\"");
+        return PARSE_ERROR;
+    }
+    if (get_count(item, "address", &rec->addr, why, whylen) < 0)
+        return PARSE_ERROR;
+
+    item = cJSON_GetObjectItemCaseSensitive(root, "type");
+    if (!item) {
+        snprintf(why, whylen, "no \"type\"");
+        return PARSE_ERROR;
+    }
+    if (!cJSON_IsString(item)) {
+        snprintf(why, whylen, "\"type\" is not a string");
+        return PARSE_ERROR;
+    }
+    rec->type = item->valuestring;
+    rec->type_len = strlen(item->valuestring);
+    if (rec->type_len == 0) {
+        snprintf(why, whylen, "\"type\" is empty");
+        return PARSE_ERROR;
+    }
+
+    item = cJSON_GetObjectItemCaseSensitive(root, "size");
+    if (item && get_count(item, "size", &rec->size, why, whylen) < 0)
+        return PARSE_ERROR;
+
+    item = cJSON_GetObjectItemCaseSensitive(root, "len");
+    if (item && !cJSON_IsNull(item)) {
+        if (get_count(item, "len", &rec->len, why, whylen) < 0)
+            return PARSE_ERROR;
+        rec->flags |= OF_HAS_LEN;
+    }
+
+    item = cJSON_GetObjectItemCaseSensitive(root, "name");
+    if (item && !cJSON_IsNull(item)) {
+        if (!cJSON_IsString(item)) {
+            snprintf(why, whylen, "\"name\" is not a string");
+            return PARSE_ERROR;
+        }
+        rec->str = item->valuestring;
+        rec->str_len = strlen(item->valuestring);
+        rec->flags |= OF_NAME;
+    }
+
+    item = cJSON_GetObjectItemCaseSensitive(root, "value");
+    if (item) {
+        rec->flags &= (uint8_t)~OF_NAME; /* a value wins over a name (meliae never writes both) */
+        if (cJSON_IsString(item)) {
+            rec->str = item->valuestring;
+            rec->str_len = strlen(item->valuestring);
+            rec->flags |= OF_VALUE;
+        } else if (cJSON_IsNumber(item)) {
+            if (raw_value_number(line, len, &rec->str, &rec->str_len) < 0) {
+                snprintf(why, whylen, "cannot find the text of \"value\"");
+                return PARSE_ERROR;
+            }
+            rec->flags |= OF_VALUE_NUM;
+        } else if (cJSON_IsBool(item)) {
+            rec->str = cJSON_IsTrue(item) ? "True" : "False";
+            rec->str_len = strlen(rec->str);
+            rec->flags |= OF_VALUE;
+        } else if (cJSON_IsNull(item)) {
+            rec->str = NULL;
+            rec->str_len = 0;
+            rec->flags |= OF_VALUE_NULL;
+        } else {
+            snprintf(why, whylen, "\"value\" is %s", cJSON_IsArray(item) ? "an array" : "an object");
+            return PARSE_ERROR;
+        }
+    }
+
+    item = cJSON_GetObjectItemCaseSensitive(root, "refs");
+    if (item && !cJSON_IsNull(item)) {
+        if (!cJSON_IsArray(item)) {
+            snprintf(why, whylen, "\"refs\" is not an array");
+            return PARSE_ERROR;
+        }
+        size_t n = 0;
+        for (const cJSON *r = item->child; r; r = r->next) {
+            if (n == p->refs_cap) {
+                p->refs_cap = p->refs_cap ? p->refs_cap * 2 : 64;
+                p->refs = xreallocarray(p->refs, p->refs_cap, sizeof *p->refs, "a line's refs");
+            }
+            if (get_count(r, "refs", &p->refs[n], why, whylen) < 0) {
+                size_t used = strlen(why);
+                snprintf(why + used, whylen - used, " (item %zu)", n);
+                return PARSE_ERROR;
+            }
+            n++;
+        }
+        rec->refs = p->refs;
+        rec->nrefs = n;
+    }
+    return PARSE_RECORD;
+}

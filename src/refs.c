@@ -1,0 +1,187 @@
+#include "refs.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Cut at most max bytes of UTF-8 without splitting a character. */
+static size_t utf8_cut(const char *s, size_t len, size_t max)
+{
+    if (!max || len <= max)
+        return len;
+    size_t n = max;
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+        n--;
+    return n;
+}
+
+void refs_py_quote(const char *s, size_t len, struct strbuf *out)
+{
+    int has_single = memchr(s, '\'', len) != NULL, has_double = memchr(s, '"', len) != NULL;
+    char q = (has_single && !has_double) ? '"' : '\'';
+    sb_addc(out, q);
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        switch (c) {
+        case '\\': sb_adds(out, "\\\\"); break;
+        case '\n': sb_adds(out, "\\n"); break;
+        case '\r': sb_adds(out, "\\r"); break;
+        case '\t': sb_adds(out, "\\t"); break;
+        default:
+            if (c == (unsigned char)q)
+                sb_printf(out, "\\%c", q);
+            else if (c < 0x20 || c == 0x7f)
+                sb_printf(out, "\\x%02x", c);
+            else
+                sb_addc(out, (char)c);
+        }
+    }
+    sb_addc(out, q);
+}
+
+static int is_bare_value(const struct heap *h, obj_t i)
+{
+    if (h->flags[i] & OF_VALUE_NUM)
+        return 1;
+    return (h->flags[i] & OF_VALUE) && strcmp(heap_type_name(h, i), "bool") == 0;
+}
+
+static void add_value(const struct heap *h, obj_t i, size_t max_value, struct strbuf *out)
+{
+    size_t len;
+    const char *s = heap_str(h, i, &len);
+    if (!s)
+        return;
+    size_t cut = utf8_cut(s, len, max_value);
+    if (is_bare_value(h, i)) {
+        sb_add(out, s, cut);
+    } else {
+        refs_py_quote(s, cut, out);
+    }
+    if (cut < len)
+        sb_adds(out, "...");
+}
+
+void refs_repr(const struct heap *h, obj_t i, size_t max_value, struct strbuf *out)
+{
+    sb_printf(out, "%s(%llu %lluB", heap_type_name(h, i), (unsigned long long)h->addr[i],
+              (unsigned long long)heap_size(h, i));
+    size_t nc = heap_nchildren(h, i), np = heap_nparents(h, i);
+    if (nc)
+        sb_printf(out, " %zurefs", nc);
+    if (np)
+        sb_printf(out, " %zupar", np);
+    if (h->str[i]) {
+        sb_addc(out, ' ');
+        add_value(h, i, max_value, out);
+    }
+    sb_addc(out, ')');
+}
+
+void refs_child_repr(const struct heap *h, uint32_t child, size_t max_value, struct strbuf *out)
+{
+    if (heap_is_dangling(child))
+        sb_printf(out, "<missing %llu>", (unsigned long long)heap_child_addr(h, child));
+    else
+        refs_repr(h, child, max_value, out);
+}
+
+void refs_literal(const struct heap *h, uint32_t child, size_t max_value, struct strbuf *out)
+{
+    if (heap_is_dangling(child)) {
+        refs_child_repr(h, child, max_value, out);
+        return;
+    }
+    const char *t = heap_type_name(h, child);
+    if (h->flags[child] & (OF_VALUE | OF_VALUE_NUM)) {
+        add_value(h, child, max_value, out);
+    } else if (strcmp(t, "NoneType") == 0) {
+        sb_adds(out, "None");
+    } else {
+        refs_repr(h, child, max_value, out);
+    }
+}
+
+const char *refs_flavour_name(enum heap_flavour f)
+{
+    switch (f) {
+    case FLAVOUR_PY2: return "Python 2";
+    case FLAVOUR_PY3: return "Python 3";
+    default: return "unknown";
+    }
+}
+
+static int all_str(const struct heap *h, const uint32_t *c, size_t n, size_t start)
+{
+    uint32_t t_str = types_lookup(&h->types, "str");
+    uint32_t t_uni = types_lookup(&h->types, "unicode");
+    for (size_t k = start; k < n; k += 2)
+        if (heap_is_dangling(c[k]) || (h->type[c[k]] != t_str && h->type[c[k]] != t_uni))
+            return 0;
+    return 1;
+}
+
+int refs_as_dict(const struct heap *h, obj_t i, struct dict_view *v)
+{
+    memset(v, 0, sizeof *v);
+    v->type_ref = UINT32_MAX;
+    const char *t = heap_type_name(h, i);
+    const uint32_t *c = heap_children(h, i);
+    size_t n = heap_nchildren(h, i);
+    if (h->flags[i] & OF_COLLAPSED) {
+        if (strcmp(t, "module") != 0 && n > 0) {
+            v->type_ref = c[n - 1];
+            n--;
+        }
+    } else if (strcmp(t, "dict") != 0) {
+        return -1;
+    }
+    int has_len = (h->flags[i] & OF_HAS_LEN) != 0;
+    uint64_t len = heap_len(h, i);
+
+    enum dict_layout layout;
+    if (has_len && n == len && n > 0 && h->flavour != FLAVOUR_PY2) {
+        layout = DICT_VALUES_ONLY;
+        v->note = "Python 3 dict with str keys: the dump holds only the values, in order";
+    } else if (n % 2 == 0 && h->flavour == FLAVOUR_PY2) {
+        layout = DICT_KEY_VALUE;
+    } else if (n % 2 == 0 && h->flavour == FLAVOUR_PY3) {
+        layout = DICT_VALUE_KEY;
+    } else if (n % 2 == 0) {
+        /* Unknown writer: the side that is all strings is the keys. */
+        int even_str = all_str(h, c, n, 0), odd_str = all_str(h, c, n, 1);
+        layout = (odd_str && !even_str) ? DICT_VALUE_KEY : DICT_KEY_VALUE;
+        v->note = "dump flavour unknown: key/value order guessed from which side holds strings";
+    } else {
+        layout = DICT_VALUES_ONLY;
+        v->note = "refs do not pair up: shown by position";
+    }
+    if (has_len && layout != DICT_VALUES_ONLY && n != 2 * len)
+        v->note = "refs do not match len: some pairs may be missing";
+
+    v->layout = layout;
+    size_t items = layout == DICT_VALUES_ONLY ? n : n / 2;
+    v->items = xmalloc((items ? items : 1) * sizeof *v->items, "a dict view");
+    for (size_t k = 0; k < items; k++) {
+        switch (layout) {
+        case DICT_KEY_VALUE:
+            v->items[k].key = c[2 * k];
+            v->items[k].value = c[2 * k + 1];
+            break;
+        case DICT_VALUE_KEY:
+            v->items[k].key = c[2 * k + 1];
+            v->items[k].value = c[2 * k];
+            break;
+        default:
+            v->items[k].key = UINT32_MAX;
+            v->items[k].value = c[k];
+        }
+    }
+    v->n = items;
+    return 0;
+}
+
+void refs_dict_free(struct dict_view *v)
+{
+    free(v->items);
+    memset(v, 0, sizeof *v);
+}

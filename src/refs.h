@@ -1,0 +1,52 @@
+/* refs.h: how objects read: meliae-style reprs, Python literals, and the
+ * refs-as-dict view of dicts, modules and instances for each dump flavour. */
+#ifndef HW_REFS_H
+#define HW_REFS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "heap.h"
+#include "util.h"
+
+/* meliae's repr: type(address sizeB[ Nrefs][ Npar][ value-or-name]).
+ * Strings and names are Python-quoted, ints and bools bare.  Parent counts are
+ * exact (meliae caps them at 100).  max_value bytes of the value at most
+ * (0: all of it), cut at a character boundary and marked with "...". */
+void refs_repr(const struct heap *h, obj_t i, size_t max_value, struct strbuf *out);
+/* The repr of a child entry: an object's, or "<missing ADDRESS>" for a dangling ref. */
+void refs_child_repr(const struct heap *h, uint32_t child, size_t max_value, struct strbuf *out);
+/* A Python literal for the object when it has one (str -> 'text', int -> 42,
+ * bool -> True, NoneType -> None), else its repr. */
+void refs_literal(const struct heap *h, uint32_t child, size_t max_value, struct strbuf *out);
+/* Python's repr() of a UTF-8 string: quotes chosen as Python does, \n \t \\
+ * and control bytes escaped, other characters kept. */
+void refs_py_quote(const char *s, size_t len, struct strbuf *out);
+
+enum dict_layout {
+    DICT_NONE = 0,           /* not a dict-like object */
+    DICT_KEY_VALUE,          /* Python 2: [k1, v1, k2, v2, ...] */
+    DICT_VALUE_KEY,          /* Python 3, other keys: [v1, k1, v2, k2, ...] */
+    DICT_VALUES_ONLY,        /* Python 3, str keys: [v1, v2, ...]; the keys are not in the dump */
+};
+
+struct dict_item {
+    uint32_t key;            /* a child entry, or UINT32_MAX when the dump holds no key */
+    uint32_t value;          /* a child entry */
+};
+
+struct dict_view {
+    enum dict_layout layout;
+    struct dict_item *items; /* owned; free with refs_dict_free */
+    size_t n;
+    uint32_t type_ref;       /* a collapsed instance's trailing type ref, or UINT32_MAX */
+    const char *note;        /* a caveat to show (static text), or NULL */
+};
+
+/* The refs of a dict, a collapsed module or instance as key/value pairs.
+ * Returns 0, or -1 (layout DICT_NONE) for other objects. */
+int refs_as_dict(const struct heap *h, obj_t i, struct dict_view *v);
+void refs_dict_free(struct dict_view *v);
+const char *refs_flavour_name(enum heap_flavour f);
+
+#endif

@@ -1,0 +1,167 @@
+#include "util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const char *oom_context = "heapwalk";
+static void (*die_hook)(void);
+
+int hw_fail(struct hw_error *err, const char *fmt, ...)
+{
+    if (err) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+        va_end(ap);
+    }
+    return -1;
+}
+
+void hw_set_oom_context(const char *what) { oom_context = what ? what : "heapwalk"; }
+void hw_set_die_hook(void (*hook)(void)) { die_hook = hook; }
+
+static void oom(size_t n, const char *what)
+{
+    if (die_hook)
+        die_hook();
+    fprintf(stderr, "heapwalk: out of memory while %s: could not allocate %zu bytes for %s\n",
+            oom_context, n, what ? what : "data");
+    exit(1);
+}
+
+void *xmalloc(size_t n, const char *what)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p)
+        oom(n, what);
+    return p;
+}
+
+void *xcalloc(size_t count, size_t size, const char *what)
+{
+    void *p = calloc(count ? count : 1, size ? size : 1);
+    if (!p)
+        oom(count * size, what);
+    return p;
+}
+
+void *xrealloc(void *p, size_t n, const char *what)
+{
+    void *q = realloc(p, n ? n : 1);
+    if (!q)
+        oom(n, what);
+    return q;
+}
+
+void *xreallocarray(void *p, size_t count, size_t size, const char *what)
+{
+    if (size && count > SIZE_MAX / size)
+        oom(SIZE_MAX, what);
+    return xrealloc(p, count * size, what);
+}
+
+char *xstrdup(const char *s, const char *what)
+{
+    size_t n = strlen(s) + 1;
+    char *d = xmalloc(n, what);
+    memcpy(d, s, n);
+    return d;
+}
+
+void die(int status, const char *fmt, ...)
+{
+    va_list ap;
+    if (die_hook)
+        die_hook();
+    fputs("heapwalk: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    exit(status);
+}
+
+void sb_init(struct strbuf *sb) { sb->buf = NULL; sb->len = sb->cap = 0; }
+void sb_free(struct strbuf *sb) { free(sb->buf); sb_init(sb); }
+void sb_reset(struct strbuf *sb) { sb->len = 0; if (sb->buf) sb->buf[0] = '\0'; }
+
+static void sb_grow(struct strbuf *sb, size_t extra)
+{
+    if (sb->len + extra + 1 <= sb->cap)
+        return;
+    size_t cap = sb->cap ? sb->cap : 64;
+    while (cap < sb->len + extra + 1)
+        cap *= 2;
+    sb->buf = xrealloc(sb->buf, cap, "a text buffer");
+    sb->cap = cap;
+}
+
+void sb_add(struct strbuf *sb, const void *data, size_t n)
+{
+    sb_grow(sb, n);
+    if (n)
+        memcpy(sb->buf + sb->len, data, n);
+    sb->len += n;
+    sb->buf[sb->len] = '\0';
+}
+
+void sb_addc(struct strbuf *sb, char c) { sb_add(sb, &c, 1); }
+void sb_adds(struct strbuf *sb, const char *s) { sb_add(sb, s, strlen(s)); }
+
+void sb_vprintf(struct strbuf *sb, const char *fmt, va_list ap)
+{
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    if (n <= 0)
+        return;
+    sb_grow(sb, (size_t)n);
+    vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
+    sb->len += (size_t)n;
+}
+
+void sb_printf(struct strbuf *sb, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    sb_vprintf(sb, fmt, ap);
+    va_end(ap);
+}
+
+const char *sb_cstr(struct strbuf *sb)
+{
+    sb_grow(sb, 0);
+    sb->buf[sb->len] = '\0';
+    return sb->buf;
+}
+
+double hw_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int hw_parse_addr(const char *s, uint64_t *out)
+{
+    char *end;
+    int base = 10;
+    if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
+        return -1;
+    if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+        base = 16;
+        s += 2;
+        if (!*s)
+            return -1;
+    }
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, base);
+    if (errno || *end)
+        return -1;
+    *out = (uint64_t)v;
+    return 0;
+}
