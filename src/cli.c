@@ -14,7 +14,7 @@ void cli_usage(FILE *to)
 {
     fputs("usage: heapwalk [OPTIONS] DUMP            explore a dump interactively\n"
           "       heapwalk summary [OPTIONS] DUMP    the type table (meliae's summarize())\n"
-          "       heapwalk show [OPTIONS] ADDR DUMP  one object: repr, children, parents, refs as dict\n"
+          "       heapwalk show [OPTIONS] ADDR... DUMP  objects: repr, children, parents, refs as dict\n"
           "       heapwalk --help | --version | SUBCOMMAND --help\n"
           "\n"
           "DUMP is a meliae dump (one JSON object per line), plain or gzip, or - for stdin.\n"
@@ -265,10 +265,11 @@ int cli_summary(int argc, char **argv)
 
 static void show_usage(FILE *to)
 {
-    fputs("usage: heapwalk show [--json] [--limit N] [--raw] [--strict] [-q] ADDR DUMP\n"
-          "Prints the object at ADDR (decimal or 0x-hex): its repr, every child and\n"
+    fputs("usage: heapwalk show [--json] [--limit N] [--raw] [--strict] [-q] ADDR... DUMP\n"
+          "Prints each object at ADDR (decimal or 0x-hex): its repr, every child and\n"
           "parent (each as a repr; --limit N shows the first N of each), and for dicts,\n"
-          "modules and instances the refs as key: value pairs.\n",
+          "modules and instances the refs as key: value pairs. With --json, one JSON\n"
+          "object per address, one per line. An unknown address is an error (exit 1).\n",
           to);
 }
 
@@ -383,7 +384,8 @@ static void show_text(const struct heap *h, obj_t i, size_t limit)
     printf("  address %llu (0x%llx), type %s, size %llu", (unsigned long long)h->addr[i],
            (unsigned long long)h->addr[i], heap_type_name(h, i), (unsigned long long)heap_size(h, i));
     if (h->flags[i] & OF_HAS_LEN)
-        printf(", len %llu", (unsigned long long)heap_len(h, i));
+        printf(", len %llu%s", (unsigned long long)heap_len(h, i),
+               (h->flags[i] & OF_COLLAPSED) ? " (its __dict__'s)" : "");
     printf("\n");
     if (h->flags[i] & OF_COLLAPSED)
         printf("  its __dict__ is collapsed into it (size and refs include the dict's; --raw keeps it apart)\n");
@@ -443,35 +445,48 @@ int cli_show(int argc, char **argv)
         default: show_usage(stderr); return EXIT_USAGE;
         }
     }
-    if (optind != argc - 2) {
-        fprintf(stderr, "heapwalk show: wants an address and a dump\n");
+    if (argc - optind < 2) {
+        fprintf(stderr, "heapwalk show: wants one or more addresses and a dump\n");
         show_usage(stderr);
         return EXIT_USAGE;
     }
-    uint64_t addr;
-    if (hw_parse_addr(argv[optind], &addr) < 0) {
-        fprintf(stderr, "heapwalk show: '%s' is not an address (decimal, or hex with 0x)\n", argv[optind]);
-        return EXIT_USAGE;
+    int naddr = argc - optind - 1;
+    uint64_t *addrs = xmalloc((size_t)naddr * sizeof *addrs, "the addresses to show");
+    for (int k = 0; k < naddr; k++) {
+        if (hw_parse_addr(argv[optind + k], &addrs[k]) < 0) {
+            fprintf(stderr, "heapwalk show: '%s' is not an address (decimal, or hex with 0x)\n", argv[optind + k]);
+            free(addrs);
+            return EXIT_USAGE;
+        }
     }
-    const char *path = argv[optind + 1];
+    const char *path = argv[argc - 1];
     struct heap h;
     heap_init(&h);
     if (cli_load(path, &co.load, co.quiet, &h) < 0) {
         heap_free(&h);
+        free(addrs);
         return EXIT_FAIL;
     }
-    obj_t i = heap_find(&h, addr);
-    if (i == OBJ_NONE) {
-        fprintf(stderr, "heapwalk: %s: no object at address %llu (0x%llx)%s\n", path, (unsigned long long)addr,
-                (unsigned long long)addr,
-                h.collapsed ? "; if it was an instance's __dict__, it is collapsed into its owner (--raw keeps it)" : "");
-        heap_free(&h);
-        return EXIT_FAIL;
+    int status = EXIT_OK;
+    for (int k = 0; k < naddr; k++) {
+        obj_t i = heap_find(&h, addrs[k]);
+        if (i == OBJ_NONE) {
+            fprintf(stderr, "heapwalk: %s: no object at address %llu (0x%llx)%s\n", path,
+                    (unsigned long long)addrs[k], (unsigned long long)addrs[k],
+                    h.collapsed ? "; if it was an instance's __dict__, it is collapsed into its owner (--raw keeps it)"
+                                : "");
+            status = EXIT_FAIL;
+            continue;
+        }
+        if (co.json) {
+            show_json(&h, i, limit);
+        } else {
+            if (k > 0)
+                putchar('\n');
+            show_text(&h, i, limit);
+        }
     }
-    if (co.json)
-        show_json(&h, i, limit);
-    else
-        show_text(&h, i, limit);
+    free(addrs);
     heap_free(&h);
-    return EXIT_OK;
+    return status;
 }

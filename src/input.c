@@ -18,6 +18,17 @@ struct input {
     uint64_t pos;      /* plain files: bytes read */
 };
 
+/* zlib names the stream "<fd:N>" in its messages: keep only the reason. */
+static const char *zlib_reason(const char *msg)
+{
+    if (msg && msg[0] == '<') {
+        const char *colon = strstr(msg, ">: ");
+        if (colon)
+            return colon + 3;
+    }
+    return msg ? msg : "unknown error";
+}
+
 struct input *input_open(const char *path, struct hw_error *err)
 {
     int fd;
@@ -88,14 +99,14 @@ ssize_t input_read(struct input *in, char *buf, size_t n, struct hw_error *err)
         const char *msg = gzerror(in->gz, &zerr);
         if (zerr == Z_ERRNO)
             return hw_fail(err, "%s: %s", in->name, strerror(errno));
-        return hw_fail(err, "%s: %s data is corrupt: %s", in->name, in->gzip ? "gzip" : "input", msg);
+        return hw_fail(err, "%s: %s data is corrupt: %s", in->name, in->gzip ? "gzip" : "input", zlib_reason(msg));
     }
     if (got == 0) {
         /* zlib reports a gzip stream cut short as a clean end with a pending error. */
         int zerr;
         const char *msg = gzerror(in->gz, &zerr);
         if (zerr != Z_OK)
-            return hw_fail(err, "%s: gzip data is truncated or corrupt: %s", in->name, msg);
+            return hw_fail(err, "%s: gzip data is truncated or corrupt: %s", in->name, zlib_reason(msg));
     }
     in->pos += (uint64_t)got;
     return got;

@@ -1,0 +1,39 @@
+# Helpers for the batch tests: each check prints "ok - NAME" or "not ok - NAME"
+# with the evidence. Sourced by tests/cli/test_*.sh; HEAPWALK and HW_TMP come
+# from tests/run.sh.
+HW=${HEAPWALK:?}
+T=${HW_TMP:?}
+DATA=tests/data
+
+ok() { echo "ok - $1"; }
+not_ok() { echo "not ok - $1"; shift; [ $# -gt 0 ] && printf '    %s\n' "$@"; }
+
+# check_output NAME EXPECTED_FILE CMD...: stdout of CMD equals the file, exit 0.
+check_output() {
+    local name=$1 expected=$2; shift 2
+    if "$@" > "$T/out" 2> "$T/err"; then
+        if diff -u "$expected" "$T/out" > "$T/diff"; then ok "$name"; else not_ok "$name" "$(head -20 "$T/diff")"; fi
+    else
+        not_ok "$name" "exit $?: $(head -5 "$T/err")"
+    fi
+}
+
+# check_status NAME STATUS STDERR_PATTERN CMD...: exit status and an extended
+# regex that stderr must match (empty: not checked).
+check_status() {
+    local name=$1 want=$2 pattern=$3; shift 3
+    "$@" > "$T/out" 2> "$T/err"
+    local got=$?
+    if [ "$got" -ne "$want" ]; then
+        not_ok "$name" "exit $got, wanted $want" "$(head -5 "$T/err")"
+    elif [ -n "$pattern" ] && ! grep -Eq -- "$pattern" "$T/err"; then
+        not_ok "$name" "stderr does not match /$pattern/:" "$(head -5 "$T/err")"
+    else
+        ok "$name"
+    fi
+}
+
+# check_grep NAME PATTERN FILE: the file has a line matching the extended regex.
+check_grep() {
+    if grep -Eq -- "$2" "$3"; then ok "$1"; else not_ok "$1" "no line matches /$2/ in $3:" "$(head -10 "$3")"; fi
+}
