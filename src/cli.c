@@ -231,6 +231,18 @@ int cli_summary(int argc, char **argv)
         cJSON_AddBoolToObject(root, "collapsed", h.collapsed);
         cJSON_AddStringToObject(root, "order", by_count ? "count" : "size");
         cJSON_AddStringToObject(root, "flavour", refs_flavour_name(h.flavour));
+        cJSON *ld = cJSON_AddObjectToObject(root, "load");
+        json_u64(ld, "records", h.stats.records);
+        json_u64(ld, "bad_lines", h.stats.bad_lines);
+        json_u64(ld, "duplicates", h.stats.duplicates);
+        json_u64(ld, "dangling_refs", h.stats.dangling_refs);
+        json_u64(ld, "dangling_addresses", h.n_dangling);
+        json_u64(ld, "collapsed", h.stats.collapsed);
+        json_u64(ld, "dicts_removed", h.stats.dicts_removed);
+        json_u64(ld, "redirected_refs", h.stats.redirected);
+        json_u64(ld, "edges", h.n_edges);
+        json_u64(ld, "parent_edges", h.n_parent_edges);
+        json_u64(ld, "store_bytes", heap_memory(&h));
         cJSON *rows = cJSON_AddArrayToObject(root, "rows");
         uint64_t cum = 0;
         for (size_t i = 0; i < s.n; i++) {

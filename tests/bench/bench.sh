@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# make bench [BENCH_DUMP=path]: time `heapwalk summary` on a big dump, from the
+# gzip and from the plain file, and report wall time and peak RSS (GNU time).
+# The default dump is the 4.2M-object one in ../shared/dumps. Prints a
+# Markdown table for docs/performance.md and writes it to build/bench.md.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+dump=${1:-}
+if [ -z "$dump" ]; then
+    for d in ../shared/dumps/large-py310.json.gz ../../shared/dumps/large-py310.json.gz; do
+        [ -f "$d" ] && { dump=$d; break; }
+    done
+fi
+if [ -z "$dump" ] || [ ! -f "$dump" ]; then
+    echo "bench: no dump (give one: make bench BENCH_DUMP=path/to/dump.json.gz)" >&2
+    exit 2
+fi
+[ -x /usr/bin/time ] || { echo "bench: needs GNU time (apt-get install time)" >&2; exit 2; }
+hw=./heapwalk
+runs=${BENCH_RUNS:-3}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+plain=$tmp/dump.json
+if gzip -t "$dump" 2>/dev/null; then zcat "$dump" > "$plain"; else cp "$dump" "$plain"; dump=""; fi
+cat "$plain" > /dev/null # page cache, as a user who just copied the file has it
+
+measure() { # LABEL ARGS...: best wall time and its peak RSS over $runs runs
+    local label=$1; shift
+    local best_wall="" best_rss=""
+    for _ in $(seq "$runs"); do
+        /usr/bin/time -f '%e %M' -o "$tmp/t" "$hw" "$@" > "$tmp/out"
+        read -r wall rss < "$tmp/t"
+        if [ -z "$best_wall" ] || awk "BEGIN{exit !($wall < $best_wall)}"; then
+            best_wall=$wall; best_rss=$rss
+        fi
+    done
+    printf '| %s | %s s | %d MB |\n' "$label" "$best_wall" $((best_rss / 1024))
+}
+
+objects=$("$hw" summary -q "$plain" | sed -n 's/^Total \([0-9]*\) objects.*/\1/p')
+{
+    echo "Machine: $(nproc) cores, $(free -g | awk '/^Mem:/{print $2}') GiB; $(uname -sr)."
+    echo "Dump: $(basename "${dump:-$plain}"): $(wc -c < "$plain") bytes of JSON, $objects objects after collapse."
+    echo "Best of $runs runs, whole process, page cache warm."
+    echo
+    echo "| command | wall | peak RSS |"
+    echo "|---|---|---|"
+    [ -n "$dump" ] && measure "heapwalk summary (gzip)" summary -q "$dump"
+    measure "heapwalk summary (plain)" summary -q "$plain"
+    measure "heapwalk summary --raw (plain)" summary -q --raw "$plain"
+    measure "heapwalk summary --threads 1 (plain)" summary -q --threads 1 "$plain"
+} | tee build/bench.md
