@@ -15,6 +15,9 @@ void cli_usage(FILE *to)
     fputs("usage: heapwalk [OPTIONS] DUMP            explore a dump interactively\n"
           "       heapwalk summary [OPTIONS] DUMP    the type table (meliae's summarize())\n"
           "       heapwalk show [OPTIONS] ADDR... DUMP  objects: repr, children, parents, refs as dict\n"
+          "       heapwalk path [OPTIONS] ADDR DUMP  the shortest paths from a root to an object\n"
+          "       heapwalk roots [OPTIONS] DUMP      the roots paths start from, orphan candidates\n"
+          "       heapwalk dot [OPTIONS] ADDR DUMP   Graphviz graph of an object's neighbourhood\n"
           "       heapwalk --help | --version | SUBCOMMAND --help\n"
           "\n"
           "DUMP is a meliae dump (one JSON object per line), plain or gzip, or - for stdin.\n"
@@ -27,20 +30,7 @@ void cli_usage(FILE *to)
           to);
 }
 
-/* Options every subcommand takes. */
-enum { OPT_RAW = 1000, OPT_STRICT, OPT_THREADS, OPT_JSON, OPT_TOP, OPT_BY_COUNT, OPT_LIMIT, OPT_HELP };
-
-#define COMMON_LONG_OPTIONS                                                        \
-    {"raw", no_argument, NULL, OPT_RAW}, {"strict", no_argument, NULL, OPT_STRICT}, \
-    {"quiet", no_argument, NULL, 'q'}, {"threads", required_argument, NULL, OPT_THREADS}, \
-    {"json", no_argument, NULL, OPT_JSON}, {"help", no_argument, NULL, OPT_HELP}
-
-struct common {
-    struct load_options load;
-    int quiet, json;
-};
-
-static int parse_count(const char *cmd, const char *opt, const char *s, size_t *out)
+int cli_parse_count(const char *cmd, const char *opt, const char *s, size_t *out)
 {
     char *end;
     if (!s || !*s || *s == '-')
@@ -56,7 +46,7 @@ bad:
 }
 
 /* Handle an option shared by all subcommands: 1 handled, 0 not common, -1 usage error. */
-static int common_option(const char *cmd, int c, struct common *co)
+int cli_common_option(const char *cmd, int c, struct cli_common *co)
 {
     size_t n;
     switch (c) {
@@ -65,7 +55,7 @@ static int common_option(const char *cmd, int c, struct common *co)
     case 'q': co->quiet = 1; return 1;
     case OPT_JSON: co->json = 1; return 1;
     case OPT_THREADS:
-        if (parse_count(cmd, "--threads", optarg, &n) < 0 || n > 64)
+        if (cli_parse_count(cmd, "--threads", optarg, &n) < 0 || n > 64)
             return -1;
         co->load.threads = (int)n;
         return 1;
@@ -73,7 +63,7 @@ static int common_option(const char *cmd, int c, struct common *co)
     }
 }
 
-static void common_init(struct common *co)
+void cli_common_init(struct cli_common *co)
 {
     memset(co, 0, sizeof *co);
     load_options_default(&co->load);
@@ -141,14 +131,14 @@ int cli_load(const char *path, const struct load_options *opt_in, int quiet, str
 
 /* --- JSON helpers: integers go out as exact text, never through a double --- */
 
-static void json_u64(cJSON *obj, const char *key, uint64_t v)
+void cli_json_u64(cJSON *obj, const char *key, uint64_t v)
 {
     char buf[32];
     snprintf(buf, sizeof buf, "%llu", (unsigned long long)v);
     cJSON_AddRawToObject(obj, key, buf);
 }
 
-static void json_print(cJSON *root)
+void cli_json_print(cJSON *root)
 {
     char *s = cJSON_PrintUnformatted(root);
     if (!s)
@@ -182,24 +172,24 @@ static void summary_usage(FILE *to)
 int cli_summary(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        COMMON_LONG_OPTIONS,
+        CLI_COMMON_LONG_OPTIONS,
         {"top", required_argument, NULL, OPT_TOP},
         {"by-count", no_argument, NULL, OPT_BY_COUNT},
         {NULL, 0, NULL, 0},
     };
-    struct common co;
-    common_init(&co);
+    struct cli_common co;
+    cli_common_init(&co);
     size_t top = 20;
     int by_count = 0, c, r;
     optind = 1;
     while ((c = getopt_long(argc, argv, "q", longopts, NULL)) != -1) {
-        if ((r = common_option("summary", c, &co)) == 1)
+        if ((r = cli_common_option("summary", c, &co)) == 1)
             continue;
         if (r < 0)
             return EXIT_USAGE;
         switch (c) {
         case OPT_TOP:
-            if (parse_count("summary", "--top", optarg, &top) < 0)
+            if (cli_parse_count("summary", "--top", optarg, &top) < 0)
                 return EXIT_USAGE;
             break;
         case OPT_BY_COUNT: by_count = 1; break;
@@ -225,42 +215,42 @@ int cli_summary(int argc, char **argv)
         summary_sort(&h, &s, SUMMARY_BY_COUNT, 0);
     if (co.json) {
         cJSON *root = cJSON_CreateObject();
-        json_u64(root, "objects", s.total_count);
-        json_u64(root, "types", s.n);
-        json_u64(root, "bytes", s.total_size);
+        cli_json_u64(root, "objects", s.total_count);
+        cli_json_u64(root, "types", s.n);
+        cli_json_u64(root, "bytes", s.total_size);
         cJSON_AddBoolToObject(root, "collapsed", h.collapsed);
         cJSON_AddStringToObject(root, "order", by_count ? "count" : "size");
         cJSON_AddStringToObject(root, "flavour", refs_flavour_name(h.flavour));
         cJSON *ld = cJSON_AddObjectToObject(root, "load");
-        json_u64(ld, "records", h.stats.records);
-        json_u64(ld, "bad_lines", h.stats.bad_lines);
-        json_u64(ld, "duplicates", h.stats.duplicates);
-        json_u64(ld, "dangling_refs", h.stats.dangling_refs);
-        json_u64(ld, "dangling_addresses", h.n_dangling);
-        json_u64(ld, "collapsed", h.stats.collapsed);
-        json_u64(ld, "dicts_removed", h.stats.dicts_removed);
-        json_u64(ld, "redirected_refs", h.stats.redirected);
-        json_u64(ld, "edges", h.n_edges);
-        json_u64(ld, "parent_edges", h.n_parent_edges);
-        json_u64(ld, "store_bytes", heap_memory(&h));
+        cli_json_u64(ld, "records", h.stats.records);
+        cli_json_u64(ld, "bad_lines", h.stats.bad_lines);
+        cli_json_u64(ld, "duplicates", h.stats.duplicates);
+        cli_json_u64(ld, "dangling_refs", h.stats.dangling_refs);
+        cli_json_u64(ld, "dangling_addresses", h.n_dangling);
+        cli_json_u64(ld, "collapsed", h.stats.collapsed);
+        cli_json_u64(ld, "dicts_removed", h.stats.dicts_removed);
+        cli_json_u64(ld, "redirected_refs", h.stats.redirected);
+        cli_json_u64(ld, "edges", h.n_edges);
+        cli_json_u64(ld, "parent_edges", h.n_parent_edges);
+        cli_json_u64(ld, "store_bytes", heap_memory(&h));
         cJSON *rows = cJSON_AddArrayToObject(root, "rows");
         uint64_t cum = 0;
         for (size_t i = 0; i < s.n; i++) {
             const struct type_row *tr = &s.rows[i];
             cum += tr->size;
             cJSON *row = cJSON_CreateObject();
-            json_u64(row, "index", i);
+            cli_json_u64(row, "index", i);
             cJSON_AddStringToObject(row, "type", types_name(&h.types, tr->type));
-            json_u64(row, "count", tr->count);
-            json_u64(row, "size", tr->size);
-            json_u64(row, "max_size", tr->max_size);
-            json_u64(row, "max_address", h.addr[tr->max_obj]);
-            json_u64(row, "count_percent", (uint64_t)summary_percent(tr->count, s.total_count));
-            json_u64(row, "size_percent", (uint64_t)summary_percent(tr->size, s.total_size));
-            json_u64(row, "cumulative_percent", (uint64_t)summary_percent(cum, s.total_size));
+            cli_json_u64(row, "count", tr->count);
+            cli_json_u64(row, "size", tr->size);
+            cli_json_u64(row, "max_size", tr->max_size);
+            cli_json_u64(row, "max_address", h.addr[tr->max_obj]);
+            cli_json_u64(row, "count_percent", (uint64_t)summary_percent(tr->count, s.total_count));
+            cli_json_u64(row, "size_percent", (uint64_t)summary_percent(tr->size, s.total_size));
+            cli_json_u64(row, "cumulative_percent", (uint64_t)summary_percent(cum, s.total_size));
             cJSON_AddItemToArray(rows, row);
         }
-        json_print(root);
+        cli_json_print(root);
     } else {
         struct strbuf out;
         sb_init(&out);
@@ -290,7 +280,7 @@ static cJSON *json_ref(const struct heap *h, uint32_t child)
     cJSON *o = cJSON_CreateObject();
     struct strbuf sb;
     sb_init(&sb);
-    json_u64(o, "address", heap_child_addr(h, child));
+    cli_json_u64(o, "address", heap_child_addr(h, child));
     if (heap_is_dangling(child)) {
         cJSON_AddBoolToObject(o, "missing", 1);
     } else {
@@ -317,11 +307,11 @@ static void show_json(const struct heap *h, obj_t i, size_t limit)
     cJSON *root = cJSON_CreateObject();
     struct strbuf sb;
     sb_init(&sb);
-    json_u64(root, "address", h->addr[i]);
+    cli_json_u64(root, "address", h->addr[i]);
     cJSON_AddStringToObject(root, "type", heap_type_name(h, i));
-    json_u64(root, "size", heap_size(h, i));
+    cli_json_u64(root, "size", heap_size(h, i));
     if (h->flags[i] & OF_HAS_LEN)
-        json_u64(root, "len", heap_len(h, i));
+        cli_json_u64(root, "len", heap_len(h, i));
     if (h->flags[i] & OF_NAME)
         json_str(root, "name", h, i);
     if (h->flags[i] & OF_VALUE)
@@ -336,8 +326,8 @@ static void show_json(const struct heap *h, obj_t i, size_t limit)
     cJSON_AddBoolToObject(root, "collapsed", (h->flags[i] & OF_COLLAPSED) != 0);
     refs_repr(h, i, 0, &sb);
     cJSON_AddStringToObject(root, "repr", sb_cstr(&sb));
-    json_u64(root, "num_children", heap_nchildren(h, i));
-    json_u64(root, "num_parents", heap_nparents(h, i));
+    cli_json_u64(root, "num_children", heap_nchildren(h, i));
+    cli_json_u64(root, "num_parents", heap_nparents(h, i));
     cJSON *arr = cJSON_AddArrayToObject(root, "children");
     for (size_t k = 0; k < heap_nchildren(h, i) && (!limit || k < limit); k++)
         cJSON_AddItemToArray(arr, json_ref(h, heap_children(h, i)[k]));
@@ -357,21 +347,21 @@ static void show_json(const struct heap *h, obj_t i, size_t limit)
                 sb_reset(&sb);
                 refs_literal(h, dv.items[k].key, 0, &sb);
                 cJSON_AddStringToObject(it, "key", sb_cstr(&sb));
-                json_u64(it, "key_address", heap_child_addr(h, dv.items[k].key));
+                cli_json_u64(it, "key_address", heap_child_addr(h, dv.items[k].key));
             } else {
                 cJSON_AddNullToObject(it, "key");
-                json_u64(it, "position", k);
+                cli_json_u64(it, "position", k);
             }
             sb_reset(&sb);
             refs_literal(h, dv.items[k].value, 0, &sb);
             cJSON_AddStringToObject(it, "value", sb_cstr(&sb));
-            json_u64(it, "value_address", heap_child_addr(h, dv.items[k].value));
+            cli_json_u64(it, "value_address", heap_child_addr(h, dv.items[k].value));
             cJSON_AddItemToArray(items, it);
         }
         refs_dict_free(&dv);
     }
     sb_free(&sb);
-    json_print(root);
+    cli_json_print(root);
 }
 
 static void show_list(const char *title, const struct heap *h, const uint32_t *refs, size_t n, size_t limit,
@@ -434,23 +424,23 @@ static void show_text(const struct heap *h, obj_t i, size_t limit)
 int cli_show(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        COMMON_LONG_OPTIONS,
+        CLI_COMMON_LONG_OPTIONS,
         {"limit", required_argument, NULL, OPT_LIMIT},
         {NULL, 0, NULL, 0},
     };
-    struct common co;
-    common_init(&co);
+    struct cli_common co;
+    cli_common_init(&co);
     size_t limit = 0;
     int c, r;
     optind = 1;
     while ((c = getopt_long(argc, argv, "q", longopts, NULL)) != -1) {
-        if ((r = common_option("show", c, &co)) == 1)
+        if ((r = cli_common_option("show", c, &co)) == 1)
             continue;
         if (r < 0)
             return EXIT_USAGE;
         switch (c) {
         case OPT_LIMIT:
-            if (parse_count("show", "--limit", optarg, &limit) < 0)
+            if (cli_parse_count("show", "--limit", optarg, &limit) < 0)
                 return EXIT_USAGE;
             break;
         case OPT_HELP: show_usage(stdout); return EXIT_OK;

@@ -11,8 +11,38 @@
 /* Exit statuses: 0 success, 1 a failure (bad dump, unknown address), 2 usage. */
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
 
+/* The subcommands: argv[0] is the subcommand's name. */
 int cli_summary(int argc, char **argv);
 int cli_show(int argc, char **argv);
+int cli_path(int argc, char **argv);
+int cli_roots(int argc, char **argv);
+int cli_dot(int argc, char **argv);
+
+/* Options every subcommand takes (getopt_long codes and table entries). */
+enum {
+    OPT_RAW = 1000, OPT_STRICT, OPT_THREADS, OPT_JSON, OPT_TOP, OPT_BY_COUNT, OPT_LIMIT, OPT_HELP,
+    OPT_ALL, OPT_ROOT, OPT_AVOID, OPT_EXCLUDE, OPT_DEPTH, OPT_PARENTS, OPT_CHILDREN, OPT_FANOUT,
+};
+#define CLI_COMMON_LONG_OPTIONS                                                             \
+    {"raw", no_argument, NULL, OPT_RAW}, {"strict", no_argument, NULL, OPT_STRICT},           \
+    {"quiet", no_argument, NULL, 'q'}, {"threads", required_argument, NULL, OPT_THREADS},     \
+    {"json", no_argument, NULL, OPT_JSON}, {"help", no_argument, NULL, OPT_HELP}
+
+struct cli_common {
+    struct load_options load;
+    int quiet, json;
+};
+void cli_common_init(struct cli_common *co);
+/* An option every subcommand takes: 1 handled, 0 not a common one, -1 a usage error (printed). */
+int cli_common_option(const char *cmd, int c, struct cli_common *co);
+/* A whole number for option opt of cmd: 0, or -1 with the usage error printed. */
+int cli_parse_count(const char *cmd, const char *opt, const char *s, size_t *out);
+
+struct cJSON;
+/* An integer as exact JSON text (never through a double). */
+void cli_json_u64(struct cJSON *obj, const char *key, uint64_t v);
+/* Print a JSON document on one line to stdout and delete it. */
+void cli_json_print(struct cJSON *root);
 
 /* Load a dump for a subcommand: progress on stderr when it is a terminal, then
  * the notes about bad lines, duplicates and dangling refs (unless quiet).

@@ -25,5 +25,11 @@ int main(int argc, char **argv)
         return cli_summary(argc - 1, argv + 1);
     if (strcmp(cmd, "show") == 0)
         return cli_show(argc - 1, argv + 1);
+    if (strcmp(cmd, "path") == 0)
+        return cli_path(argc - 1, argv + 1);
+    if (strcmp(cmd, "roots") == 0)
+        return cli_roots(argc - 1, argv + 1);
+    if (strcmp(cmd, "dot") == 0)
+        return cli_dot(argc - 1, argv + 1);
     return tui_main(argc, argv);
 }

@@ -1,0 +1,536 @@
+/* cli_path.c: the batch subcommands about what keeps objects alive:
+ * path (shortest paths to roots), roots (the roots and orphan candidates)
+ * and dot (a Graphviz picture of an object's neighbourhood). */
+#include <cjson/cJSON.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "paths.h"
+#include "refs.h"
+#include "roots.h"
+
+/* Options naming objects and edge kinds, shared by path and dot. */
+struct addr_list {
+    uint64_t *a;
+    size_t n;
+};
+
+static int addr_list_add(const char *cmd, const char *opt, struct addr_list *l, const char *s)
+{
+    uint64_t v;
+    if (hw_parse_addr(s, &v) < 0) {
+        fprintf(stderr, "heapwalk %s: %s wants an address (decimal, or hex with 0x), not '%s'\n", cmd, opt, s);
+        return -1;
+    }
+    l->a = xreallocarray(l->a, l->n + 1, sizeof *l->a, "the option list");
+    l->a[l->n++] = v;
+    return 0;
+}
+
+/* Resolve addresses to objects; prints and returns -1 for an unknown one. */
+static obj_t *resolve_all(const struct heap *h, const char *path, const struct addr_list *l)
+{
+    obj_t *o = xmalloc((l->n ? l->n : 1) * sizeof *o, "the option list");
+    for (size_t k = 0; k < l->n; k++) {
+        o[k] = heap_find(h, l->a[k]);
+        if (o[k] == OBJ_NONE) {
+            fprintf(stderr, "heapwalk: %s: no object at address %llu (0x%llx)\n", path, (unsigned long long)l->a[k],
+                    (unsigned long long)l->a[k]);
+            free(o);
+            return NULL;
+        }
+    }
+    return o;
+}
+
+static int parse_kind(const char *s, unsigned *kinds)
+{
+    char *copy = xstrdup(s, "an option"), *save = NULL;
+    int rc = 0;
+    for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        if (strcmp(t, "globals") == 0)
+            *kinds |= EDGE_GLOBALS;
+        else if (strcmp(t, "builtins") == 0)
+            *kinds |= EDGE_BUILTINS;
+        else if (strcmp(t, "type") == 0)
+            *kinds |= EDGE_TYPE;
+        else
+            rc = -1;
+    }
+    free(copy);
+    return rc;
+}
+
+/* --- path --- */
+
+static void path_usage(FILE *to)
+{
+    fputs("usage: heapwalk path [--json] [--all N] [--root ADDR]... [--avoid ADDR]...\n"
+          "                     [--exclude KIND[,KIND]] [--raw] [--strict] [-q] ADDR DUMP\n"
+          "Prints the shortest path from a root to the object at ADDR, one hop per line:\n"
+          "distance, repr, and how the hop refers to the next ([3], ['key'], .attr, or ?\n"
+          "where the dump cannot say); then the path as a Python-like expression.\n"
+          "  --all N        up to N shortest simple paths\n"
+          "  --root ADDR    treat ADDR as a root too (pinned)\n"
+          "  --avoid ADDR   find paths that do not go through ADDR\n"
+          "  --exclude KIND never follow edges of a kind: globals (a function's\n"
+          "                 __globals__), builtins, type (refs to classes)\n"
+          "Roots: modules, frames no other frame refers to, pinned objects, then one object\n"
+          "per group of objects nothing else reaches (see heapwalk roots).\n",
+          to);
+}
+
+static void path_print_text(const struct heap *h, const struct roots *r, obj_t *path, size_t len, size_t index,
+                            size_t total)
+{
+    struct strbuf sb, lab;
+    sb_init(&sb);
+    sb_init(&lab);
+    printf("path %zu of %zu: %zu hop%s from a %s root\n", index + 1, total, len - 1, len == 2 ? "" : "s",
+           roots_kind_name((enum root_kind)r->kind[path[0]]));
+    for (size_t k = 0; k < len; k++) {
+        sb_reset(&sb);
+        sb_reset(&lab);
+        refs_repr(h, path[k], 60, &sb);
+        if (k + 1 < len)
+            paths_edge_label(h, path[k], path[k + 1], &lab);
+        printf("%4zu  %s%s%s\n", k, sb_cstr(&sb), k + 1 < len ? "  -> " : "", k + 1 < len ? sb_cstr(&lab) : "");
+    }
+    sb_reset(&sb);
+    paths_expression(h, r, path, len, &sb);
+    printf("  %s\n", sb_cstr(&sb));
+    sb_free(&sb);
+    sb_free(&lab);
+}
+
+static cJSON *path_json(const struct heap *h, const struct roots *r, obj_t *path, size_t len)
+{
+    cJSON *o = cJSON_CreateObject();
+    struct strbuf sb;
+    sb_init(&sb);
+    cJSON_AddStringToObject(o, "root_kind", roots_kind_name((enum root_kind)r->kind[path[0]]));
+    cli_json_u64(o, "length", len - 1);
+    paths_expression(h, r, path, len, &sb);
+    cJSON_AddStringToObject(o, "expression", sb_cstr(&sb));
+    cJSON *hops = cJSON_AddArrayToObject(o, "hops");
+    for (size_t k = 0; k < len; k++) {
+        cJSON *hop = cJSON_CreateObject();
+        cli_json_u64(hop, "distance", k);
+        cli_json_u64(hop, "address", h->addr[path[k]]);
+        cJSON_AddStringToObject(hop, "type", heap_type_name(h, path[k]));
+        sb_reset(&sb);
+        refs_repr(h, path[k], 0, &sb);
+        cJSON_AddStringToObject(hop, "repr", sb_cstr(&sb));
+        if (k + 1 < len) {
+            sb_reset(&sb);
+            paths_edge_label(h, path[k], path[k + 1], &sb);
+            cJSON_AddStringToObject(hop, "edge", sb_cstr(&sb));
+        }
+        cJSON_AddItemToArray(hops, hop);
+    }
+    sb_free(&sb);
+    return o;
+}
+
+int cli_path(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        CLI_COMMON_LONG_OPTIONS,
+        {"all", required_argument, NULL, OPT_ALL},
+        {"root", required_argument, NULL, OPT_ROOT},
+        {"avoid", required_argument, NULL, OPT_AVOID},
+        {"exclude", required_argument, NULL, OPT_EXCLUDE},
+        {NULL, 0, NULL, 0},
+    };
+    struct cli_common co;
+    cli_common_init(&co);
+    struct addr_list pins = {0}, avoid = {0};
+    unsigned kinds = 0;
+    size_t all = 1;
+    int c, r, status = EXIT_USAGE;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "q", longopts, NULL)) != -1) {
+        if ((r = cli_common_option("path", c, &co)) == 1)
+            continue;
+        if (r < 0)
+            goto out;
+        switch (c) {
+        case OPT_ALL:
+            if (cli_parse_count("path", "--all", optarg, &all) < 0 || all == 0 || all > 100) {
+                fprintf(stderr, "heapwalk path: --all takes 1 to 100\n");
+                goto out;
+            }
+            break;
+        case OPT_ROOT:
+            if (addr_list_add("path", "--root", &pins, optarg) < 0)
+                goto out;
+            break;
+        case OPT_AVOID:
+            if (addr_list_add("path", "--avoid", &avoid, optarg) < 0)
+                goto out;
+            break;
+        case OPT_EXCLUDE:
+            if (parse_kind(optarg, &kinds) < 0) {
+                fprintf(stderr, "heapwalk path: --exclude takes globals, builtins or type, not '%s'\n", optarg);
+                goto out;
+            }
+            break;
+        case OPT_HELP: path_usage(stdout); status = EXIT_OK; goto out;
+        default: path_usage(stderr); goto out;
+        }
+    }
+    if (optind != argc - 2) {
+        fprintf(stderr, "heapwalk path: wants an address and a dump\n");
+        path_usage(stderr);
+        goto out;
+    }
+    uint64_t addr;
+    if (hw_parse_addr(argv[optind], &addr) < 0) {
+        fprintf(stderr, "heapwalk path: '%s' is not an address (decimal, or hex with 0x)\n", argv[optind]);
+        goto out;
+    }
+    const char *dump = argv[optind + 1];
+    struct heap h;
+    heap_init(&h);
+    status = EXIT_FAIL;
+    if (cli_load(dump, &co.load, co.quiet, &h) < 0)
+        goto out_heap;
+    obj_t target = heap_find(&h, addr);
+    if (target == OBJ_NONE) {
+        fprintf(stderr, "heapwalk: %s: no object at address %llu (0x%llx)\n", dump, (unsigned long long)addr,
+                (unsigned long long)addr);
+        goto out_heap;
+    }
+    obj_t *pinned = resolve_all(&h, dump, &pins), *avoided = resolve_all(&h, dump, &avoid);
+    if (!pinned || !avoided) {
+        free(pinned);
+        free(avoided);
+        goto out_heap;
+    }
+    struct roots roots;
+    roots_compute(&h, pinned, pins.n, &roots);
+    struct path_filter f = {kinds, avoided, avoid.n, NULL, 0};
+    obj_t **paths;
+    size_t *lens;
+    size_t np = paths_find_k(&h, &roots, target, &f, all, &paths, &lens);
+    if (np == 0) {
+        fprintf(stderr, "heapwalk: %s: no path from a root to %llu avoids what was excluded\n", dump,
+                (unsigned long long)addr);
+    } else if (co.json) {
+        cJSON *root = cJSON_CreateObject();
+        cli_json_u64(root, "target", addr);
+        cJSON *arr = cJSON_AddArrayToObject(root, "paths");
+        for (size_t k = 0; k < np; k++)
+            cJSON_AddItemToArray(arr, path_json(&h, &roots, paths[k], lens[k]));
+        cli_json_print(root);
+        status = EXIT_OK;
+    } else {
+        for (size_t k = 0; k < np; k++) {
+            if (k)
+                putchar('\n');
+            path_print_text(&h, &roots, paths[k], lens[k], k, np);
+        }
+        status = EXIT_OK;
+    }
+    for (size_t k = 0; k < np; k++)
+        free(paths[k]);
+    free(paths);
+    free(lens);
+    free(pinned);
+    free(avoided);
+    roots_free(&roots);
+out_heap:
+    heap_free(&h);
+out:
+    free(pins.a);
+    free(avoid.a);
+    return status;
+}
+
+/* --- roots --- */
+
+static void roots_usage(FILE *to)
+{
+    fputs("usage: heapwalk roots [--json] [--limit N] [--raw] [--strict] [-q] DUMP\n"
+          "Lists the roots heapwalk uses for paths: anchors (modules, frames that no\n"
+          "other frame refers to), then structural roots (one object for each group that\n"
+          "nothing else reaches), and the orphan candidates: objects with no parent that\n"
+          "are not anchors (held by C code, or leaked references). --limit N: the first N\n"
+          "of each list (default 20; 0 for all).\n",
+          to);
+}
+
+static void roots_list_text(const struct heap *h, const char *title, const obj_t *o, size_t n, size_t limit)
+{
+    struct strbuf sb;
+    sb_init(&sb);
+    printf("%s (%zu):\n", title, n);
+    for (size_t k = 0; k < n && (!limit || k < limit); k++) {
+        sb_reset(&sb);
+        refs_repr(h, o[k], 60, &sb);
+        printf("  %s\n", sb_cstr(&sb));
+    }
+    if (limit && n > limit)
+        printf("  ... %zu more (--limit)\n", n - limit);
+    sb_free(&sb);
+}
+
+static cJSON *roots_list_json(const struct heap *h, const struct roots *r, const obj_t *o, size_t n, size_t limit)
+{
+    cJSON *arr = cJSON_CreateArray();
+    for (size_t k = 0; k < n && (!limit || k < limit); k++) {
+        cJSON *it = cJSON_CreateObject();
+        cli_json_u64(it, "address", h->addr[o[k]]);
+        cJSON_AddStringToObject(it, "type", heap_type_name(h, o[k]));
+        if (r->kind[o[k]])
+            cJSON_AddStringToObject(it, "kind", roots_kind_name((enum root_kind)r->kind[o[k]]));
+        cJSON_AddItemToArray(arr, it);
+    }
+    return arr;
+}
+
+int cli_roots(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        CLI_COMMON_LONG_OPTIONS,
+        {"limit", required_argument, NULL, OPT_LIMIT},
+        {NULL, 0, NULL, 0},
+    };
+    struct cli_common co;
+    cli_common_init(&co);
+    size_t limit = 20;
+    int c, r;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "q", longopts, NULL)) != -1) {
+        if ((r = cli_common_option("roots", c, &co)) == 1)
+            continue;
+        if (r < 0)
+            return EXIT_USAGE;
+        switch (c) {
+        case OPT_LIMIT:
+            if (cli_parse_count("roots", "--limit", optarg, &limit) < 0)
+                return EXIT_USAGE;
+            break;
+        case OPT_HELP: roots_usage(stdout); return EXIT_OK;
+        default: roots_usage(stderr); return EXIT_USAGE;
+        }
+    }
+    if (optind != argc - 1) {
+        fprintf(stderr, "heapwalk roots: wants one dump\n");
+        roots_usage(stderr);
+        return EXIT_USAGE;
+    }
+    struct heap h;
+    heap_init(&h);
+    if (cli_load(argv[optind], &co.load, co.quiet, &h) < 0) {
+        heap_free(&h);
+        return EXIT_FAIL;
+    }
+    struct roots roots;
+    roots_compute(&h, NULL, 0, &roots);
+    size_t nmod = 0, nframe = 0;
+    for (size_t k = 0; k < roots.n_anchor; k++) {
+        nmod += roots.kind[roots.list[k]] == ROOT_MODULE;
+        nframe += roots.kind[roots.list[k]] == ROOT_FRAME;
+    }
+    if (co.json) {
+        cJSON *root = cJSON_CreateObject();
+        cli_json_u64(root, "modules", nmod);
+        cli_json_u64(root, "frames", nframe);
+        cli_json_u64(root, "structural", roots.n - roots.n_anchor);
+        cli_json_u64(root, "orphans", roots.n_orphans);
+        cJSON_AddItemToObject(root, "anchor_roots", roots_list_json(&h, &roots, roots.list, roots.n_anchor, limit));
+        cJSON_AddItemToObject(root, "structural_roots",
+                              roots_list_json(&h, &roots, roots.list + roots.n_anchor, roots.n - roots.n_anchor, limit));
+        cJSON_AddItemToObject(root, "orphan_candidates",
+                              roots_list_json(&h, &roots, roots.orphans, roots.n_orphans, limit));
+        cli_json_print(root);
+    } else {
+        printf("%zu anchor roots (%zu modules, %zu frames), %zu structural roots, %zu orphan candidates\n",
+               roots.n_anchor, nmod, nframe, roots.n - roots.n_anchor, roots.n_orphans);
+        roots_list_text(&h, "anchor roots", roots.list, roots.n_anchor, limit);
+        roots_list_text(&h, "structural roots", roots.list + roots.n_anchor, roots.n - roots.n_anchor, limit);
+        roots_list_text(&h, "orphan candidates (no parent, not an anchor)", roots.orphans, roots.n_orphans, limit);
+    }
+    roots_free(&roots);
+    heap_free(&h);
+    return EXIT_OK;
+}
+
+/* --- dot --- */
+
+static void dot_usage(FILE *to)
+{
+    fputs("usage: heapwalk dot [--depth N] [--parents|--children] [--fanout N] [--raw] [-q] ADDR DUMP\n"
+          "Writes a Graphviz graph of the object's neighbourhood to stdout: what refers to\n"
+          "it (--parents, the default, like objgraph's show_backrefs) or what it refers to\n"
+          "(--children, like show_refs), N levels deep (default 3). Roots are filled;\n"
+          "an object with more than --fanout edges (default 10) shows that many and an\n"
+          "'N more' node. Render with: heapwalk dot ADDR DUMP | dot -Tsvg > out.svg\n",
+          to);
+}
+
+/* A DOT string literal: quotes and backslashes escaped, newlines as \n. */
+static void dot_quote(const char *s, struct strbuf *out)
+{
+    sb_addc(out, '"');
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\')
+            sb_addc(out, '\\');
+        if (*s == '\n')
+            sb_adds(out, "\\n");
+        else
+            sb_addc(out, *s);
+    }
+    sb_addc(out, '"');
+}
+
+static void dot_node(const struct heap *h, const struct roots *r, obj_t o, int target, struct strbuf *out)
+{
+    struct strbuf label;
+    sb_init(&label);
+    sb_printf(&label, "%s\n0x%llx\n%lluB", heap_type_name(h, o), (unsigned long long)h->addr[o],
+              (unsigned long long)heap_size(h, o));
+    if (h->str[o]) {
+        sb_addc(&label, '\n');
+        refs_literal(h, o, 30, &label);
+    }
+    if (r->kind[o])
+        sb_printf(&label, "\n(%s root)", roots_kind_name((enum root_kind)r->kind[o]));
+    sb_printf(out, "  o%u [label=", o);
+    dot_quote(sb_cstr(&label), out);
+    if (target)
+        sb_adds(out, ", style=\"filled,bold\", fillcolor=\"#ffd27f\"");
+    else if (r->kind[o])
+        sb_adds(out, ", style=filled, fillcolor=\"#b7d7f7\"");
+    sb_adds(out, "];\n");
+    sb_free(&label);
+}
+
+int cli_dot(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        CLI_COMMON_LONG_OPTIONS,
+        {"depth", required_argument, NULL, OPT_DEPTH},
+        {"parents", no_argument, NULL, OPT_PARENTS},
+        {"children", no_argument, NULL, OPT_CHILDREN},
+        {"fanout", required_argument, NULL, OPT_FANOUT},
+        {NULL, 0, NULL, 0},
+    };
+    struct cli_common co;
+    cli_common_init(&co);
+    size_t depth = 3, fanout = 10;
+    int children = 0, c, r;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "q", longopts, NULL)) != -1) {
+        if ((r = cli_common_option("dot", c, &co)) == 1)
+            continue;
+        if (r < 0)
+            return EXIT_USAGE;
+        switch (c) {
+        case OPT_DEPTH:
+            if (cli_parse_count("dot", "--depth", optarg, &depth) < 0)
+                return EXIT_USAGE;
+            break;
+        case OPT_FANOUT:
+            if (cli_parse_count("dot", "--fanout", optarg, &fanout) < 0 || fanout == 0) {
+                fprintf(stderr, "heapwalk dot: --fanout takes 1 or more\n");
+                return EXIT_USAGE;
+            }
+            break;
+        case OPT_PARENTS: children = 0; break;
+        case OPT_CHILDREN: children = 1; break;
+        case OPT_HELP: dot_usage(stdout); return EXIT_OK;
+        default: dot_usage(stderr); return EXIT_USAGE;
+        }
+    }
+    uint64_t addr;
+    if (optind != argc - 2 || hw_parse_addr(argv[optind], &addr) < 0) {
+        fprintf(stderr, "heapwalk dot: wants an address (decimal, or hex with 0x) and a dump\n");
+        dot_usage(stderr);
+        return EXIT_USAGE;
+    }
+    const char *dump = argv[optind + 1];
+    struct heap h;
+    heap_init(&h);
+    if (cli_load(dump, &co.load, co.quiet, &h) < 0) {
+        heap_free(&h);
+        return EXIT_FAIL;
+    }
+    obj_t start = heap_find(&h, addr);
+    if (start == OBJ_NONE) {
+        fprintf(stderr, "heapwalk: %s: no object at address %llu (0x%llx)\n", dump, (unsigned long long)addr,
+                (unsigned long long)addr);
+        heap_free(&h);
+        return EXIT_FAIL;
+    }
+    struct roots roots;
+    roots_compute(&h, NULL, 0, &roots);
+    /* Breadth-first to the given depth; level[] marks the objects drawn. */
+    uint32_t *level = xmalloc(h.n * sizeof *level, "the graph");
+    for (size_t i = 0; i < h.n; i++)
+        level[i] = UINT32_MAX;
+    obj_t *queue = xmalloc(h.n * sizeof *queue, "the graph");
+    size_t head = 0, tail = 0;
+    struct strbuf out;
+    sb_init(&out);
+    sb_adds(&out, children ? "digraph refs {\n" : "digraph backrefs {\n");
+    sb_adds(&out, "  node [shape=box, fontname=\"monospace\", fontsize=10];\n");
+    level[start] = 0;
+    queue[tail++] = start;
+    dot_node(&h, &roots, start, 1, &out);
+    size_t more = 0;
+    while (head < tail) {
+        obj_t v = queue[head++];
+        if (level[v] >= depth)
+            continue;
+        const uint32_t *e = children ? heap_children(&h, v) : heap_parents(&h, v);
+        size_t ne = children ? heap_nchildren(&h, v) : heap_nparents(&h, v);
+        size_t shown = 0;
+        for (size_t k = 0; k < ne; k++) {
+            uint32_t w = e[k];
+            if (heap_is_dangling(w))
+                continue;
+            if (shown == fanout) {
+                size_t rest = ne - k;
+                sb_printf(&out, "  more%zu [label=\"%zu more\", shape=plaintext];\n", more, rest);
+                if (children)
+                    sb_printf(&out, "  o%u -> more%zu;\n", v, more);
+                else
+                    sb_printf(&out, "  more%zu -> o%u;\n", more, v);
+                more++;
+                break;
+            }
+            shown++;
+            if (level[w] == UINT32_MAX) {
+                level[w] = level[v] + 1;
+                queue[tail++] = w;
+                dot_node(&h, &roots, w, 0, &out);
+            }
+            struct strbuf lab;
+            sb_init(&lab);
+            if (children)
+                paths_edge_label(&h, v, w, &lab);
+            else
+                paths_edge_label(&h, w, v, &lab);
+            if (children)
+                sb_printf(&out, "  o%u -> o%u [label=", v, w);
+            else
+                sb_printf(&out, "  o%u -> o%u [label=", w, v);
+            dot_quote(sb_cstr(&lab), &out);
+            sb_adds(&out, "];\n");
+            sb_free(&lab);
+        }
+    }
+    sb_adds(&out, "}\n");
+    fwrite(out.buf, 1, out.len, stdout);
+    sb_free(&out);
+    free(level);
+    free(queue);
+    roots_free(&roots);
+    heap_free(&h);
+    return EXIT_OK;
+}
