@@ -18,6 +18,7 @@ void cli_usage(FILE *to)
           "       heapwalk path [OPTIONS] ADDR DUMP  the shortest paths from a root to an object\n"
           "       heapwalk roots [OPTIONS] DUMP      the roots paths start from, orphan candidates\n"
           "       heapwalk dot [OPTIONS] ADDR DUMP   Graphviz graph of an object's neighbourhood\n"
+          "       heapwalk export [OPTIONS] DUMP     the graph as JSON lines, with distances to roots\n"
           "       heapwalk --help | --version | SUBCOMMAND --help\n"
           "\n"
           "DUMP is a meliae dump (one JSON object per line), plain or gzip, or - for stdin.\n"

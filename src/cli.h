@@ -17,6 +17,7 @@ int cli_show(int argc, char **argv);
 int cli_path(int argc, char **argv);
 int cli_roots(int argc, char **argv);
 int cli_dot(int argc, char **argv);
+int cli_export(int argc, char **argv);
 
 /* Options every subcommand takes (getopt_long codes and table entries). */
 enum {

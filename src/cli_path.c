@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "export.h"
 #include "paths.h"
 #include "refs.h"
 #include "roots.h"
@@ -373,43 +374,6 @@ static void dot_usage(FILE *to)
           to);
 }
 
-/* A DOT string literal: quotes and backslashes escaped, newlines as \n. */
-static void dot_quote(const char *s, struct strbuf *out)
-{
-    sb_addc(out, '"');
-    for (; *s; s++) {
-        if (*s == '"' || *s == '\\')
-            sb_addc(out, '\\');
-        if (*s == '\n')
-            sb_adds(out, "\\n");
-        else
-            sb_addc(out, *s);
-    }
-    sb_addc(out, '"');
-}
-
-static void dot_node(const struct heap *h, const struct roots *r, obj_t o, int target, struct strbuf *out)
-{
-    struct strbuf label;
-    sb_init(&label);
-    sb_printf(&label, "%s\n0x%llx\n%lluB", heap_type_name(h, o), (unsigned long long)h->addr[o],
-              (unsigned long long)heap_size(h, o));
-    if (h->str[o]) {
-        sb_addc(&label, '\n');
-        refs_literal(h, o, 30, &label);
-    }
-    if (r->kind[o])
-        sb_printf(&label, "\n(%s root)", roots_kind_name((enum root_kind)r->kind[o]));
-    sb_printf(out, "  o%u [label=", o);
-    dot_quote(sb_cstr(&label), out);
-    if (target)
-        sb_adds(out, ", style=\"filled,bold\", fillcolor=\"#ffd27f\"");
-    else if (r->kind[o])
-        sb_adds(out, ", style=filled, fillcolor=\"#b7d7f7\"");
-    sb_adds(out, "];\n");
-    sb_free(&label);
-}
-
 int cli_dot(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -469,68 +433,79 @@ int cli_dot(int argc, char **argv)
     }
     struct roots roots;
     roots_compute(&h, NULL, 0, &roots);
-    /* Breadth-first to the given depth; level[] marks the objects drawn. */
-    uint32_t *level = xmalloc(h.n * sizeof *level, "the graph");
-    for (size_t i = 0; i < h.n; i++)
-        level[i] = UINT32_MAX;
-    obj_t *queue = xmalloc(h.n * sizeof *queue, "the graph");
-    size_t head = 0, tail = 0;
     struct strbuf out;
     sb_init(&out);
-    sb_adds(&out, children ? "digraph refs {\n" : "digraph backrefs {\n");
-    sb_adds(&out, "  node [shape=box, fontname=\"monospace\", fontsize=10];\n");
-    level[start] = 0;
-    queue[tail++] = start;
-    dot_node(&h, &roots, start, 1, &out);
-    size_t more = 0;
-    while (head < tail) {
-        obj_t v = queue[head++];
-        if (level[v] >= depth)
-            continue;
-        const uint32_t *e = children ? heap_children(&h, v) : heap_parents(&h, v);
-        size_t ne = children ? heap_nchildren(&h, v) : heap_nparents(&h, v);
-        size_t shown = 0;
-        for (size_t k = 0; k < ne; k++) {
-            uint32_t w = e[k];
-            if (heap_is_dangling(w))
-                continue;
-            if (shown == fanout) {
-                size_t rest = ne - k;
-                sb_printf(&out, "  more%zu [label=\"%zu more\", shape=plaintext];\n", more, rest);
-                if (children)
-                    sb_printf(&out, "  o%u -> more%zu;\n", v, more);
-                else
-                    sb_printf(&out, "  more%zu -> o%u;\n", more, v);
-                more++;
-                break;
-            }
-            shown++;
-            if (level[w] == UINT32_MAX) {
-                level[w] = level[v] + 1;
-                queue[tail++] = w;
-                dot_node(&h, &roots, w, 0, &out);
-            }
-            struct strbuf lab;
-            sb_init(&lab);
-            if (children)
-                paths_edge_label(&h, v, w, &lab);
-            else
-                paths_edge_label(&h, w, v, &lab);
-            if (children)
-                sb_printf(&out, "  o%u -> o%u [label=", v, w);
-            else
-                sb_printf(&out, "  o%u -> o%u [label=", w, v);
-            dot_quote(sb_cstr(&lab), &out);
-            sb_adds(&out, "];\n");
-            sb_free(&lab);
-        }
-    }
-    sb_adds(&out, "}\n");
+    export_dot(&h, &roots, start, (unsigned)depth, children, fanout, &out);
     fwrite(out.buf, 1, out.len, stdout);
     sb_free(&out);
-    free(level);
-    free(queue);
     roots_free(&roots);
     heap_free(&h);
     return EXIT_OK;
+}
+
+/* --- export --- */
+
+static void export_usage(FILE *to)
+{
+    fputs("usage: heapwalk export [--exclude KIND[,KIND]] [--raw] [--strict] [-q] DUMP\n"
+          "Writes the loaded graph as JSON lines, one object per line in dump order, in\n"
+          "meliae's key order (address, type, size, name, len, value, refs) after heapwalk's\n"
+          "collapse and redirection, plus: collapsed (absorbed its __dict__), distance\n"
+          "(hops from the nearest root), pred (the previous hop on a shortest path) and\n"
+          "root (the root kind, for roots). heapwalk reads its own export back.\n",
+          to);
+}
+
+int cli_export(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        CLI_COMMON_LONG_OPTIONS,
+        {"exclude", required_argument, NULL, OPT_EXCLUDE},
+        {NULL, 0, NULL, 0},
+    };
+    struct cli_common co;
+    cli_common_init(&co);
+    unsigned kinds = 0;
+    int c, r;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "q", longopts, NULL)) != -1) {
+        if ((r = cli_common_option("export", c, &co)) == 1)
+            continue;
+        if (r < 0)
+            return EXIT_USAGE;
+        switch (c) {
+        case OPT_EXCLUDE:
+            if (parse_kind(optarg, &kinds) < 0) {
+                fprintf(stderr, "heapwalk export: --exclude takes globals, builtins or type, not '%s'\n", optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        case OPT_HELP: export_usage(stdout); return EXIT_OK;
+        default: export_usage(stderr); return EXIT_USAGE;
+        }
+    }
+    if (optind != argc - 1) {
+        fprintf(stderr, "heapwalk export: wants one dump\n");
+        export_usage(stderr);
+        return EXIT_USAGE;
+    }
+    struct heap h;
+    heap_init(&h);
+    if (cli_load(argv[optind], &co.load, co.quiet, &h) < 0) {
+        heap_free(&h);
+        return EXIT_FAIL;
+    }
+    struct roots roots;
+    struct paths paths;
+    roots_compute(&h, NULL, 0, &roots);
+    paths_compute(&h, &roots, kinds, &paths);
+    int rc = export_jsonl(&h, &roots, &paths, stdout);
+    if (fflush(stdout) != 0)
+        rc = -1;
+    if (rc < 0)
+        fprintf(stderr, "heapwalk export: writing failed\n");
+    paths_free(&paths);
+    roots_free(&roots);
+    heap_free(&h);
+    return rc < 0 ? EXIT_FAIL : EXIT_OK;
 }

@@ -31,5 +31,7 @@ int main(int argc, char **argv)
         return cli_roots(argc - 1, argv + 1);
     if (strcmp(cmd, "dot") == 0)
         return cli_dot(argc - 1, argv + 1);
+    if (strcmp(cmd, "export") == 0)
+        return cli_export(argc - 1, argv + 1);
     return tui_main(argc, argv);
 }

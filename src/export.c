@@ -1,0 +1,178 @@
+#include "export.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "refs.h"
+
+/* A DOT string literal: quotes and backslashes escaped, newlines as \n. */
+static void dot_quote(const char *s, struct strbuf *out)
+{
+    sb_addc(out, '"');
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\')
+            sb_addc(out, '\\');
+        if (*s == '\n')
+            sb_adds(out, "\\n");
+        else
+            sb_addc(out, *s);
+    }
+    sb_addc(out, '"');
+}
+
+static void dot_node(const struct heap *h, const struct roots *r, obj_t o, int target, struct strbuf *out)
+{
+    struct strbuf label;
+    sb_init(&label);
+    sb_printf(&label, "%s\n0x%llx\n%lluB", heap_type_name(h, o), (unsigned long long)h->addr[o],
+              (unsigned long long)heap_size(h, o));
+    if (h->str[o]) {
+        sb_addc(&label, '\n');
+        refs_literal(h, o, 30, &label);
+    }
+    if (r->kind[o])
+        sb_printf(&label, "\n(%s root)", roots_kind_name((enum root_kind)r->kind[o]));
+    sb_printf(out, "  o%u [label=", o);
+    dot_quote(sb_cstr(&label), out);
+    if (target)
+        sb_adds(out, ", style=\"filled,bold\", fillcolor=\"#ffd27f\"");
+    else if (r->kind[o])
+        sb_adds(out, ", style=filled, fillcolor=\"#b7d7f7\"");
+    sb_adds(out, "];\n");
+    sb_free(&label);
+}
+
+void export_dot(const struct heap *h, const struct roots *r, obj_t start, unsigned depth, int children,
+                size_t fanout, struct strbuf *out)
+{
+
+    /* Breadth-first to the given depth; level[] marks the objects drawn. */
+    uint32_t *level = xmalloc(h->n * sizeof *level, "the graph");
+    for (size_t i = 0; i < h->n; i++)
+        level[i] = UINT32_MAX;
+    obj_t *queue = xmalloc(h->n * sizeof *queue, "the graph");
+    size_t head = 0, tail = 0;
+    sb_adds(out, children ? "digraph refs {\n" : "digraph backrefs {\n");
+    sb_adds(out, "  node [shape=box, fontname=\"monospace\", fontsize=10];\n");
+    level[start] = 0;
+    queue[tail++] = start;
+    dot_node(h, r, start, 1, out);
+    size_t more = 0;
+    while (head < tail) {
+        obj_t v = queue[head++];
+        if (level[v] >= depth)
+            continue;
+        const uint32_t *e = children ? heap_children(h, v) : heap_parents(h, v);
+        size_t ne = children ? heap_nchildren(h, v) : heap_nparents(h, v);
+        size_t shown = 0;
+        for (size_t k = 0; k < ne; k++) {
+            uint32_t w = e[k];
+            if (heap_is_dangling(w))
+                continue;
+            if (shown == fanout) {
+                size_t rest = ne - k;
+                sb_printf(out, "  more%zu [label=\"%zu more\", shape=plaintext];\n", more, rest);
+                if (children)
+                    sb_printf(out, "  o%u -> more%zu;\n", v, more);
+                else
+                    sb_printf(out, "  more%zu -> o%u;\n", more, v);
+                more++;
+                break;
+            }
+            shown++;
+            if (level[w] == UINT32_MAX) {
+                level[w] = level[v] + 1;
+                queue[tail++] = w;
+                dot_node(h, r, w, 0, out);
+            }
+            struct strbuf lab;
+            sb_init(&lab);
+            if (children)
+                paths_edge_label(h, v, w, &lab);
+            else
+                paths_edge_label(h, w, v, &lab);
+            if (children)
+                sb_printf(out, "  o%u -> o%u [label=", v, w);
+            else
+                sb_printf(out, "  o%u -> o%u [label=", w, v);
+            dot_quote(sb_cstr(&lab), out);
+            sb_adds(out, "];\n");
+            sb_free(&lab);
+        }
+    }
+    sb_adds(out, "}\n");
+    free(level);
+    free(queue);
+}
+
+/* A JSON string literal of UTF-8 bytes (control bytes escaped, others kept). */
+static void json_quote(const char *s, size_t len, struct strbuf *out)
+{
+    sb_addc(out, '"');
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\') {
+            sb_addc(out, '\\');
+            sb_addc(out, (char)c);
+        } else if (c < 0x20) {
+            sb_printf(out, "\\u%04x", c);
+        } else {
+            sb_addc(out, (char)c);
+        }
+    }
+    sb_addc(out, '"');
+}
+
+int export_jsonl(const struct heap *h, const struct roots *r, const struct paths *p, FILE *to)
+{
+    struct strbuf sb;
+    sb_init(&sb);
+    for (size_t i = 0; i < h->n; i++) {
+        obj_t o = (obj_t)i;
+        size_t len;
+        const char *s = heap_str(h, o, &len);
+        sb_reset(&sb);
+        sb_printf(&sb, "{\"address\": %llu, \"type\": ", (unsigned long long)h->addr[o]);
+        json_quote(heap_type_name(h, o), strlen(heap_type_name(h, o)), &sb);
+        sb_printf(&sb, ", \"size\": %llu", (unsigned long long)heap_size(h, o));
+        if (h->flags[o] & OF_NAME) {
+            sb_adds(&sb, ", \"name\": ");
+            json_quote(s, len, &sb);
+        }
+        if (h->flags[o] & OF_HAS_LEN)
+            sb_printf(&sb, ", \"len\": %llu", (unsigned long long)heap_len(h, o));
+        if (h->flags[o] & OF_VALUE) {
+            sb_adds(&sb, ", \"value\": ");
+            json_quote(s, len, &sb);
+        } else if (h->flags[o] & OF_VALUE_NUM) {
+            sb_adds(&sb, ", \"value\": ");
+            sb_add(&sb, s, len);
+        } else if (h->flags[o] & OF_VALUE_NULL) {
+            sb_adds(&sb, ", \"value\": null");
+        }
+        sb_adds(&sb, ", \"refs\": [");
+        const uint32_t *c = heap_children(h, o);
+        for (size_t k = 0; k < heap_nchildren(h, o); k++)
+            sb_printf(&sb, "%s%llu", k ? ", " : "", (unsigned long long)heap_child_addr(h, c[k]));
+        sb_addc(&sb, ']');
+        if (h->flags[o] & OF_COLLAPSED)
+            sb_adds(&sb, ", \"collapsed\": true");
+        if (p) {
+            if (p->dist[o] == PATH_UNREACHED)
+                sb_adds(&sb, ", \"distance\": null");
+            else
+                sb_printf(&sb, ", \"distance\": %u", p->dist[o]);
+            if (p->pred[o] != OBJ_NONE)
+                sb_printf(&sb, ", \"pred\": %llu", (unsigned long long)h->addr[p->pred[o]]);
+        }
+        if (r && r->kind[o])
+            sb_printf(&sb, ", \"root\": \"%s\"", roots_kind_name((enum root_kind)r->kind[o]));
+        sb_adds(&sb, "}\n");
+        if (fwrite(sb.buf, 1, sb.len, to) != sb.len) {
+            sb_free(&sb);
+            return -1;
+        }
+    }
+    sb_free(&sb);
+    return 0;
+}
