@@ -7,7 +7,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "dominators.h"
 #include "refs.h"
+#include "roots.h"
 #include "summary.h"
 
 void cli_usage(FILE *to)
@@ -18,6 +20,7 @@ void cli_usage(FILE *to)
           "       heapwalk path [OPTIONS] ADDR DUMP  the shortest paths from a root to an object\n"
           "       heapwalk roots [OPTIONS] DUMP      the roots paths start from, orphan candidates\n"
           "       heapwalk dot [OPTIONS] ADDR DUMP   Graphviz graph of an object's neighbourhood\n"
+          "       heapwalk retained [OPTIONS] DUMP   what holds the most memory (dominator tree)\n"
           "       heapwalk export [OPTIONS] DUMP     the graph as JSON lines, with distances to roots\n"
           "       heapwalk --help | --version | SUBCOMMAND --help\n"
           "\n"
@@ -303,7 +306,7 @@ static const char *layout_name(enum dict_layout l)
     }
 }
 
-static void show_json(const struct heap *h, obj_t i, size_t limit)
+static void show_json(const struct heap *h, const struct dominators *d, obj_t i, size_t limit)
 {
     cJSON *root = cJSON_CreateObject();
     struct strbuf sb;
@@ -337,11 +340,11 @@ static void show_json(const struct heap *h, obj_t i, size_t limit)
         cJSON_AddItemToArray(arr, json_ref(h, heap_parents(h, i)[k]));
     struct dict_view dv;
     if (refs_as_dict(h, i, &dv) == 0) {
-        cJSON *d = cJSON_AddObjectToObject(root, "dict");
-        cJSON_AddStringToObject(d, "layout", layout_name(dv.layout));
+        cJSON *dj = cJSON_AddObjectToObject(root, "dict");
+        cJSON_AddStringToObject(dj, "layout", layout_name(dv.layout));
         if (dv.note)
-            cJSON_AddStringToObject(d, "note", dv.note);
-        cJSON *items = cJSON_AddArrayToObject(d, "items");
+            cJSON_AddStringToObject(dj, "note", dv.note);
+        cJSON *items = cJSON_AddArrayToObject(dj, "items");
         for (size_t k = 0; k < dv.n && (!limit || k < limit); k++) {
             cJSON *it = cJSON_CreateObject();
             if (dv.items[k].key != UINT32_MAX) {
@@ -378,7 +381,7 @@ static void show_list(const char *title, const struct heap *h, const uint32_t *r
         printf("  ... %zu more (--limit)\n", n - limit);
 }
 
-static void show_text(const struct heap *h, obj_t i, size_t limit)
+static void show_text(const struct heap *h, const struct dominators *d, obj_t i, size_t limit)
 {
     struct strbuf sb;
     sb_init(&sb);
@@ -390,6 +393,13 @@ static void show_text(const struct heap *h, obj_t i, size_t limit)
         printf(", len %llu%s", (unsigned long long)heap_len(h, i),
                (h->flags[i] & OF_COLLAPSED) ? " (its __dict__'s)" : "");
     printf("\n");
+    sb_reset(&sb);
+    if (d->idom[i] == OBJ_NONE)
+        sb_adds(&sb, "nothing: it is a root, or only roots hold it");
+    else
+        refs_repr(h, d->idom[i], 60, &sb);
+    printf("  retained %llu bytes (%lld%% of the heap); immediate dominator: %s\n",
+           (unsigned long long)d->retained[i], summary_percent(d->retained[i], d->total), sb_cstr(&sb));
     if (h->flags[i] & OF_COLLAPSED)
         printf("  its __dict__ is collapsed into it (size and refs include the dict's; --raw keeps it apart)\n");
     if (h->flags[i] & OF_VALUE_NULL)
@@ -470,6 +480,10 @@ int cli_show(int argc, char **argv)
         free(addrs);
         return EXIT_FAIL;
     }
+    struct roots roots;
+    struct dominators dom;
+    roots_compute(&h, NULL, 0, &roots);
+    dominators_compute(&h, &roots, &dom);
     int status = EXIT_OK;
     for (int k = 0; k < naddr; k++) {
         obj_t i = heap_find(&h, addrs[k]);
@@ -482,14 +496,16 @@ int cli_show(int argc, char **argv)
             continue;
         }
         if (co.json) {
-            show_json(&h, i, limit);
+            show_json(&h, &dom, i, limit);
         } else {
             if (k > 0)
                 putchar('\n');
-            show_text(&h, i, limit);
+            show_text(&h, &dom, i, limit);
         }
     }
     free(addrs);
+    dominators_free(&dom);
+    roots_free(&roots);
     heap_free(&h);
     return status;
 }

@@ -18,11 +18,12 @@ int cli_path(int argc, char **argv);
 int cli_roots(int argc, char **argv);
 int cli_dot(int argc, char **argv);
 int cli_export(int argc, char **argv);
+int cli_retained(int argc, char **argv);
 
 /* Options every subcommand takes (getopt_long codes and table entries). */
 enum {
     OPT_RAW = 1000, OPT_STRICT, OPT_THREADS, OPT_JSON, OPT_TOP, OPT_BY_COUNT, OPT_LIMIT, OPT_HELP,
-    OPT_ALL, OPT_ROOT, OPT_AVOID, OPT_EXCLUDE, OPT_DEPTH, OPT_PARENTS, OPT_CHILDREN, OPT_FANOUT,
+    OPT_ALL, OPT_ROOT, OPT_AVOID, OPT_EXCLUDE, OPT_DEPTH, OPT_PARENTS, OPT_CHILDREN, OPT_FANOUT, OPT_BY_TYPE,
 };
 #define CLI_COMMON_LONG_OPTIONS                                                             \
     {"raw", no_argument, NULL, OPT_RAW}, {"strict", no_argument, NULL, OPT_STRICT},           \

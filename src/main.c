@@ -33,5 +33,7 @@ int main(int argc, char **argv)
         return cli_dot(argc - 1, argv + 1);
     if (strcmp(cmd, "export") == 0)
         return cli_export(argc - 1, argv + 1);
+    if (strcmp(cmd, "retained") == 0)
+        return cli_retained(argc - 1, argv + 1);
     return tui_main(argc, argv);
 }
