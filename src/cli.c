@@ -21,6 +21,7 @@ void cli_usage(FILE *to)
           "       heapwalk roots [OPTIONS] DUMP      the roots paths start from, orphan candidates\n"
           "       heapwalk dot [OPTIONS] ADDR DUMP   Graphviz graph of an object's neighbourhood\n"
           "       heapwalk retained [OPTIONS] DUMP   what holds the most memory (dominator tree)\n"
+          "       heapwalk diff [OPTIONS] OLD NEW [NEWER]  what grew, and who holds the new objects\n"
           "       heapwalk export [OPTIONS] DUMP     the graph as JSON lines, with distances to roots\n"
           "       heapwalk --help | --version | SUBCOMMAND --help\n"
           "\n"
@@ -330,6 +331,15 @@ static void show_json(const struct heap *h, const struct dominators *d, obj_t i,
     cJSON_AddBoolToObject(root, "collapsed", (h->flags[i] & OF_COLLAPSED) != 0);
     refs_repr(h, i, 0, &sb);
     cJSON_AddStringToObject(root, "repr", sb_cstr(&sb));
+    cli_json_u64(root, "retained", d->retained[i]);
+    if (d->idom[i] == OBJ_NONE) {
+        cJSON_AddNullToObject(root, "idom");
+    } else {
+        cli_json_u64(root, "idom", h->addr[d->idom[i]]);
+        sb_reset(&sb);
+        refs_repr(h, d->idom[i], 0, &sb);
+        cJSON_AddStringToObject(root, "idom_repr", sb_cstr(&sb));
+    }
     cli_json_u64(root, "num_children", heap_nchildren(h, i));
     cli_json_u64(root, "num_parents", heap_nparents(h, i));
     cJSON *arr = cJSON_AddArrayToObject(root, "children");

@@ -19,6 +19,7 @@ int cli_roots(int argc, char **argv);
 int cli_dot(int argc, char **argv);
 int cli_export(int argc, char **argv);
 int cli_retained(int argc, char **argv);
+int cli_diff(int argc, char **argv);
 
 /* Options every subcommand takes (getopt_long codes and table entries). */
 enum {

@@ -35,5 +35,7 @@ int main(int argc, char **argv)
         return cli_export(argc - 1, argv + 1);
     if (strcmp(cmd, "retained") == 0)
         return cli_retained(argc - 1, argv + 1);
+    if (strcmp(cmd, "diff") == 0)
+        return cli_diff(argc - 1, argv + 1);
     return tui_main(argc, argv);
 }
