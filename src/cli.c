@@ -115,6 +115,14 @@ int cli_load(const char *path, const struct load_options *opt_in, int quiet, str
         return -1;
     }
     hw_set_oom_context("working on the dump");
+    if (getenv("HEAPWALK_TIMINGS")) {
+        const struct load_timings *t = &rep.timings;
+        fprintf(stderr,
+                "heapwalk: timings: read %.3f s, parse %.3f s, merge %.3f s, resolve %.3f s, collapse %.3f s, "
+                "parents %.3f s; total %.3f s; %llu lines by the fast path, %llu by cJSON; store %zu bytes\n",
+                t->read, t->parse, t->merge, t->resolve, t->collapse, t->parents, rep.seconds,
+                (unsigned long long)t->fast_lines, (unsigned long long)t->cjson_lines, heap_memory(h));
+    }
     if (quiet)
         return 0;
     const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;

@@ -124,28 +124,29 @@ static inline uint64_t addr_hash(uint64_t a)
     return a;
 }
 
-/* Open addressing over slot values id+1, keyed by keys[id]. */
-static uint32_t *index_lookup_slot(uint32_t *slots, uint64_t mask, const uint64_t *keys, uint64_t addr)
+/* Open addressing with linear probing over slot values id+1, keyed by
+ * keys[id], in a table of any size: the hash is mapped onto [0, size) by a
+ * multiply and shift (no power-of-two rounding, so the table is sized to the
+ * load factor exactly). */
+static uint32_t *index_lookup_slot(uint32_t *slots, uint64_t size, const uint64_t *keys, uint64_t addr)
 {
-    uint64_t i = addr_hash(addr) & mask;
+    uint64_t i = (uint64_t)(((unsigned __int128)addr_hash(addr) * size) >> 64);
     while (slots[i] && keys[slots[i] - 1] != addr)
-        i = (i + 1) & mask;
+        i = i + 1 == size ? 0 : i + 1;
     return &slots[i];
 }
 
+/* Slots for n keys at a load factor of 0.8. */
 static uint64_t index_capacity(size_t n)
 {
-    uint64_t cap = 1024;
-    while (cap * 4 < (uint64_t)n * 5) /* load factor at most 0.8 */
-        cap *= 2;
-    return cap;
+    return (uint64_t)n + (uint64_t)n / 4 + 64;
 }
 
 obj_t heap_find(const struct heap *h, uint64_t addr)
 {
     if (!h->index.slots)
         return OBJ_NONE;
-    uint32_t *s = index_lookup_slot(h->index.slots, h->index.mask, h->addr, addr);
+    uint32_t *s = index_lookup_slot(h->index.slots, h->index.size, h->addr, addr);
     return *s ? *s - 1 : OBJ_NONE;
 }
 
@@ -156,11 +157,11 @@ static void index_build(struct heap *h)
     free(h->index.slots);
     uint64_t cap = index_capacity(h->n);
     h->index.slots = xcalloc(cap, sizeof *h->index.slots, "the address index");
-    h->index.mask = cap - 1;
+    h->index.size = cap;
     for (size_t i = 0; i < h->n; i++) {
         if (h->flags[i] & OF_DROP)
             continue;
-        uint32_t *s = index_lookup_slot(h->index.slots, h->index.mask, h->addr, h->addr[i]);
+        uint32_t *s = index_lookup_slot(h->index.slots, h->index.size, h->addr, h->addr[i]);
         if (*s) {
             h->flags[i] |= OF_DROP;
             h->stats.duplicates++;
@@ -239,8 +240,8 @@ void heap_resolve(struct heap *h)
 
     /* Missing addresses get one dangling entry each, found through a second
      * open-addressing table keyed by h->dangling[]. */
-    uint64_t dmask = 1023;
-    uint32_t *dslots = xcalloc(dmask + 1, sizeof *dslots, "the missing-address table");
+    uint64_t dsize = 1024;
+    uint32_t *dslots = xcalloc(dsize, sizeof *dslots, "the missing-address table");
     size_t dcap = 0;
 
     size_t ne = h->n ? h->child_off[h->n] : 0;
@@ -254,7 +255,7 @@ void heap_resolve(struct heap *h)
             c = o;
         } else {
             h->stats.dangling_refs++;
-            uint32_t *s = index_lookup_slot(dslots, dmask, h->dangling, a);
+            uint32_t *s = index_lookup_slot(dslots, dsize, h->dangling, a);
             if (!*s) {
                 if (h->n_dangling == dcap) {
                     dcap = dcap ? dcap * 2 : 256;
@@ -262,15 +263,15 @@ void heap_resolve(struct heap *h)
                 }
                 h->dangling[h->n_dangling] = a;
                 *s = (uint32_t)++h->n_dangling;
-                if (h->n_dangling * 4 > (dmask + 1) * 3) {
-                    uint64_t nmask = dmask * 2 + 1;
-                    uint32_t *ns = xcalloc(nmask + 1, sizeof *ns, "the missing-address table");
+                if (h->n_dangling * 4 > dsize * 3) {
+                    uint64_t nsize = dsize * 2;
+                    uint32_t *ns = xcalloc(nsize, sizeof *ns, "the missing-address table");
                     for (size_t d = 0; d < h->n_dangling; d++)
-                        *index_lookup_slot(ns, nmask, h->dangling, h->dangling[d]) = (uint32_t)d + 1;
+                        *index_lookup_slot(ns, nsize, h->dangling, h->dangling[d]) = (uint32_t)d + 1;
                     free(dslots);
                     dslots = ns;
-                    dmask = nmask;
-                    s = index_lookup_slot(dslots, dmask, h->dangling, a);
+                    dsize = nsize;
+                    s = index_lookup_slot(dslots, dsize, h->dangling, a);
                 }
             }
             c = HEAP_DANGLING | (*s - 1);
@@ -287,6 +288,10 @@ void heap_resolve(struct heap *h)
 void heap_compact(struct heap *h, const obj_t *link)
 {
     size_t n = h->n;
+    /* The index is rebuilt at the end: free it now, before the new edge array
+     * is allocated, to keep the peak down. */
+    free(h->index.slots);
+    h->index.slots = NULL;
     obj_t *remap = xmalloc((n ? n : 1) * sizeof *remap, "renumbering objects");
     size_t kept = 0;
     for (size_t i = 0; i < n; i++)
@@ -403,48 +408,47 @@ void heap_build_parents(struct heap *h)
     size_t n = h->n;
     free(h->parent_off);
     free(h->parents);
+    /* Count every ref (duplicates too: an upper bound per object), fill each
+     * object's range from the back while skipping a repeat of the parent just
+     * placed (a parent's refs to one child are met one after the other), then
+     * close the gaps the repeats left at the front of each range. Parents are
+     * met in descending order, so every list ends up ascending. */
     uint32_t *off = xcalloc(n + 1, sizeof *off, "the parent table");
-    obj_t *last = xmalloc((n ? n : 1) * sizeof *last, "the parent table");
-    for (size_t i = 0; i < n; i++)
-        last[i] = OBJ_NONE;
-
-    /* Count distinct parents per object: off[c + 1] += 1 ... */
-    for (size_t p = 0; p < n; p++) {
-        const uint32_t *c = heap_children(h, (obj_t)p);
-        size_t nc = heap_nchildren(h, (obj_t)p);
-        for (size_t k = 0; k < nc; k++) {
-            if (heap_is_dangling(c[k]) || last[c[k]] == p)
-                continue;
-            last[c[k]] = (obj_t)p;
-            off[c[k] + 1]++;
-        }
-    }
+    for (size_t k = 0; k < h->n_edges; k++)
+        if (!heap_is_dangling(h->children[k]))
+            off[h->children[k] + 1]++;
     for (size_t i = 0; i < n; i++)
         off[i + 1] += off[i];
-    size_t ne = n ? off[n] : 0;
-    uint32_t *parents = xmalloc((ne ? ne : 1) * sizeof *parents, "the parent table");
-    /* ... then fill, using last[] again (reset) and a cursor per object kept in
-     * the slot after each list: fill from the back, parents in descending
-     * order, so every list ends up ascending. */
-    for (size_t i = 0; i < n; i++)
-        last[i] = OBJ_NONE;
-    uint32_t *cursor = xmalloc((n + 1) * sizeof *cursor, "the parent table");
+    size_t bound = n ? off[n] : 0;
+    uint32_t *parents = xmalloc((bound ? bound : 1) * sizeof *parents, "the parent table");
+    uint32_t *cursor = xmalloc((n ? n : 1) * sizeof *cursor, "the parent table");
     memcpy(cursor, off + 1, n * sizeof *cursor);
     for (size_t p = n; p-- > 0;) {
         const uint32_t *c = heap_children(h, (obj_t)p);
         size_t nc = heap_nchildren(h, (obj_t)p);
         for (size_t k = 0; k < nc; k++) {
-            if (heap_is_dangling(c[k]) || last[c[k]] == p)
+            uint32_t ch = c[k];
+            if (heap_is_dangling(ch))
                 continue;
-            last[c[k]] = (obj_t)p;
-            parents[--cursor[c[k]]] = (uint32_t)p;
+            if (cursor[ch] < off[ch + 1] && parents[cursor[ch]] == p)
+                continue;
+            parents[--cursor[ch]] = (uint32_t)p;
         }
     }
+    /* cursor[i] is where object i's list starts now; slide the lists left. */
+    size_t pos = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t len = off[i + 1] - cursor[i];
+        memmove(parents + pos, parents + cursor[i], len * sizeof *parents);
+        off[i] = (uint32_t)pos;
+        pos += len;
+    }
+    if (n)
+        off[n] = (uint32_t)pos;
     free(cursor);
-    free(last);
     h->parent_off = off;
-    h->parents = parents;
-    h->n_parent_edges = ne;
+    h->parents = xreallocarray(parents, pos ? pos : 1, sizeof *parents, "the parent table");
+    h->n_parent_edges = pos;
 }
 
 void heap_detect_flavour(struct heap *h)
@@ -470,6 +474,6 @@ size_t heap_memory(const struct heap *h)
                      sizeof *h->str + sizeof *h->flags + sizeof *h->child_off + sizeof *h->parent_off;
     return h->cap * per_obj + h->n_edges * sizeof *h->children +
            h->n_parent_edges * sizeof *h->parents + h->n_dangling * sizeof *h->dangling +
-           (h->index.slots ? (size_t)(h->index.mask + 1) * sizeof *h->index.slots : 0) +
+           (h->index.slots ? (size_t)h->index.size * sizeof *h->index.slots : 0) +
            strpool_memory(&h->strings);
 }

@@ -5,7 +5,7 @@
  * flat arrays: the children of object i are children[child_off[i] ..
  * child_off[i+1]), the same for parents.  Type names and strings (values and
  * names) are interned.  The address index is an open-addressing table of
- * object numbers, so an address costs about 8 bytes to find.
+ * object numbers at a load factor of 0.8: 5 bytes an object.
  *
  * Only heap.c, load.c and collapse.c write these arrays; everything else reads
  * them through the accessors below.  docs/design.md gives the byte counts. */
@@ -61,7 +61,7 @@ struct heap_stats {
 
 struct addr_index {
     uint32_t *slots;         /* object number + 1; 0 is empty */
-    uint64_t mask;
+    uint64_t size;           /* slots: 1.25 per object */
 };
 
 struct heap {

@@ -107,8 +107,34 @@ static void strpool_rehash(struct strpool *p)
     p->mask = mask;
 }
 
+void strpool_freeze(struct strpool *p)
+{
+    free(p->slots);
+    p->slots = NULL;
+    p->mask = 0;
+    if (p->arena_len) {
+        p->arena = xrealloc(p->arena, p->arena_len, "the string arena");
+        p->arena_cap = p->arena_len;
+    }
+    p->off = xreallocarray(p->off, p->n, sizeof *p->off, "the string table");
+    p->cap = p->n;
+}
+
+/* A table with room for n ids at a load factor of at most 3/4. */
+static void strpool_reindex(struct strpool *p)
+{
+    uint32_t mask = 2047;
+    while ((uint64_t)p->n * 4 > (uint64_t)(mask + 1) * 3)
+        mask = mask * 2 + 1;
+    p->mask = (mask - 1) / 2; /* strpool_rehash doubles it */
+    p->slots = NULL;
+    strpool_rehash(p);
+}
+
 uint32_t strpool_intern(struct strpool *p, const char *s, size_t len)
 {
+    if (!p->slots)
+        strpool_reindex(p);
     if (len > UINT32_MAX - 8)
         len = UINT32_MAX - 8; /* values are cut at 100 characters by the scanner; never reached */
     uint32_t h = str_hash(s, len);
@@ -131,7 +157,7 @@ uint32_t strpool_intern(struct strpool *p, const char *s, size_t len)
         p->arena_cap = cap;
     }
     if (p->n == p->cap) {
-        p->cap *= 2;
+        p->cap = p->cap ? p->cap * 2 : 1024;
         p->off = xreallocarray(p->off, p->cap, sizeof *p->off, "the string table");
     }
     uint32_t id = p->n++;
@@ -159,5 +185,6 @@ const char *strpool_get(const struct strpool *p, uint32_t id, size_t *len)
 
 size_t strpool_memory(const struct strpool *p)
 {
-    return (size_t)p->arena_cap + (size_t)p->cap * sizeof *p->off + ((size_t)p->mask + 1) * sizeof *p->slots;
+    return (size_t)p->arena_cap + (size_t)p->cap * sizeof *p->off +
+           (p->slots ? ((size_t)p->mask + 1) * sizeof *p->slots : 0);
 }

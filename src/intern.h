@@ -42,5 +42,8 @@ uint32_t strpool_intern(struct strpool *p, const char *s, size_t len);
 /* The bytes of id (NUL-terminated); *len gets the length when len != NULL. */
 const char *strpool_get(const struct strpool *p, uint32_t id, size_t *len);
 size_t strpool_memory(const struct strpool *p);
+/* Done adding for now: give back the spare capacity and the hash table
+ * (rebuilt by the next strpool_intern, if there is one). */
+void strpool_freeze(struct strpool *p);
 
 #endif

@@ -232,6 +232,7 @@ static int process_block(struct loader *L, const char *data, size_t len)
         p = cut;
     }
     nparts = k;
+    double t0 = hw_now();
     pthread_t tids[MAX_THREADS];
     int started[MAX_THREADS] = {0};
     for (k = 1; k < nparts; k++)
@@ -243,7 +244,11 @@ static int process_block(struct loader *L, const char *data, size_t len)
         else
             part_parse(&L->parts[k]);
     }
-    return merge_parts(L, nparts);
+    double t1 = hw_now();
+    int rc = merge_parts(L, nparts);
+    L->rep->timings.parse += t1 - t0;
+    L->rep->timings.merge += hw_now() - t1;
+    return rc;
 }
 
 static int loader_finish(struct loader *L)
@@ -255,17 +260,29 @@ static int loader_finish(struct loader *L)
                            (unsigned long long)L->rep->bad_lines, L->rep->messages[0]);
         return hw_fail(L->err, "%s: no objects in the dump", L->name);
     }
+    struct load_timings *t = &L->rep->timings;
+    for (int k = 0; k < MAX_THREADS; k++) {
+        t->fast_lines += L->parts[k].parser.fast;
+        t->cjson_lines += L->parts[k].parser.slow;
+    }
+    double t0 = hw_now();
+    strpool_freeze(&h->strings); /* every string is in: give back the spare room before the peak */
     report_progress(L, "indexing", 0, 0, 0);
     heap_resolve(h);
+    double t1 = hw_now();
     if (L->opt->collapse) {
         report_progress(L, "collapsing", 0, 0, 0);
         collapse_instance_dicts(h);
     } else {
         heap_compact(h, NULL);
     }
+    double t2 = hw_now();
     report_progress(L, "parents", 0, 0, 0);
     heap_build_parents(h);
     heap_detect_flavour(h);
+    t->resolve = t1 - t0;
+    t->collapse = t2 - t1;
+    t->parents = hw_now() - t2;
     L->rep->seconds = hw_now() - L->t0;
     report_progress(L, "done", 0, 0, 1);
     return 0;
@@ -321,7 +338,9 @@ int load_dump(const char *path, const struct load_options *opt, struct heap *h, 
     char *buf = xmalloc(cap, "the read buffer");
     int rc = 0, eof = 0;
     while (!eof) {
+        double tr = hw_now();
         ssize_t got = input_read(in, buf + have, cap - have, err);
+        rep->timings.read += hw_now() - tr;
         if (got < 0) {
             rc = -1;
             break;

@@ -28,7 +28,19 @@ struct load_options {
 
 #define LOAD_MAX_MESSAGES 10
 
+/* Where the loading time went, in seconds (wall clock). */
+struct load_timings {
+    double read;             /* waiting for input (reading, decompressing) */
+    double parse;            /* parsing blocks on every core */
+    double merge;            /* appending parsed records to the store, in order */
+    double resolve;          /* address index, refs to object numbers */
+    double collapse;         /* collapse + compaction */
+    double parents;
+    uint64_t fast_lines, cjson_lines; /* lines read by the fast path and by cJSON */
+};
+
 struct load_report {
+    struct load_timings timings;
     uint64_t bad_lines;
     size_t n_messages;       /* the first bad lines, "FILE:LINE: reason" */
     char messages[LOAD_MAX_MESSAGES][HW_ERRMAX];

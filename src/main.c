@@ -1,5 +1,6 @@
 /* heapwalk: explore Python heap dumps written by meliae's scanner.
  * Arguments pick a batch subcommand (cli.c) or the interactive explorer (tui/). */
+#include <malloc.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -8,6 +9,10 @@
 
 int main(int argc, char **argv)
 {
+    /* Big arrays straight from mmap: freed ones go back to the system at once,
+     * and growing them is a remap, not a copy (glibc would otherwise raise the
+     * threshold as it goes and keep freed arrays in its heap). */
+    mallopt(M_MMAP_THRESHOLD, 1 << 20);
     if (argc < 2) {
         cli_usage(stderr);
         return EXIT_USAGE;

@@ -17,6 +17,7 @@ void parser_free(struct parser *p)
 {
     cJSON_Delete(p->root);
     free(p->refs);
+    free(p->text);
     memset(p, 0, sizeof *p);
 }
 
@@ -343,24 +344,34 @@ static int raw_value_number(const char *s, size_t len, const char **start, size_
     return -1;
 }
 
-enum parse_result parse_line(struct parser *p, const char *line, size_t len, struct record *rec,
-                             char *why, size_t whylen)
+/* Trim white space and the array form's trailing comma; 1 if nothing is left
+ * but a blank or an array bracket. */
+static int trim_line(const char **line, size_t *len)
 {
-    /* Trim white space and the array form's trailing comma. */
-    while (len && is_space(line[len - 1]))
-        len--;
-    while (len && is_space(*line)) {
-        line++;
-        len--;
+    const char *s = *line;
+    size_t n = *len;
+    while (n && is_space(s[n - 1]))
+        n--;
+    while (n && is_space(*s)) {
+        s++;
+        n--;
     }
-    if (len && line[len - 1] == ',') {
-        len--;
-        while (len && is_space(line[len - 1]))
-            len--;
+    if (n && s[n - 1] == ',') {
+        n--;
+        while (n && is_space(s[n - 1]))
+            n--;
     }
-    if (len == 0 || (len == 1 && (line[0] == '[' || line[0] == ']')))
-        return PARSE_SKIP;
+    *line = s;
+    *len = n;
+    return n == 0 || (n == 1 && (s[0] == '[' || s[0] == ']'));
+}
 
+enum parse_result parse_line_cjson(struct parser *p, const char *line, size_t len, struct record *rec,
+                                   char *why, size_t whylen)
+{
+    if (trim_line(&line, &len))
+        return PARSE_SKIP;
+    p->slow++;
     cJSON_Delete(p->root);
     p->root = NULL;
     if (line[0] != '{') {
@@ -488,4 +499,238 @@ enum parse_result parse_line(struct parser *p, const char *line, size_t len, str
         rec->nrefs = n;
     }
     return PARSE_RECORD;
+}
+
+/* --- the fast path: meliae's own layout, byte for byte --- */
+
+struct cursor {
+    const char *s, *end;
+};
+
+static int lit(struct cursor *c, const char *text, size_t n)
+{
+    if ((size_t)(c->end - c->s) < n || memcmp(c->s, text, n) != 0)
+        return 0;
+    c->s += n;
+    return 1;
+}
+#define LIT(c, text) lit((c), (text), sizeof(text) - 1)
+
+/* Digits below 2^53 (what cJSON would also accept exactly). */
+static int fast_count(struct cursor *c, uint64_t *out)
+{
+    const char *s = c->s;
+    uint64_t v = 0;
+    if (s >= c->end || *s < '0' || *s > '9' || (*s == '0' && s + 1 < c->end && s[1] >= '0' && s[1] <= '9'))
+        return 0;
+    while (s < c->end && *s >= '0' && *s <= '9') {
+        v = v * 10 + (uint64_t)(*s - '0');
+        if (v >= (1ULL << 53))
+            return 0;
+        s++;
+    }
+    *out = v;
+    c->s = s;
+    return 1;
+}
+
+static int hex4(const char *s, unsigned *out)
+{
+    unsigned v = 0;
+    for (int k = 0; k < 4; k++) {
+        int d = hexval(s[k]);
+        if (d < 0)
+            return 0;
+        v = v * 16 + (unsigned)d;
+    }
+    *out = v;
+    return 1;
+}
+
+static void put_utf8(struct parser *p, size_t *n, unsigned cp)
+{
+    char *o = p->text + *n;
+    if (cp < 0x80) {
+        o[0] = (char)cp;
+        *n += 1;
+    } else if (cp < 0x800) {
+        o[0] = (char)(0xC0 | (cp >> 6));
+        o[1] = (char)(0x80 | (cp & 0x3F));
+        *n += 2;
+    } else if (cp < 0x10000) {
+        o[0] = (char)(0xE0 | (cp >> 12));
+        o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        o[2] = (char)(0x80 | (cp & 0x3F));
+        *n += 3;
+    } else {
+        o[0] = (char)(0xF0 | (cp >> 18));
+        o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+        o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        o[3] = (char)(0x80 | (cp & 0x3F));
+        *n += 4;
+    }
+}
+
+/* A JSON string at c->s == '"'. Without escapes it points into the line;
+ * with them it is decoded into p->text at offset *text_used. Anything cJSON
+ * would treat differently (a control byte, \u0000, a lone surrogate) is left
+ * to cJSON. */
+static int fast_string(struct parser *p, struct cursor *c, size_t *text_used, const char **out, size_t *outlen)
+{
+    const char *s = c->s + 1, *q = s;
+    while (q < c->end && *q != '"' && *q != '\\' && (unsigned char)*q >= 0x20)
+        q++;
+    if (q < c->end && *q == '"') {
+        *out = s;
+        *outlen = (size_t)(q - s);
+        c->s = q + 1;
+        return 1;
+    }
+    if (q >= c->end || *q != '\\')
+        return 0;
+    /* Decode: the output is never longer than the input. */
+    size_t need = *text_used + (size_t)(c->end - s) + 1;
+    if (need > p->text_cap) {
+        p->text_cap = need * 2;
+        p->text = xrealloc(p->text, p->text_cap, "a line's strings");
+    }
+    size_t start = *text_used, n = start;
+    memcpy(p->text + n, s, (size_t)(q - s));
+    n += (size_t)(q - s);
+    while (q < c->end && *q != '"') {
+        unsigned char ch = (unsigned char)*q;
+        if (ch < 0x20)
+            return 0;
+        if (ch != '\\') {
+            p->text[n++] = (char)ch;
+            q++;
+            continue;
+        }
+        if (q + 1 >= c->end)
+            return 0;
+        char e = q[1];
+        q += 2;
+        switch (e) {
+        case '"': p->text[n++] = '"'; break;
+        case '\\': p->text[n++] = '\\'; break;
+        case '/': p->text[n++] = '/'; break;
+        case 'b': p->text[n++] = '\b'; break;
+        case 'f': p->text[n++] = '\f'; break;
+        case 'n': p->text[n++] = '\n'; break;
+        case 'r': p->text[n++] = '\r'; break;
+        case 't': p->text[n++] = '\t'; break;
+        case 'u': {
+            unsigned u, lo;
+            if (c->end - q < 4 || !hex4(q, &u) || u == 0)
+                return 0;
+            q += 4;
+            if (u >= 0xDC00 && u <= 0xDFFF)
+                return 0;
+            if (u >= 0xD800 && u <= 0xDBFF) {
+                if (c->end - q < 6 || q[0] != '\\' || q[1] != 'u' || !hex4(q + 2, &lo) || lo < 0xDC00 ||
+                    lo > 0xDFFF)
+                    return 0;
+                q += 6;
+                u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
+            }
+            put_utf8(p, &n, u);
+            break;
+        }
+        default:
+            return 0;
+        }
+    }
+    if (q >= c->end)
+        return 0;
+    p->text[n] = '\0';
+    *out = p->text + start;
+    *outlen = n - start;
+    *text_used = n + 1;
+    c->s = q + 1;
+    return 1;
+}
+
+/* 1 with rec filled, 0 when the line is not in meliae's exact layout. */
+static int parse_fast(struct parser *p, const char *line, size_t len, struct record *rec)
+{
+    struct cursor c = {line, line + len};
+    size_t text_used = 0;
+    memset(rec, 0, sizeof *rec);
+    if (!LIT(&c, "{\"address\": ") || !fast_count(&c, &rec->addr))
+        return 0;
+    if (!LIT(&c, ", \"type\": ") || c.s >= c.end || *c.s != '"' ||
+        !fast_string(p, &c, &text_used, &rec->type, &rec->type_len) || rec->type_len == 0 ||
+        memchr(rec->type, '\0', rec->type_len))
+        return 0;
+    if (!LIT(&c, ", \"size\": ") || !fast_count(&c, &rec->size))
+        return 0;
+    if (LIT(&c, ", \"name\": ")) {
+        if (c.s >= c.end || *c.s != '"' || !fast_string(p, &c, &text_used, &rec->str, &rec->str_len))
+            return 0;
+        rec->flags |= OF_NAME;
+    }
+    if (LIT(&c, ", \"len\": ")) {
+        if (!fast_count(&c, &rec->len))
+            return 0;
+        rec->flags |= OF_HAS_LEN;
+    }
+    if (LIT(&c, ", \"value\": ")) {
+        if (rec->flags & OF_NAME)
+            return 0;
+        if (c.s < c.end && *c.s == '"') {
+            if (!fast_string(p, &c, &text_used, &rec->str, &rec->str_len))
+                return 0;
+            rec->flags |= OF_VALUE;
+        } else if (LIT(&c, "null")) {
+            rec->flags |= OF_VALUE_NULL;
+        } else {
+            const char *v0 = c.s, *q = c.s;
+            if (q < c.end && *q == '-')
+                q++;
+            const char *d0 = q;
+            while (q < c.end && *q >= '0' && *q <= '9')
+                q++;
+            if (q == d0 || (*d0 == '0' && q - d0 > 1))
+                return 0;
+            rec->str = v0;
+            rec->str_len = (size_t)(q - v0);
+            rec->flags |= OF_VALUE_NUM;
+            c.s = q;
+        }
+    }
+    if (!LIT(&c, ", \"refs\": ["))
+        return 0;
+    size_t n = 0;
+    if (!LIT(&c, "]")) {
+        for (;;) {
+            if (n == p->refs_cap) {
+                p->refs_cap = p->refs_cap ? p->refs_cap * 2 : 64;
+                p->refs = xreallocarray(p->refs, p->refs_cap, sizeof *p->refs, "a line's refs");
+            }
+            if (!fast_count(&c, &p->refs[n]))
+                return 0;
+            n++;
+            if (LIT(&c, "]"))
+                break;
+            if (!LIT(&c, ", "))
+                return 0;
+        }
+    }
+    if (!LIT(&c, "}") || c.s != c.end)
+        return 0;
+    rec->refs = p->refs;
+    rec->nrefs = n;
+    return 1;
+}
+
+enum parse_result parse_line(struct parser *p, const char *line, size_t len, struct record *rec, char *why,
+                             size_t whylen)
+{
+    if (trim_line(&line, &len))
+        return PARSE_SKIP;
+    if (parse_fast(p, line, len, rec)) {
+        p->fast++;
+        return PARSE_RECORD;
+    }
+    return parse_line_cjson(p, line, len, rec, why, whylen);
 }

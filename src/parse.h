@@ -27,7 +27,9 @@ struct parser {
     struct cJSON *root;
     uint64_t *refs;
     size_t refs_cap;
-    char *scratch;           /* e.g. "True" for a JSON true value */
+    char *text;              /* unescaped strings of the fast path */
+    size_t text_cap;
+    uint64_t fast, slow;     /* lines read by the fast path and by cJSON */
 };
 
 enum parse_result { PARSE_ERROR = -1, PARSE_SKIP = 0, PARSE_RECORD = 1 };
@@ -38,8 +40,16 @@ void parser_free(struct parser *p);
 /* Parse one line (without its '\n'; a trailing '\r', white space and a
  * trailing ',' of the JSON array form are allowed). Blank lines and the
  * array's "[" and "]" lines give PARSE_SKIP. On PARSE_ERROR, why holds the
- * reason (no file or line: the caller adds those). */
+ * reason (no file or line: the caller adds those).
+ *
+ * Lines in the exact layout meliae's scanner writes are read by a fast path;
+ * any line it does not fully recognise goes to cJSON, which decides. Both give
+ * the same record for every line the fast path accepts (tests/unit/test_parse.c
+ * checks this on every line of the dumps in tests/data). */
 enum parse_result parse_line(struct parser *p, const char *line, size_t len, struct record *rec,
                              char *why, size_t whylen);
+/* The same with cJSON only. */
+enum parse_result parse_line_cjson(struct parser *p, const char *line, size_t len, struct record *rec,
+                                   char *why, size_t whylen);
 
 #endif
