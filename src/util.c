@@ -115,7 +115,7 @@ void sb_vprintf(struct strbuf *sb, const char *fmt, va_list ap)
 {
     va_list ap2;
     va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap2);
+    int n = vsnprintf(NULL, 0, fmt, ap2); /* the length it needs */
     va_end(ap2);
     if (n <= 0)
         return;

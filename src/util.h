@@ -50,7 +50,7 @@ void sb_add(struct strbuf *sb, const void *data, size_t n);
 void sb_addc(struct strbuf *sb, char c);
 void sb_adds(struct strbuf *sb, const char *s);
 void sb_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void sb_vprintf(struct strbuf *sb, const char *fmt, va_list ap);
+void sb_vprintf(struct strbuf *sb, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0), nonnull(2)));
 const char *sb_cstr(struct strbuf *sb);
 
 /* Monotonic seconds, for progress and benchmarks. */

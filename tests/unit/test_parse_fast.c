@@ -1,0 +1,123 @@
+/* The fast path for meliae's exact layout must give the very record cJSON
+ * gives, on every line of every dump in tests/data and on hand-made lines
+ * at its edges; and it must take almost every real line. */
+#include "testutil.h"
+
+#include <zlib.h>
+
+#include "parse.h"
+
+/* Parse a line both ways and compare every field; returns 1 if the fast path took it. */
+static int same_both_ways(const char *line, size_t len)
+{
+    struct parser fast, slow;
+    struct record a, b;
+    char wa[256] = "", wb[256] = "";
+    parser_init(&fast);
+    parser_init(&slow);
+    enum parse_result ra = parse_line(&fast, line, len, &a, wa, sizeof wa);
+    enum parse_result rb = parse_line_cjson(&slow, line, len, &b, wb, sizeof wb);
+    int took_fast = fast.fast == 1;
+    if (ra != rb)
+        print_error("line: %.*s\n", (int)(len > 200 ? 200 : len), line);
+    assert_int_equal(ra, rb);
+    if (ra == PARSE_RECORD) {
+        assert_int_equal(a.addr, b.addr);
+        assert_int_equal(a.size, b.size);
+        assert_int_equal(a.len, b.len);
+        assert_int_equal(a.flags, b.flags);
+        assert_int_equal(a.type_len, b.type_len);
+        assert_memory_equal(a.type, b.type, a.type_len);
+        assert_int_equal(a.str != NULL, b.str != NULL);
+        assert_int_equal(a.str_len, b.str_len);
+        if (a.str_len)
+            assert_memory_equal(a.str, b.str, a.str_len);
+        assert_int_equal(a.nrefs, b.nrefs);
+        if (a.nrefs)
+            assert_memory_equal(a.refs, b.refs, a.nrefs * sizeof *a.refs);
+    } else if (ra == PARSE_ERROR) {
+        assert_string_equal(wa, wb);
+    }
+    parser_free(&fast);
+    parser_free(&slow);
+    return took_fast;
+}
+
+static void check_dump(const char *path)
+{
+    gzFile gz = gzopen(path, "rb");
+    assert_non_null(gz);
+    size_t cap = 1 << 20, len = 0;
+    char *line = malloc(cap);
+    unsigned long lines = 0, fast = 0;
+    int c;
+    while ((c = gzgetc(gz)) != -1) {
+        if (c != '\n') {
+            if (len + 1 == cap)
+                line = realloc(line, cap *= 2);
+            line[len++] = (char)c;
+            continue;
+        }
+        fast += (unsigned long)same_both_ways(line, len);
+        lines++;
+        len = 0;
+    }
+    if (len)
+        fast += (unsigned long)same_both_ways(line, len), lines++;
+    gzclose(gz);
+    free(line);
+    assert_true(lines > 10000);
+    /* Real meliae output: all but a handful of lines take the fast path. */
+    assert_true(fast * 1000 >= lines * 999);
+}
+
+static void test_small_py310(void **state) { (void)state; check_dump("tests/data/small-py310.json.gz"); }
+static void test_edge_py310(void **state) { (void)state; check_dump("tests/data/edge-py310.json.gz"); }
+static void test_small_py27(void **state) { (void)state; check_dump("tests/data/small-py27.json.gz"); }
+static void test_leak_before(void **state) { (void)state; check_dump("tests/data/leak-before-py310.json.gz"); }
+
+#define L(s) s, sizeof(s) - 1
+
+static void test_edges_of_the_fast_path(void **state)
+{
+    (void)state;
+    /* Taken by the fast path. */
+    assert_true(same_both_ways(L("{\"address\": 1, \"type\": \"list\", \"size\": 72, \"len\": 0, \"refs\": []}")));
+    assert_true(same_both_ways(L("{\"address\": 2, \"type\": \"str\", \"size\": 50, \"len\": 3, \"value\": \"a\\/b\", \"refs\": []}")));
+    assert_true(same_both_ways(L("{\"address\": 3, \"type\": \"str\", \"size\": 50, \"len\": 2, \"value\": \"\\ud83d\\ude00\\u00e9\\n\\t\\\"\\\\\", \"refs\": []}")));
+    assert_true(same_both_ways(L("{\"address\": 4, \"type\": \"int\", \"size\": 28, \"value\": -9223372036854775808, \"refs\": []}")));
+    assert_true(same_both_ways(L("{\"address\": 5, \"type\": \"int\", \"size\": 28, \"value\": 0, \"refs\": []}")));
+    assert_true(same_both_ways(L("{\"address\": 6, \"type\": \"frame\", \"size\": 400, \"value\": null, \"refs\": [1, 2, 3]}")));
+    assert_true(same_both_ways(L("{\"address\": 7, \"type\": \"module\", \"size\": 72, \"name\": \"os.path\", \"refs\": [8]},")));
+    assert_true(same_both_ways(L("  {\"address\": 9007199254740991, \"type\": \"x\", \"size\": 0, \"refs\": [9007199254740991]}\r")));
+    /* Left to cJSON, which decides. */
+    assert_false(same_both_ways(L("{\"type\": \"list\", \"address\": 1, \"size\": 72, \"refs\": []}")));
+    assert_false(same_both_ways(L("{\"address\":1,\"type\":\"list\",\"size\":72,\"refs\":[]}")));
+    assert_false(same_both_ways(L("{\"address\": 9007199254740992, \"type\": \"x\", \"size\": 0, \"refs\": []}")));
+    assert_false(same_both_ways(L("{\"address\": 007, \"type\": \"x\", \"size\": 0, \"refs\": []}")));
+    assert_false(same_both_ways(L("{\"address\": 1, \"type\": \"x\", \"size\": 0, \"value\": 1.5, \"refs\": []}")));
+    assert_false(same_both_ways(L("{\"address\": 1, \"type\": \"str\", \"size\": 0, \"value\": \"\\ud800x\", \"refs\": []}")));
+    assert_false(same_both_ways(L("{\"address\": 1, \"type\": \"str\", \"size\": 0, \"value\": \"a\\u0000b\", \"refs\": []}")));
+    assert_false(same_both_ways(L("{\"address\": 1, \"type\": \"x\", \"size\": 0, \"refs\": [1, 2]} trailing")));
+    assert_false(same_both_ways(L("{\"address\": 1, \"type\": \"x\", \"size\": 0, \"refs\": [1, 2")));
+    assert_false(same_both_ways(L("{\"address\": 1, \"type\": \"x\", \"size\": 0, \"name\": \"n\", \"value\": \"v\", \"refs\": []}")));
+    assert_false(same_both_ways(L("{\"address\": 1, \"type\": \"\", \"size\": 0, \"refs\": []}")));
+    assert_false(same_both_ways(L("{\"address\": 1, \"type\": \"x\", \"size\": 0, \"refs\": [1,2]}")));
+    assert_false(same_both_ways(L("{\"address\": -1, \"type\": \"x\", \"size\": 0, \"refs\": []}")));
+    assert_false(same_both_ways(L("{\"address\": 1, \"type\": \"x\", \"size\": 0, \"refs\": [], \"extra\": 1}")));
+    /* Blank and bracket lines are skipped by both. */
+    assert_false(same_both_ways(L("[")));
+    assert_false(same_both_ways(L("   ")));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_edges_of_the_fast_path),
+        cmocka_unit_test(test_small_py310),
+        cmocka_unit_test(test_edge_py310),
+        cmocka_unit_test(test_small_py27),
+        cmocka_unit_test(test_leak_before),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
