@@ -32,7 +32,7 @@ VTDRIVE    = $(BUILD)/tests/vtdrive
 
 SAMPLE_DUMP = tests/data/small-py310.json.gz
 
-.PHONY: all deps run test test-build test-asan check unit cli tui bench clean
+.PHONY: all deps run test test-build check bench fuzz valgrind clean
 all: heapwalk
 
 heapwalk: $(BUILD)/heapwalk
@@ -82,6 +82,40 @@ test: deps
 
 bench: deps all
 	tests/bench/bench.sh $(BENCH_DUMP)
+
+# make fuzz [FUZZ_SECONDS=60]: each libFuzzer target (clang, ASan+UBSan) for
+# that long on a copy of its seed corpus; crashes land in build/fuzz/.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS = parse load
+fuzz:
+	@command -v clang >/dev/null || { echo "make fuzz: needs clang (apt-get install clang)"; exit 2; }
+	@mkdir -p build/fuzz
+	@for t in $(FUZZ_TARGETS); do \
+	  clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Isrc \
+	    -o build/fuzz/fuzz_$$t tests/fuzz/fuzz_$$t.c $(ENGINE_SRC) $(LDLIBS_ENGINE) || exit 1; \
+	  rm -rf build/fuzz/corpus_$$t; cp -r tests/fuzz/corpus/$$t build/fuzz/corpus_$$t; \
+	  echo "fuzz_$$t: $(FUZZ_SECONDS) s"; \
+	  (cd build/fuzz && ./fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=16384 -rss_limit_mb=2048 \
+	    -print_final_stats=1 corpus_$$t 2>&1 | grep -E '^(stat::number_of_executed_units|stat::peak_rss|==|SUMMARY)|crash-|Done') || exit 1; \
+	done
+
+# make valgrind: every batch subcommand on a small dump under memcheck: no errors, no leaks.
+VALGRIND = valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=all
+VG_DUMP  = tests/data/edge-py310.json.gz
+VG_ADDR  = 140013426686800
+valgrind: all
+	@command -v valgrind >/dev/null || { echo "make valgrind: needs valgrind"; exit 2; }
+	$(VALGRIND) ./heapwalk summary -q $(VG_DUMP) > /dev/null
+	$(VALGRIND) ./heapwalk summary -q --raw --json $(VG_DUMP) > /dev/null
+	$(VALGRIND) ./heapwalk show -q --json $(VG_ADDR) $(VG_DUMP) > /dev/null
+	$(VALGRIND) ./heapwalk path -q --all 3 $(VG_ADDR) $(VG_DUMP) > /dev/null
+	$(VALGRIND) ./heapwalk roots -q $(VG_DUMP) > /dev/null
+	$(VALGRIND) ./heapwalk dot -q $(VG_ADDR) $(VG_DUMP) > /dev/null
+	$(VALGRIND) ./heapwalk retained -q --by-type $(VG_DUMP) > /dev/null
+	$(VALGRIND) ./heapwalk export -q $(VG_DUMP) > /dev/null
+	$(VALGRIND) ./heapwalk diff -q tests/data/small-py310.json.gz $(VG_DUMP) > /dev/null
+	$(VALGRIND) ./heapwalk summary -q tests/cli/no-such-dump.json > /dev/null 2>&1; [ $$? -eq 1 ]
+	@echo "valgrind: no errors, no leaks"
 
 clean:
 	rm -rf build heapwalk

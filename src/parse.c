@@ -366,11 +366,10 @@ static int trim_line(const char **line, size_t *len)
     return n == 0 || (n == 1 && (s[0] == '[' || s[0] == ']'));
 }
 
-enum parse_result parse_line_cjson(struct parser *p, const char *line, size_t len, struct record *rec,
-                                   char *why, size_t whylen)
+/* A trimmed line through cJSON. */
+static enum parse_result parse_trimmed_cjson(struct parser *p, const char *line, size_t len, struct record *rec,
+                                             char *why, size_t whylen)
 {
-    if (trim_line(&line, &len))
-        return PARSE_SKIP;
     p->slow++;
     cJSON_Delete(p->root);
     p->root = NULL;
@@ -723,6 +722,14 @@ static int parse_fast(struct parser *p, const char *line, size_t len, struct rec
     return 1;
 }
 
+enum parse_result parse_line_cjson(struct parser *p, const char *line, size_t len, struct record *rec,
+                                   char *why, size_t whylen)
+{
+    if (trim_line(&line, &len))
+        return PARSE_SKIP;
+    return parse_trimmed_cjson(p, line, len, rec, why, whylen);
+}
+
 enum parse_result parse_line(struct parser *p, const char *line, size_t len, struct record *rec, char *why,
                              size_t whylen)
 {
@@ -732,5 +739,5 @@ enum parse_result parse_line(struct parser *p, const char *line, size_t len, str
         p->fast++;
         return PARSE_RECORD;
     }
-    return parse_line_cjson(p, line, len, rec, why, whylen);
+    return parse_trimmed_cjson(p, line, len, rec, why, whylen);
 }

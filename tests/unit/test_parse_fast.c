@@ -105,6 +105,9 @@ static void test_edges_of_the_fast_path(void **state)
     assert_false(same_both_ways(L("{\"address\": 1, \"type\": \"x\", \"size\": 0, \"refs\": [1,2]}")));
     assert_false(same_both_ways(L("{\"address\": -1, \"type\": \"x\", \"size\": 0, \"refs\": []}")));
     assert_false(same_both_ways(L("{\"address\": 1, \"type\": \"x\", \"size\": 0, \"refs\": [], \"extra\": 1}")));
+    /* Found by fuzzing: the trailing comma is trimmed once, by both. */
+    assert_false(same_both_ways(L(",,")));
+    assert_false(same_both_ways(L("{\"address\": 1, \"type\": \"x\", \"size\": 0, \"refs\": []},,")));
     /* Blank and bracket lines are skipped by both. */
     assert_false(same_both_ways(L("[")));
     assert_false(same_both_ways(L("   ")));
