@@ -26,9 +26,10 @@ void collapse_instance_dicts(struct heap *h)
     uint32_t t_module = types_lookup(&h->types, "module");
     uint32_t t_instance = types_lookup(&h->types, "instance");
     uint32_t t_classobj = types_lookup(&h->types, "classobj");
-    if (t_dict == UINT32_MAX) {
+    if (t_dict == UINT32_MAX) { /* no dicts: nothing to absorb */
         free(skip);
         heap_compact(h, NULL);
+        h->collapsed = 1;
         return;
     }
 

@@ -226,7 +226,8 @@ void heap_add_children(struct heap *h, const uint64_t *addrs, size_t n)
         h->raw_children = xreallocarray(h->raw_children, cap, sizeof *h->raw_children, "the reference table");
         h->raw_cap = cap;
     }
-    memcpy(h->raw_children + have, addrs, n * sizeof *addrs);
+    if (n)
+        memcpy(h->raw_children + have, addrs, n * sizeof *addrs);
     h->child_off[i + 1] = (uint32_t)(have + n);
 }
 
@@ -322,7 +323,7 @@ void heap_compact(struct heap *h, const obj_t *link)
             if (link && link[c_] != OBJ_NONE) {                                              \
                 c_ = remap[link[c_]];                                                        \
                 h->stats.redirected++;                                                       \
-            } else {                                                                         \
+            } else { /* not reached by loads: only dicts are dropped with refs to them */  \
                 h->dangling = xreallocarray(h->dangling, h->n_dangling + 1,                  \
                                             sizeof *h->dangling, "the missing-address table"); \
                 h->dangling[h->n_dangling] = h->addr[c_];                                    \

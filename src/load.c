@@ -200,10 +200,12 @@ static int merge_parts(struct loader *L, int nparts)
             if (e->flags & (OF_NAME | OF_VALUE | OF_VALUE_NUM))
                 sid = strpool_intern(&h->strings, pt->bytes + e->str_off, e->str_len);
             heap_add(h, e->addr, tid, e->size, e->len, sid, e->flags);
-            heap_add_children(h, pt->refs + e->refs_off, e->nrefs);
+            if (e->nrefs)
+                heap_add_children(h, pt->refs + e->refs_off, e->nrefs);
             h->stats.records++;
         }
         L->line_base += pt->lines;
+        h->stats.lines += pt->lines;
     }
     return 0;
 }

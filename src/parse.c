@@ -225,7 +225,8 @@ static int jv_value(struct jv *v, int depth)
     return 0;
 }
 
-static void describe_json_error(const char *s, size_t len, char *why, size_t whylen)
+/* lead: bytes of white space trimmed before s, so positions count from the line's start. */
+static void describe_json_error(const char *s, size_t len, size_t lead, char *why, size_t whylen)
 {
     struct jv v = {s, len, 0, NULL};
     if (jv_value(&v, 0) == 0) {
@@ -235,7 +236,7 @@ static void describe_json_error(const char *s, size_t len, char *why, size_t why
         else
             v.what = "a number or string cJSON cannot read";
     }
-    snprintf(why, whylen, "invalid JSON at byte %zu: %s", v.i + 1, v.what);
+    snprintf(why, whylen, "invalid JSON at byte %zu: %s", lead + v.i + 1, v.what);
 }
 
 /* A whole, non-negative number below 2^53 (exact in a double). */
@@ -307,200 +308,8 @@ static size_t skip_value(const char *s, size_t len, size_t i)
     return i;
 }
 
-/* The exact text of the top-level "value" number in an object line.  cJSON
- * keeps numbers only as doubles, and ints in dumps go up to 2^63. When the key
- * appears more than once, cJSON's lookup takes the first: so do we. */
-static int raw_value_number(const char *s, size_t len, const char **start, size_t *n)
-{
-    size_t i = 0;
-    while (i < len && is_space(s[i]))
-        i++;
-    if (i >= len || s[i] != '{')
-        return -1;
-    i++;
-    while (i < len) {
-        while (i < len && (is_space(s[i]) || s[i] == ','))
-            i++;
-        if (i >= len || s[i] != '"')
-            return -1;
-        size_t k0 = i;
-        i = skip_string(s, len, i);
-        int is_value = (i - k0 == 7 && memcmp(s + k0, "\"value\"", 7) == 0);
-        while (i < len && is_space(s[i]))
-            i++;
-        if (i >= len || s[i] != ':')
-            return -1;
-        i++;
-        while (i < len && is_space(s[i]))
-            i++;
-        size_t v0 = i;
-        i = skip_value(s, len, i);
-        if (is_value) {
-            *start = s + v0;
-            *n = i - v0;
-            return 0;
-        }
-    }
-    return -1;
-}
 
-/* Trim white space and the array form's trailing comma; 1 if nothing is left
- * but a blank or an array bracket. */
-static int trim_line(const char **line, size_t *len)
-{
-    const char *s = *line;
-    size_t n = *len;
-    while (n && is_space(s[n - 1]))
-        n--;
-    while (n && is_space(*s)) {
-        s++;
-        n--;
-    }
-    if (n && s[n - 1] == ',') {
-        n--;
-        while (n && is_space(s[n - 1]))
-            n--;
-    }
-    *line = s;
-    *len = n;
-    return n == 0 || (n == 1 && (s[0] == '[' || s[0] == ']'));
-}
-
-/* A trimmed line through cJSON. */
-static enum parse_result parse_trimmed_cjson(struct parser *p, const char *line, size_t len, struct record *rec,
-                                             char *why, size_t whylen)
-{
-    p->slow++;
-    cJSON_Delete(p->root);
-    p->root = NULL;
-    if (line[0] != '{') {
-        snprintf(why, whylen, "not a JSON object (starts with '%c')", line[0]);
-        return PARSE_ERROR;
-    }
-    const char *end = NULL;
-    cJSON *root = cJSON_ParseWithLengthOpts(line, len, &end, 0);
-    if (!root && has_lone_surrogate(line, len)) {
-        /* JSON allows a lone surrogate escape (Python writes one for a str
-         * holding it); cJSON refuses it. Read it as U+FFFD instead. */
-        char *fixed = replace_lone_surrogates(line, len);
-        root = cJSON_ParseWithLengthOpts(fixed, len, &end, 0);
-        end = end ? line + (end - fixed) : NULL;
-        free(fixed);
-    }
-    if (!root) {
-        describe_json_error(line, len, why, whylen);
-        return PARSE_ERROR;
-    }
-    p->root = root;
-    if (end && end < line + len) {
-        snprintf(why, whylen, "unexpected text after the object at byte %zu", (size_t)(end - line) + 1);
-        return PARSE_ERROR;
-    }
-    if (!cJSON_IsObject(root)) {
-        snprintf(why, whylen, "not a JSON object");
-        return PARSE_ERROR;
-    }
-
-    memset(rec, 0, sizeof *rec);
-    const cJSON *item = cJSON_GetObjectItemCaseSensitive(root, "address");
-    if (!item) {
-        snprintf(why, whylen, "no \"address\"");
-        return PARSE_ERROR;
-    }
-    if (get_count(item, "address", &rec->addr, why, whylen) < 0)
-        return PARSE_ERROR;
-
-    item = cJSON_GetObjectItemCaseSensitive(root, "type");
-    if (!item) {
-        snprintf(why, whylen, "no \"type\"");
-        return PARSE_ERROR;
-    }
-    if (!cJSON_IsString(item)) {
-        snprintf(why, whylen, "\"type\" is not a string");
-        return PARSE_ERROR;
-    }
-    rec->type = item->valuestring;
-    rec->type_len = strlen(item->valuestring);
-    if (rec->type_len == 0) {
-        snprintf(why, whylen, "\"type\" is empty");
-        return PARSE_ERROR;
-    }
-
-    item = cJSON_GetObjectItemCaseSensitive(root, "size");
-    if (item && get_count(item, "size", &rec->size, why, whylen) < 0)
-        return PARSE_ERROR;
-
-    item = cJSON_GetObjectItemCaseSensitive(root, "len");
-    if (item && !cJSON_IsNull(item)) {
-        if (get_count(item, "len", &rec->len, why, whylen) < 0)
-            return PARSE_ERROR;
-        rec->flags |= OF_HAS_LEN;
-    }
-
-    item = cJSON_GetObjectItemCaseSensitive(root, "name");
-    if (item && !cJSON_IsNull(item)) {
-        if (!cJSON_IsString(item)) {
-            snprintf(why, whylen, "\"name\" is not a string");
-            return PARSE_ERROR;
-        }
-        rec->str = item->valuestring;
-        rec->str_len = strlen(item->valuestring);
-        rec->flags |= OF_NAME;
-    }
-
-    item = cJSON_GetObjectItemCaseSensitive(root, "value");
-    if (item) {
-        rec->flags &= (uint8_t)~OF_NAME; /* a value wins over a name (meliae never writes both) */
-        if (cJSON_IsString(item)) {
-            rec->str = item->valuestring;
-            rec->str_len = strlen(item->valuestring);
-            rec->flags |= OF_VALUE;
-        } else if (cJSON_IsNumber(item)) {
-            if (raw_value_number(line, len, &rec->str, &rec->str_len) < 0) {
-                snprintf(why, whylen, "cannot find the text of \"value\"");
-                return PARSE_ERROR;
-            }
-            rec->flags |= OF_VALUE_NUM;
-        } else if (cJSON_IsBool(item)) {
-            rec->str = cJSON_IsTrue(item) ? "True" : "False";
-            rec->str_len = strlen(rec->str);
-            rec->flags |= OF_VALUE;
-        } else if (cJSON_IsNull(item)) {
-            rec->str = NULL;
-            rec->str_len = 0;
-            rec->flags |= OF_VALUE_NULL;
-        } else {
-            snprintf(why, whylen, "\"value\" is %s", cJSON_IsArray(item) ? "an array" : "an object");
-            return PARSE_ERROR;
-        }
-    }
-
-    item = cJSON_GetObjectItemCaseSensitive(root, "refs");
-    if (item && !cJSON_IsNull(item)) {
-        if (!cJSON_IsArray(item)) {
-            snprintf(why, whylen, "\"refs\" is not an array");
-            return PARSE_ERROR;
-        }
-        size_t n = 0;
-        for (const cJSON *r = item->child; r; r = r->next) {
-            if (n == p->refs_cap) {
-                p->refs_cap = p->refs_cap ? p->refs_cap * 2 : 64;
-                p->refs = xreallocarray(p->refs, p->refs_cap, sizeof *p->refs, "a line's refs");
-            }
-            if (get_count(r, "refs", &p->refs[n], why, whylen) < 0) {
-                size_t used = strlen(why);
-                snprintf(why + used, whylen - used, " (item %zu)", n);
-                return PARSE_ERROR;
-            }
-            n++;
-        }
-        rec->refs = p->refs;
-        rec->nrefs = n;
-    }
-    return PARSE_RECORD;
-}
-
-/* --- the fast path: meliae's own layout, byte for byte --- */
+/* --- reading JSON text without cJSON: a cursor, numbers, strings --- */
 
 struct cursor {
     const char *s, *end;
@@ -571,10 +380,13 @@ static void put_utf8(struct parser *p, size_t *n, unsigned cp)
 }
 
 /* A JSON string at c->s == '"'. Without escapes it points into the line;
- * with them it is decoded into p->text at offset *text_used. Anything cJSON
- * would treat differently (a control byte, \u0000, a lone surrogate) is left
- * to cJSON. */
-static int fast_string(struct parser *p, struct cursor *c, size_t *text_used, const char **out, size_t *outlen)
+ * with them it is decoded into p->text at offset *text_used. Strict (the fast
+ * path) refuses what it leaves to cJSON: \u0000 and lone surrogates. Lenient
+ * (the cJSON path, which reads value and name strings with it) keeps \u0000
+ * as a NUL byte, which cJSON's C strings would cut at, and reads a lone
+ * surrogate as U+FFFD. Control bytes and bad escapes fail either way. */
+static int decode_string(struct parser *p, struct cursor *c, size_t *text_used, const char **out, size_t *outlen,
+                         int lenient)
 {
     const char *s = c->s + 1, *q = s;
     while (q < c->end && *q != '"' && *q != '\\' && (unsigned char)*q >= 0x20)
@@ -620,17 +432,17 @@ static int fast_string(struct parser *p, struct cursor *c, size_t *text_used, co
         case 't': p->text[n++] = '\t'; break;
         case 'u': {
             unsigned u, lo;
-            if (c->end - q < 4 || !hex4(q, &u) || u == 0)
+            if (c->end - q < 4 || !hex4(q, &u) || (u == 0 && !lenient))
                 return 0;
             q += 4;
-            if (u >= 0xDC00 && u <= 0xDFFF)
-                return 0;
-            if (u >= 0xD800 && u <= 0xDBFF) {
-                if (c->end - q < 6 || q[0] != '\\' || q[1] != 'u' || !hex4(q + 2, &lo) || lo < 0xDC00 ||
-                    lo > 0xDFFF)
-                    return 0;
+            if (u >= 0xD800 && u <= 0xDBFF && c->end - q >= 6 && q[0] == '\\' && q[1] == 'u' &&
+                hex4(q + 2, &lo) && lo >= 0xDC00 && lo <= 0xDFFF) {
                 q += 6;
                 u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
+            } else if (u >= 0xD800 && u <= 0xDFFF) {
+                if (!lenient)
+                    return 0;
+                u = 0xFFFD;
             }
             put_utf8(p, &n, u);
             break;
@@ -649,6 +461,229 @@ static int fast_string(struct parser *p, struct cursor *c, size_t *text_used, co
     return 1;
 }
 
+/* The raw text of the first top-level member named key in an object line
+ * (cJSON's lookup also takes the first). Keys are compared decoded, so
+ * "valu\u0065" is "value". Used where cJSON loses information: the exact
+ * digits of an int value (cJSON keeps only a double, and ints in dumps go up
+ * to 2^63) and strings holding NUL bytes. */
+static int raw_member(struct parser *p, const char *s, size_t len, const char *key, const char **start, size_t *n)
+{
+    size_t i = 0, klen = strlen(key);
+    while (i < len && is_space(s[i]))
+        i++;
+    if (i >= len || s[i] != '{')
+        return -1;
+    i++;
+    while (i < len) {
+        while (i < len && (is_space(s[i]) || s[i] == ','))
+            i++;
+        if (i >= len || s[i] != '"')
+            return -1;
+        struct cursor c = {s + i, s + len};
+        size_t used = 0;
+        const char *k;
+        size_t kn;
+        int match = decode_string(p, &c, &used, &k, &kn, 1) && kn == klen && memcmp(k, key, klen) == 0;
+        i = skip_string(s, len, i);
+        while (i < len && is_space(s[i]))
+            i++;
+        if (i >= len || s[i] != ':')
+            return -1;
+        i++;
+        while (i < len && is_space(s[i]))
+            i++;
+        size_t v0 = i;
+        i = skip_value(s, len, i);
+        if (match) {
+            *start = s + v0;
+            *n = i - v0;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+/* A string member's bytes, NULs included, decoded into p->text. */
+static int raw_string(struct parser *p, const char *s, size_t len, const char *key, const char **out,
+                      size_t *outlen)
+{
+    const char *v;
+    size_t vn, used = 0;
+    if (raw_member(p, s, len, key, &v, &vn) < 0 || vn == 0 || *v != '"')
+        return -1;
+    struct cursor c = {v, v + vn};
+    return decode_string(p, &c, &used, out, outlen, 1) ? 0 : -1;
+}
+
+/* Trim white space and the array form's trailing comma; 1 if nothing is left
+ * but a blank or an array bracket. */
+static int trim_line(const char **line, size_t *len)
+{
+    const char *s = *line;
+    size_t n = *len;
+    while (n && is_space(s[n - 1]))
+        n--;
+    while (n && is_space(*s)) {
+        s++;
+        n--;
+    }
+    if (n && s[n - 1] == ',') {
+        n--;
+        while (n && is_space(s[n - 1]))
+            n--;
+    }
+    *line = s;
+    *len = n;
+    return n == 0 || (n == 1 && (s[0] == '[' || s[0] == ']'));
+}
+
+/* A trimmed line through cJSON; lead bytes of white space were trimmed off its front. */
+static enum parse_result parse_trimmed_cjson(struct parser *p, const char *line, size_t len, size_t lead,
+                                             struct record *rec, char *why, size_t whylen)
+{
+    p->slow++;
+    cJSON_Delete(p->root);
+    p->root = NULL;
+    if (line[0] != '{') {
+        snprintf(why, whylen, "not a JSON object (starts with '%c')", line[0]);
+        return PARSE_ERROR;
+    }
+    const char *end = NULL;
+    cJSON *root = cJSON_ParseWithLengthOpts(line, len, &end, 0);
+    if (!root && has_lone_surrogate(line, len)) {
+        /* JSON allows a lone surrogate escape (Python writes one for a str
+         * holding it); cJSON refuses it. Read it as U+FFFD instead. */
+        char *fixed = replace_lone_surrogates(line, len);
+        root = cJSON_ParseWithLengthOpts(fixed, len, &end, 0);
+        end = end ? line + (end - fixed) : NULL;
+        free(fixed);
+    }
+    if (!root) {
+        describe_json_error(line, len, lead, why, whylen);
+        return PARSE_ERROR;
+    }
+    p->root = root;
+    if (end && end < line + len) {
+        snprintf(why, whylen, "unexpected text after the object at byte %zu", lead + (size_t)(end - line) + 1);
+        return PARSE_ERROR;
+    }
+    /* cJSON lets some invalid text through (a \u escape with a non-hex
+     * digit reads as U+0000): the validator has the last word. */
+    struct jv check = {line, len, 0, NULL};
+    if (jv_value(&check, 0) < 0) {
+        describe_json_error(line, len, lead, why, whylen);
+        return PARSE_ERROR;
+    }
+    if (!cJSON_IsObject(root)) {
+        snprintf(why, whylen, "not a JSON object");
+        return PARSE_ERROR;
+    }
+
+    memset(rec, 0, sizeof *rec);
+    const cJSON *item = cJSON_GetObjectItemCaseSensitive(root, "address");
+    if (!item) {
+        snprintf(why, whylen, "no \"address\"");
+        return PARSE_ERROR;
+    }
+    if (get_count(item, "address", &rec->addr, why, whylen) < 0)
+        return PARSE_ERROR;
+
+    item = cJSON_GetObjectItemCaseSensitive(root, "type");
+    if (!item) {
+        snprintf(why, whylen, "no \"type\"");
+        return PARSE_ERROR;
+    }
+    if (!cJSON_IsString(item)) {
+        snprintf(why, whylen, "\"type\" is not a string");
+        return PARSE_ERROR;
+    }
+    rec->type = item->valuestring;
+    rec->type_len = strlen(item->valuestring);
+    if (rec->type_len == 0) {
+        snprintf(why, whylen, "\"type\" is empty");
+        return PARSE_ERROR;
+    }
+
+    item = cJSON_GetObjectItemCaseSensitive(root, "size");
+    if (item && get_count(item, "size", &rec->size, why, whylen) < 0)
+        return PARSE_ERROR;
+
+    item = cJSON_GetObjectItemCaseSensitive(root, "len");
+    if (item && !cJSON_IsNull(item)) {
+        if (get_count(item, "len", &rec->len, why, whylen) < 0)
+            return PARSE_ERROR;
+        rec->flags |= OF_HAS_LEN;
+    }
+
+    item = cJSON_GetObjectItemCaseSensitive(root, "name");
+    if (item && !cJSON_IsNull(item)) {
+        if (!cJSON_IsString(item)) {
+            snprintf(why, whylen, "\"name\" is not a string");
+            return PARSE_ERROR;
+        }
+        if (raw_string(p, line, len, "name", &rec->str, &rec->str_len) < 0) {
+            rec->str = item->valuestring;
+            rec->str_len = strlen(item->valuestring);
+        }
+        rec->flags |= OF_NAME;
+    }
+
+    item = cJSON_GetObjectItemCaseSensitive(root, "value");
+    if (item) {
+        rec->flags &= (uint8_t)~OF_NAME; /* a value wins over a name (meliae never writes both) */
+        if (cJSON_IsString(item)) {
+            if (raw_string(p, line, len, "value", &rec->str, &rec->str_len) < 0) {
+                rec->str = item->valuestring;
+                rec->str_len = strlen(item->valuestring);
+            }
+            rec->flags |= OF_VALUE;
+        } else if (cJSON_IsNumber(item)) {
+            if (raw_member(p, line, len, "value", &rec->str, &rec->str_len) < 0) {
+                snprintf(why, whylen, "cannot find the text of \"value\"");
+                return PARSE_ERROR;
+            }
+            rec->flags |= OF_VALUE_NUM;
+        } else if (cJSON_IsBool(item)) {
+            rec->str = cJSON_IsTrue(item) ? "True" : "False";
+            rec->str_len = strlen(rec->str);
+            rec->flags |= OF_VALUE;
+        } else if (cJSON_IsNull(item)) {
+            rec->str = NULL;
+            rec->str_len = 0;
+            rec->flags |= OF_VALUE_NULL;
+        } else {
+            snprintf(why, whylen, "\"value\" is %s", cJSON_IsArray(item) ? "an array" : "an object");
+            return PARSE_ERROR;
+        }
+    }
+
+    item = cJSON_GetObjectItemCaseSensitive(root, "refs");
+    if (item && !cJSON_IsNull(item)) {
+        if (!cJSON_IsArray(item)) {
+            snprintf(why, whylen, "\"refs\" is not an array");
+            return PARSE_ERROR;
+        }
+        size_t n = 0;
+        for (const cJSON *r = item->child; r; r = r->next) {
+            if (n == p->refs_cap) {
+                p->refs_cap = p->refs_cap ? p->refs_cap * 2 : 64;
+                p->refs = xreallocarray(p->refs, p->refs_cap, sizeof *p->refs, "a line's refs");
+            }
+            if (get_count(r, "refs", &p->refs[n], why, whylen) < 0) {
+                size_t used = strlen(why);
+                snprintf(why + used, whylen - used, " (item %zu)", n);
+                return PARSE_ERROR;
+            }
+            n++;
+        }
+        rec->refs = p->refs;
+        rec->nrefs = n;
+    }
+    return PARSE_RECORD;
+}
+
+/* --- the fast path: meliae's own layout, byte for byte --- */
+
 /* 1 with rec filled, 0 when the line is not in meliae's exact layout. */
 static int parse_fast(struct parser *p, const char *line, size_t len, struct record *rec)
 {
@@ -658,13 +693,13 @@ static int parse_fast(struct parser *p, const char *line, size_t len, struct rec
     if (!LIT(&c, "{\"address\": ") || !fast_count(&c, &rec->addr))
         return 0;
     if (!LIT(&c, ", \"type\": ") || c.s >= c.end || *c.s != '"' ||
-        !fast_string(p, &c, &text_used, &rec->type, &rec->type_len) || rec->type_len == 0 ||
+        !decode_string(p, &c, &text_used, &rec->type, &rec->type_len, 0) || rec->type_len == 0 ||
         memchr(rec->type, '\0', rec->type_len))
         return 0;
     if (!LIT(&c, ", \"size\": ") || !fast_count(&c, &rec->size))
         return 0;
     if (LIT(&c, ", \"name\": ")) {
-        if (c.s >= c.end || *c.s != '"' || !fast_string(p, &c, &text_used, &rec->str, &rec->str_len))
+        if (c.s >= c.end || *c.s != '"' || !decode_string(p, &c, &text_used, &rec->str, &rec->str_len, 0))
             return 0;
         rec->flags |= OF_NAME;
     }
@@ -677,7 +712,7 @@ static int parse_fast(struct parser *p, const char *line, size_t len, struct rec
         if (rec->flags & OF_NAME)
             return 0;
         if (c.s < c.end && *c.s == '"') {
-            if (!fast_string(p, &c, &text_used, &rec->str, &rec->str_len))
+            if (!decode_string(p, &c, &text_used, &rec->str, &rec->str_len, 0))
                 return 0;
             rec->flags |= OF_VALUE;
         } else if (LIT(&c, "null")) {
@@ -725,19 +760,21 @@ static int parse_fast(struct parser *p, const char *line, size_t len, struct rec
 enum parse_result parse_line_cjson(struct parser *p, const char *line, size_t len, struct record *rec,
                                    char *why, size_t whylen)
 {
+    const char *start = line;
     if (trim_line(&line, &len))
         return PARSE_SKIP;
-    return parse_trimmed_cjson(p, line, len, rec, why, whylen);
+    return parse_trimmed_cjson(p, line, len, (size_t)(line - start), rec, why, whylen);
 }
 
 enum parse_result parse_line(struct parser *p, const char *line, size_t len, struct record *rec, char *why,
                              size_t whylen)
 {
+    const char *start = line;
     if (trim_line(&line, &len))
         return PARSE_SKIP;
     if (parse_fast(p, line, len, rec)) {
         p->fast++;
         return PARSE_RECORD;
     }
-    return parse_trimmed_cjson(p, line, len, rec, why, whylen);
+    return parse_trimmed_cjson(p, line, len, (size_t)(line - start), rec, why, whylen);
 }

@@ -5,52 +5,13 @@
 
 #include "refs.h"
 
-/* --- the type index --- */
+/* --- radix sorting --- */
 
-void query_index_build(const struct heap *h, struct type_index *ti)
-{
-    uint32_t nt = h->types.n;
-    ti->ntypes = nt;
-    ti->start = xcalloc((size_t)nt + 1, sizeof *ti->start, "the type index");
-    ti->objs = xmalloc((h->n ? h->n : 1) * sizeof *ti->objs, "the type index");
-    /* A counting sort by type: count, prefix sums, then place in dump order. */
-    for (size_t i = 0; i < h->n; i++)
-        ti->start[h->type[i] + 1]++;
-    for (uint32_t t = 0; t < nt; t++)
-        ti->start[t + 1] += ti->start[t];
-    uint32_t *next = xmalloc(((size_t)nt + 1) * sizeof *next, "the type index");
-    memcpy(next, ti->start, ((size_t)nt + 1) * sizeof *next);
-    for (size_t i = 0; i < h->n; i++)
-        ti->objs[next[h->type[i]]++] = (obj_t)i;
-    free(next);
-}
-
-void query_index_free(struct type_index *ti)
-{
-    free(ti->start);
-    free(ti->objs);
-    memset(ti, 0, sizeof *ti);
-}
-
-const obj_t *query_index_objects(const struct type_index *ti, uint32_t t, size_t *n)
-{
-    if (t >= ti->ntypes) {
-        *n = 0;
-        return ti->objs;
-    }
-    *n = ti->start[t + 1] - ti->start[t];
-    return ti->objs + ti->start[t];
-}
-
-/* --- sorting --- */
-
-/* One object with its sort key. */
+/* A sort key and what it belongs to: an object number or a string id. */
 struct keyed {
     uint64_t key;
-    obj_t obj;
+    uint32_t id;
 };
-
-enum { KEY_BYTES = 8 };
 
 /* Two buffers of n entries: the keys go into a, the sorted result comes back
  * in either; the other one is scratch. */
@@ -59,29 +20,61 @@ struct sorter {
     size_t n;
 };
 
-/* Stable LSD radix sort by key, ascending, a byte at a time; a byte that is
- * the same in every key costs no pass.  Returns the buffer holding the result. */
+static void sorter_init(struct sorter *s, size_t n)
+{
+    s->a = xmalloc((n ? n : 1) * sizeof *s->a, "a sort");
+    s->b = xmalloc((n ? n : 1) * sizeof *s->b, "a sort");
+    s->n = n;
+}
+
+static void sorter_free(struct sorter *s)
+{
+    free(s->a);
+    free(s->b);
+}
+
+static int bit_length(uint64_t v)
+{
+    return v ? 64 - __builtin_clzll(v) : 0;
+}
+
+/* Stable LSD radix sort by key, ascending.  Only the bits that differ
+ * between keys are looked at, up to 11 at a time (8 for short lists, where
+ * clearing the counts would cost more than it saves).  Returns the buffer
+ * holding the result. */
 static struct keyed *radix_sort(struct sorter *s)
 {
-    if (s->n == 0)
+    uint64_t all_and = ~(uint64_t)0, all_or = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        all_and &= s->a[i].key;
+        all_or |= s->a[i].key;
+    }
+    uint64_t varying = all_and ^ all_or;
+    if (s->n < 2 || !varying)
         return s->a;
-    size_t (*count)[256] = xcalloc(KEY_BYTES, sizeof *count, "a sort");
+    int lo = __builtin_ctzll(varying), bits = bit_length(varying) - lo;
+    int max_digit = s->n < 65536 ? 8 : 11;
+    int passes = (bits + max_digit - 1) / max_digit;
+    int digit = (bits + passes - 1) / passes;
+    size_t buckets = (size_t)1 << digit, mask = buckets - 1;
+    size_t *count = xcalloc((size_t)passes * buckets, sizeof *count, "a sort");
     struct keyed *src = s->a, *dst = s->b;
     for (size_t i = 0; i < s->n; i++)
-        for (int b = 0; b < KEY_BYTES; b++)
-            count[b][(src[i].key >> (8 * b)) & 0xff]++;
-    for (int b = 0; b < KEY_BYTES; b++) {
-        size_t *c = count[b];
-        if (c[(src[0].key >> (8 * b)) & 0xff] == s->n)
+        for (int p = 0; p < passes; p++)
+            count[(size_t)p * buckets + ((src[i].key >> (lo + p * digit)) & mask)]++;
+    for (int p = 0; p < passes; p++) {
+        size_t *c = count + (size_t)p * buckets;
+        int shift = lo + p * digit;
+        if (c[(src[0].key >> shift) & mask] == s->n)
             continue;
         size_t sum = 0;
-        for (int v = 0; v < 256; v++) {
+        for (size_t v = 0; v < buckets; v++) {
             size_t k = c[v];
             c[v] = sum;
             sum += k;
         }
         for (size_t i = 0; i < s->n; i++)
-            dst[c[(src[i].key >> (8 * b)) & 0xff]++] = src[i];
+            dst[c[(src[i].key >> shift) & mask]++] = src[i];
         struct keyed *t = src;
         src = dst;
         dst = t;
@@ -90,68 +83,42 @@ static struct keyed *radix_sort(struct sorter *s)
     return src;
 }
 
-/* 8 bytes of the object's text from offset `at`, big-endian, so that numeric
- * order is byte order; missing bytes count as 0. */
-static uint64_t text_key(const struct heap *h, obj_t o, size_t at)
+/* --- ranking the distinct strings by their bytes --- */
+
+/* Lists shorter than this are finished by comparing whole texts. */
+enum { TEXT_RUN_MIN = 32, TEXT_DIGIT_MAX = 11 };
+
+/* 8 bytes of a string from offset `at`, big-endian, so that numeric order is
+ * byte order; bytes past the end count as 0. */
+static uint64_t text_key(const struct strpool *p, uint32_t id, size_t at)
 {
     size_t len;
-    const char *s = heap_str(h, o, &len);
+    const char *s = strpool_get(p, id, &len);
     uint64_t k = 0;
     for (size_t b = at; b < at + 8; b++)
-        k = (k << 8) | (s && b < len ? (unsigned char)s[b] : 0);
+        k = (k << 8) | (b < len ? (unsigned char)s[b] : 0);
     return k;
 }
 
-static uint64_t column_value(const struct heap *h, obj_t o, enum query_key key)
+/* Byte order, then length (a prefix comes first). */
+static int text_cmp(const struct strpool *p, uint32_t x, uint32_t y)
 {
-    switch (key) {
-    case QUERY_ADDRESS: return h->addr[o];
-    case QUERY_SIZE: return heap_size(h, o);
-    case QUERY_LEN: return heap_len(h, o);
-    case QUERY_REFS: return heap_nchildren(h, o);
-    case QUERY_PARENTS: return heap_nparents(h, o);
-    case QUERY_GETALL:
-        /* refs then parents: both fit 32 bits (edge offsets are 32-bit). */
-        return ((uint64_t)heap_nchildren(h, o) << 32) | heap_nparents(h, o);
-    case QUERY_VALUE: break;
-    }
-    return text_key(h, o, 0);
-}
-
-static int key_descends(enum query_key key)
-{
-    return key != QUERY_ADDRESS && key != QUERY_VALUE;
-}
-
-/* The full comparison behind QUERY_VALUE: no text < any text, then bytes, then length. */
-static int text_cmp(const struct heap *h, obj_t x, obj_t y)
-{
-    size_t lx = 0, ly = 0;
-    const char *sx = h->str[x] ? heap_str(h, x, &lx) : NULL;
-    const char *sy = h->str[y] ? heap_str(h, y, &ly) : NULL;
-    if (!sx || !sy)
-        return (sx != NULL) - (sy != NULL);
+    size_t lx, ly;
+    const char *sx = strpool_get(p, x, &lx), *sy = strpool_get(p, y, &ly);
     int c = memcmp(sx, sy, lx < ly ? lx : ly);
-    if (c)
-        return c;
-    return (lx > ly) - (lx < ly);
+    return c ? c : (lx > ly) - (lx < ly);
 }
 
-/* Stable merge sort of a[0..n) by text (descending when desc), tmp as scratch. */
-static void text_merge_sort(const struct heap *h, struct keyed *a, struct keyed *tmp, size_t n, int desc)
+static void text_merge_sort(const struct strpool *p, struct keyed *a, struct keyed *tmp, size_t n)
 {
     if (n < 2)
         return;
     size_t mid = n / 2;
-    text_merge_sort(h, a, tmp, mid, desc);
-    text_merge_sort(h, a + mid, tmp, n - mid, desc);
+    text_merge_sort(p, a, tmp, mid);
+    text_merge_sort(p, a + mid, tmp, n - mid);
     size_t i = 0, j = mid, k = 0;
-    while (i < mid && j < n) {
-        int c = text_cmp(h, a[j].obj, a[i].obj);
-        if (desc)
-            c = -c;
-        tmp[k++] = c < 0 ? a[j++] : a[i++];
-    }
+    while (i < mid && j < n)
+        tmp[k++] = text_cmp(p, a[j].id, a[i].id) < 0 ? a[j++] : a[i++];
     while (i < mid)
         tmp[k++] = a[i++];
     while (j < n)
@@ -159,93 +126,226 @@ static void text_merge_sort(const struct heap *h, struct keyed *a, struct keyed 
     memcpy(a, tmp, n * sizeof *a);
 }
 
-/* Runs shorter than this are finished by comparing whole texts. */
-enum { TEXT_RUN_MIN = 32 };
-
-static size_t longest_text(const struct heap *h, const struct keyed *r, size_t n)
+static size_t longest_text(const struct strpool *p, const struct keyed *r, size_t n)
 {
     size_t max = 0, len;
-    for (size_t i = 0; i < n; i++)
-        if (heap_str(h, r[i].obj, &len) && len > max)
-            max = len;
+    for (size_t i = 0; i < n; i++) {
+        strpool_get(p, r[i].id, &len);
+        max = len > max ? len : max;
+    }
     return max;
 }
 
-static void text_sort_run(const struct heap *h, struct keyed *r, struct keyed *scratch, size_t n, int desc,
-                          size_t at);
-
-/* r[0..n) is sorted by the 8 text bytes before offset `at`: order each run of
- * equal keys by the rest of the text (an MSD radix sort, 8 bytes a level). */
-static void text_fix_runs(const struct heap *h, struct keyed *r, struct keyed *scratch, size_t n, int desc,
-                          size_t at)
+/* Order r[0..n), keyed by string bytes [at, at + 8), by the whole strings: an
+ * MSD radix sort on the keys from their highest differing bit, 8 bytes deeper
+ * where keys tie, and short lists by comparing.  tmp has room for n. */
+static void text_sort(const struct strpool *p, struct keyed *r, struct keyed *tmp, size_t n, size_t at)
 {
-    size_t i = 0;
-    while (i < n) {
-        size_t j = i + 1;
-        while (j < n && r[j].key == r[i].key)
-            j++;
-        if (j - i > 1)
-            text_sort_run(h, r + i, scratch + i, j - i, desc, at);
-        i = j;
-    }
-}
-
-static void text_sort_run(const struct heap *h, struct keyed *r, struct keyed *scratch, size_t n, int desc,
-                          size_t at)
-{
-    if (n < TEXT_RUN_MIN || longest_text(h, r, n) <= at) {
-        text_merge_sort(h, r, scratch, n, desc);
+    if (n < TEXT_RUN_MIN) {
+        text_merge_sort(p, r, tmp, n);
         return;
     }
+    uint64_t all_and = ~(uint64_t)0, all_or = 0;
     for (size_t i = 0; i < n; i++) {
-        uint64_t k = text_key(h, r[i].obj, at);
-        r[i].key = desc ? ~k : k;
+        all_and &= r[i].key;
+        all_or |= r[i].key;
     }
-    struct sorter sub = {r, scratch, n};
-    struct keyed *sorted = radix_sort(&sub);
-    if (sorted != r)
-        memcpy(r, sorted, n * sizeof *r);
-    text_fix_runs(h, r, scratch, n, desc, at + 8);
+    uint64_t varying = all_and ^ all_or;
+    if (!varying) {
+        if (longest_text(p, r, n) <= at + 8) { /* only NUL bytes and lengths tell them apart */
+            text_merge_sort(p, r, tmp, n);
+            return;
+        }
+        for (size_t i = 0; i < n; i++)
+            r[i].key = text_key(p, r[i].id, at + 8);
+        text_sort(p, r, tmp, n, at + 8);
+        return;
+    }
+    int hi = bit_length(varying), digit = hi < TEXT_DIGIT_MAX ? hi : TEXT_DIGIT_MAX, shift = hi - digit;
+    size_t buckets = (size_t)1 << digit, mask = buckets - 1;
+    size_t *end = xcalloc(buckets, sizeof *end, "a sort");
+    for (size_t i = 0; i < n; i++)
+        end[(r[i].key >> shift) & mask]++;
+    size_t sum = 0;
+    for (size_t b = 0; b < buckets; b++) { /* counts -> starts; the scatter turns them into ends */
+        size_t k = end[b];
+        end[b] = sum;
+        sum += k;
+    }
+    for (size_t i = 0; i < n; i++)
+        tmp[end[(r[i].key >> shift) & mask]++] = r[i];
+    memcpy(r, tmp, n * sizeof *r);
+    for (size_t b = 0, start = 0; b < buckets; start = end[b++])
+        if (end[b] - start > 1)
+            text_sort(p, r + start, tmp + start, end[b] - start, at);
+    free(end);
 }
 
-/* One stable pass by one key; objs is rewritten in the new order. */
-static void sort_pass(const struct heap *h, struct sorter *s, obj_t *objs, enum query_key key, int desc)
+/* Interned strings are distinct, so the ranks are too. */
+static void rank_strings(const struct strpool *p, struct query_index *qi)
+{
+    uint32_t ids = p->n > 1 ? p->n - 1 : 0; /* id 0 means "no string" */
+    qi->nstrings = p->n;
+    qi->str_rank = xcalloc((size_t)ids + 1, sizeof *qi->str_rank, "the string ranks");
+    struct sorter s;
+    sorter_init(&s, ids);
+    for (uint32_t i = 0; i < ids; i++)
+        s.a[i] = (struct keyed){text_key(p, i + 1, 0), i + 1};
+    text_sort(p, s.a, s.b, ids, 0);
+    for (uint32_t i = 0; i < ids; i++)
+        qi->str_rank[s.a[i].id] = i + 1;
+    sorter_free(&s);
+}
+
+/* --- the index --- */
+
+static void index_types(const struct heap *h, struct query_index *qi)
+{
+    uint32_t nt = h->types.n;
+    qi->ntypes = nt;
+    qi->type_start = xcalloc((size_t)nt + 1, sizeof *qi->type_start, "the type index");
+    qi->type_objs = xmalloc((h->n ? h->n : 1) * sizeof *qi->type_objs, "the type index");
+    /* A counting sort by type: count, prefix sums, then place in dump order. */
+    for (size_t i = 0; i < h->n; i++)
+        qi->type_start[h->type[i] + 1]++;
+    for (uint32_t t = 0; t < nt; t++)
+        qi->type_start[t + 1] += qi->type_start[t];
+    uint32_t *next = xmalloc(((size_t)nt + 1) * sizeof *next, "the type index");
+    memcpy(next, qi->type_start, ((size_t)nt + 1) * sizeof *next);
+    for (size_t i = 0; i < h->n; i++)
+        qi->type_objs[next[h->type[i]]++] = (obj_t)i;
+    free(next);
+}
+
+void query_index_build(const struct heap *h, struct query_index *qi)
+{
+    memset(qi, 0, sizeof *qi);
+    index_types(h, qi);
+    rank_strings(&h->strings, qi);
+}
+
+void query_index_free(struct query_index *qi)
+{
+    free(qi->type_start);
+    free(qi->type_objs);
+    free(qi->str_rank);
+    memset(qi, 0, sizeof *qi);
+}
+
+const obj_t *query_index_objects(const struct query_index *qi, uint32_t t, size_t *n)
+{
+    if (t >= qi->ntypes) {
+        *n = 0;
+        return qi->type_objs;
+    }
+    *n = qi->type_start[t + 1] - qi->type_start[t];
+    return qi->type_objs + qi->type_start[t];
+}
+
+/* --- sorting objects --- */
+
+static uint64_t column_value(const struct heap *h, const struct query_index *qi, obj_t o, enum query_key key)
+{
+    switch (key) {
+    case QUERY_ADDRESS: return h->addr[o];
+    case QUERY_SIZE: return heap_size(h, o);
+    case QUERY_LEN: return heap_len(h, o);
+    case QUERY_REFS: return heap_nchildren(h, o);
+    case QUERY_PARENTS: return heap_nparents(h, o);
+    case QUERY_VALUE: return qi->str_rank[h->str[o]];
+    case QUERY_GETALL: break;
+    }
+    /* refs then parents, for the slow path of get_all: both fit 32 bits. */
+    return ((uint64_t)heap_nchildren(h, o) << 32) | heap_nparents(h, o);
+}
+
+static int key_descends(enum query_key key)
+{
+    return key != QUERY_ADDRESS && key != QUERY_VALUE;
+}
+
+static void fill_keys(const struct heap *h, const struct query_index *qi, struct sorter *s, const obj_t *objs,
+                      enum query_key key, int desc)
 {
     for (size_t i = 0; i < s->n; i++) {
-        uint64_t k = column_value(h, objs[i], key);
+        uint64_t k = column_value(h, qi, objs[i], key);
         s->a[i] = (struct keyed){desc ? ~k : k, objs[i]};
     }
-    struct keyed *r = radix_sort(s);
-    if (key == QUERY_VALUE)
-        text_fix_runs(h, r, r == s->a ? s->b : s->a, s->n, desc, 8);
-    for (size_t i = 0; i < s->n; i++)
-        objs[i] = r[i].obj;
 }
 
-void query_sort(const struct heap *h, obj_t *objs, size_t n, enum query_key key, int reverse)
+/* Where get_all's size and refs go in one key with the parents below them,
+ * when the three fit 64 bits together (they nearly always do). */
+struct getall_packing {
+    int size_shift, refs_shift;
+};
+
+static int getall_pack(const struct heap *h, const obj_t *objs, size_t n, struct getall_packing *pk)
+{
+    uint64_t size = 0, refs = 0, parents = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t sz = heap_size(h, objs[i]), r = heap_nchildren(h, objs[i]), p = heap_nparents(h, objs[i]);
+        size = sz > size ? sz : size;
+        refs = r > refs ? r : refs;
+        parents = p > parents ? p : parents;
+    }
+    int bs = bit_length(size), br = bit_length(refs), bp = bit_length(parents);
+    pk->refs_shift = bp;
+    pk->size_shift = bp + br;
+    return bs + br + bp <= 64;
+}
+
+static void fill_getall(const struct heap *h, struct sorter *s, const obj_t *objs, const struct getall_packing *pk,
+                        int desc)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        obj_t o = objs[i];
+        uint64_t k = heap_nparents(h, o);
+        if (pk->refs_shift < 64)
+            k |= (uint64_t)heap_nchildren(h, o) << pk->refs_shift;
+        if (pk->size_shift < 64)
+            k |= heap_size(h, o) << pk->size_shift;
+        s->a[i] = (struct keyed){desc ? ~k : k, o};
+    }
+}
+
+/* Sort the filled keys (stable) and rewrite objs in the new order. */
+static void sort_filled(struct sorter *s, obj_t *objs)
+{
+    const struct keyed *r = radix_sort(s);
+    for (size_t i = 0; i < s->n; i++)
+        objs[i] = r[i].id;
+}
+
+void query_sort(const struct heap *h, const struct query_index *qi, obj_t *objs, size_t n, enum query_key key,
+                int reverse)
 {
     if (n < 2)
         return;
-    struct sorter s = {
-        xmalloc(n * sizeof *s.a, "a sort"),
-        xmalloc(n * sizeof *s.b, "a sort"),
-        n,
-    };
+    struct sorter s;
+    sorter_init(&s, n);
     int desc = key_descends(key) != (reverse != 0);
-    /* LSD order: the least significant key first; each pass is stable. */
-    sort_pass(h, &s, objs, key, desc);
-    if (key == QUERY_GETALL)
-        sort_pass(h, &s, objs, QUERY_SIZE, desc);
-    free(s.a);
-    free(s.b);
+    struct getall_packing pk;
+    if (key == QUERY_GETALL && getall_pack(h, objs, n, &pk)) {
+        fill_getall(h, &s, objs, &pk, desc);
+        sort_filled(&s, objs);
+    } else {
+        /* LSD order: the least significant key first; each pass is stable. */
+        fill_keys(h, qi, &s, objs, key, desc);
+        sort_filled(&s, objs);
+        if (key == QUERY_GETALL) {
+            fill_keys(h, qi, &s, objs, QUERY_SIZE, desc);
+            sort_filled(&s, objs);
+        }
+    }
+    sorter_free(&s);
 }
 
-obj_t *query_instances(const struct heap *h, const struct type_index *ti, uint32_t t, size_t *n)
+obj_t *query_instances(const struct heap *h, const struct query_index *qi, uint32_t t, size_t *n)
 {
-    const obj_t *objs = query_index_objects(ti, t, n);
+    const obj_t *objs = query_index_objects(qi, t, n);
     obj_t *out = xmalloc((*n ? *n : 1) * sizeof *out, "a list of instances");
     memcpy(out, objs, *n * sizeof *out);
-    query_sort(h, out, *n, QUERY_GETALL, 0);
+    query_sort(h, qi, out, *n, QUERY_GETALL, 0);
     return out;
 }
 

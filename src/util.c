@@ -148,19 +148,20 @@ double hw_now(void)
 
 int hw_parse_addr(const char *s, uint64_t *out)
 {
-    char *end;
     int base = 10;
-    if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
+    if (!s || !*s)
         return -1;
     if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
         base = 16;
         s += 2;
-        if (!*s)
-            return -1;
     }
+    /* Digits only: strtoull would also take blanks, signs and a second 0x. */
+    size_t n = strspn(s, base == 16 ? "0123456789abcdefABCDEF" : "0123456789");
+    if (n == 0 || s[n] != '\0')
+        return -1;
     errno = 0;
-    unsigned long long v = strtoull(s, &end, base);
-    if (errno || *end)
+    unsigned long long v = strtoull(s, NULL, base);
+    if (errno)
         return -1;
     *out = (uint64_t)v;
     return 0;
