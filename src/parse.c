@@ -385,8 +385,103 @@ static void put_utf8(struct parser *p, size_t *n, unsigned cp)
  * (the cJSON path, which reads value and name strings with it) keeps \u0000
  * as a NUL byte, which cJSON's C strings would cut at, and reads a lone
  * surrogate as U+FFFD. Control bytes and bad escapes fail either way. */
+/* Room in p->text for every string of a line of len bytes, decoded (never
+ * longer than its source) and then repaired (at most 3 bytes for each source
+ * byte), with their NULs, plus decoded keys as scratch: at most 5 bytes per
+ * byte of the line, reserved once per line, so the strings already decoded
+ * never move. */
+static void text_reserve(struct parser *p, size_t len)
+{
+    size_t need = 5 * len + 64;
+    if (need > p->text_cap) {
+        p->text_cap = need;
+        p->text = xrealloc(p->text, p->text_cap, "a line's strings");
+    }
+}
+
+/* Is s[0..n) well-formed UTF-8 (no overlongs, no surrogates, at most U+10FFFF)?
+ * Returns the length of the valid sequence at s, or 0 if the byte there
+ * starts none. */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+    unsigned char c = s[0];
+    if (c < 0x80)
+        return 1;
+    size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
+    if (!len || len > n || c > 0xF4)
+        return 0;
+    for (size_t k = 1; k < len; k++)
+        if ((s[k] & 0xC0) != 0x80)
+            return 0;
+    if ((c == 0xE0 && s[1] < 0xA0) || (c == 0xED && s[1] > 0x9F) || (c == 0xF0 && s[1] < 0x90) ||
+        (c == 0xF4 && s[1] > 0x8F))
+        return 0;
+    return len;
+}
+
+static int utf8_valid(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0; i < n;) {
+        if (u[i] < 0x80) {
+            i++;
+            continue;
+        }
+        size_t len = utf8_seq(u + i, n - i);
+        if (!len)
+            return 0;
+        i += len;
+    }
+    return 1;
+}
+
+/* Copy s[0..n) into p->text at *text_used with each byte that starts no
+ * valid UTF-8 sequence replaced by U+FFFD; *out points at the copy. */
+static void utf8_repair(struct parser *p, size_t *text_used, const char *s, size_t n, const char **out,
+                        size_t *outlen)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    char *o = p->text + *text_used;
+    size_t k = 0;
+    for (size_t i = 0; i < n;) {
+        size_t len = utf8_seq(u + i, n - i);
+        if (len) {
+            memmove(o + k, u + i, len);
+            k += len;
+            i += len;
+        } else {
+            memcpy(o + k, "\xEF\xBF\xBD", 3);
+            k += 3;
+            i++;
+        }
+    }
+    o[k] = '\0';
+    *out = o;
+    *outlen = k;
+    *text_used += k + 1;
+}
+
+static int decode_string_raw(struct parser *p, struct cursor *c, size_t *text_used, const char **out,
+                             size_t *outlen, int lenient);
+
+/* decode_string_raw, then the UTF-8 check: strict refuses bytes that are not
+ * UTF-8 (cJSON passes them through, and JSON output must not), lenient
+ * replaces them with U+FFFD. */
 static int decode_string(struct parser *p, struct cursor *c, size_t *text_used, const char **out, size_t *outlen,
                          int lenient)
+{
+    if (!decode_string_raw(p, c, text_used, out, outlen, lenient))
+        return 0;
+    if (utf8_valid(*out, *outlen))
+        return 1;
+    if (!lenient)
+        return 0;
+    utf8_repair(p, text_used, *out, *outlen, out, outlen);
+    return 1;
+}
+
+static int decode_string_raw(struct parser *p, struct cursor *c, size_t *text_used, const char **out,
+                             size_t *outlen, int lenient)
 {
     const char *s = c->s + 1, *q = s;
     while (q < c->end && *q != '"' && *q != '\\' && (unsigned char)*q >= 0x20)
@@ -399,12 +494,7 @@ static int decode_string(struct parser *p, struct cursor *c, size_t *text_used, 
     }
     if (q >= c->end || *q != '\\')
         return 0;
-    /* Decode: the output is never longer than the input. */
-    size_t need = *text_used + (size_t)(c->end - s) + 1;
-    if (need > p->text_cap) {
-        p->text_cap = need * 2;
-        p->text = xrealloc(p->text, p->text_cap, "a line's strings");
-    }
+    /* Decode: the output is never longer than the input (text_reserve made room). */
     size_t start = *text_used, n = start;
     memcpy(p->text + n, s, (size_t)(q - s));
     n += (size_t)(q - s);
@@ -466,7 +556,8 @@ static int decode_string(struct parser *p, struct cursor *c, size_t *text_used, 
  * "valu\u0065" is "value". Used where cJSON loses information: the exact
  * digits of an int value (cJSON keeps only a double, and ints in dumps go up
  * to 2^63) and strings holding NUL bytes. */
-static int raw_member(struct parser *p, const char *s, size_t len, const char *key, const char **start, size_t *n)
+static int raw_member(struct parser *p, size_t text_used, const char *s, size_t len, const char *key,
+                      const char **start, size_t *n)
 {
     size_t i = 0, klen = strlen(key);
     while (i < len && is_space(s[i]))
@@ -480,7 +571,7 @@ static int raw_member(struct parser *p, const char *s, size_t len, const char *k
         if (i >= len || s[i] != '"')
             return -1;
         struct cursor c = {s + i, s + len};
-        size_t used = 0;
+        size_t used = text_used; /* scratch after the strings kept so far */
         const char *k;
         size_t kn;
         int match = decode_string(p, &c, &used, &k, &kn, 1) && kn == klen && memcmp(k, key, klen) == 0;
@@ -503,16 +594,16 @@ static int raw_member(struct parser *p, const char *s, size_t len, const char *k
     return -1;
 }
 
-/* A string member's bytes, NULs included, decoded into p->text. */
-static int raw_string(struct parser *p, const char *s, size_t len, const char *key, const char **out,
-                      size_t *outlen)
+/* A string member's bytes, NULs included, decoded into p->text at *text_used. */
+static int raw_string(struct parser *p, size_t *text_used, const char *s, size_t len, const char *key,
+                      const char **out, size_t *outlen)
 {
     const char *v;
-    size_t vn, used = 0;
-    if (raw_member(p, s, len, key, &v, &vn) < 0 || vn == 0 || *v != '"')
+    size_t vn;
+    if (raw_member(p, *text_used, s, len, key, &v, &vn) < 0 || vn == 0 || *v != '"')
         return -1;
     struct cursor c = {v, v + vn};
-    return decode_string(p, &c, &used, out, outlen, 1) ? 0 : -1;
+    return decode_string(p, &c, text_used, out, outlen, 1) ? 0 : -1;
 }
 
 /* Trim white space and the array form's trailing comma; 1 if nothing is left
@@ -580,6 +671,8 @@ static enum parse_result parse_trimmed_cjson(struct parser *p, const char *line,
     }
 
     memset(rec, 0, sizeof *rec);
+    size_t text_used = 0;
+    text_reserve(p, len);
     const cJSON *item = cJSON_GetObjectItemCaseSensitive(root, "address");
     if (!item) {
         snprintf(why, whylen, "no \"address\"");
@@ -597,10 +690,16 @@ static enum parse_result parse_trimmed_cjson(struct parser *p, const char *line,
         snprintf(why, whylen, "\"type\" is not a string");
         return PARSE_ERROR;
     }
-    rec->type = item->valuestring;
-    rec->type_len = strlen(item->valuestring);
+    if (raw_string(p, &text_used, line, len, "type", &rec->type, &rec->type_len) < 0) {
+        rec->type = item->valuestring;
+        rec->type_len = strlen(item->valuestring);
+    }
     if (rec->type_len == 0) {
         snprintf(why, whylen, "\"type\" is empty");
+        return PARSE_ERROR;
+    }
+    if (memchr(rec->type, '\0', rec->type_len)) {
+        snprintf(why, whylen, "\"type\" holds a NUL character");
         return PARSE_ERROR;
     }
 
@@ -621,7 +720,7 @@ static enum parse_result parse_trimmed_cjson(struct parser *p, const char *line,
             snprintf(why, whylen, "\"name\" is not a string");
             return PARSE_ERROR;
         }
-        if (raw_string(p, line, len, "name", &rec->str, &rec->str_len) < 0) {
+        if (raw_string(p, &text_used, line, len, "name", &rec->str, &rec->str_len) < 0) {
             rec->str = item->valuestring;
             rec->str_len = strlen(item->valuestring);
         }
@@ -632,13 +731,13 @@ static enum parse_result parse_trimmed_cjson(struct parser *p, const char *line,
     if (item) {
         rec->flags &= (uint8_t)~OF_NAME; /* a value wins over a name (meliae never writes both) */
         if (cJSON_IsString(item)) {
-            if (raw_string(p, line, len, "value", &rec->str, &rec->str_len) < 0) {
+            if (raw_string(p, &text_used, line, len, "value", &rec->str, &rec->str_len) < 0) {
                 rec->str = item->valuestring;
                 rec->str_len = strlen(item->valuestring);
             }
             rec->flags |= OF_VALUE;
         } else if (cJSON_IsNumber(item)) {
-            if (raw_member(p, line, len, "value", &rec->str, &rec->str_len) < 0) {
+            if (raw_member(p, text_used, line, len, "value", &rec->str, &rec->str_len) < 0) {
                 snprintf(why, whylen, "cannot find the text of \"value\"");
                 return PARSE_ERROR;
             }
@@ -690,6 +789,7 @@ static int parse_fast(struct parser *p, const char *line, size_t len, struct rec
     struct cursor c = {line, line + len};
     size_t text_used = 0;
     memset(rec, 0, sizeof *rec);
+    text_reserve(p, len);
     if (!LIT(&c, "{\"address\": ") || !fast_count(&c, &rec->addr))
         return 0;
     if (!LIT(&c, ", \"type\": ") || c.s >= c.end || *c.s != '"' ||

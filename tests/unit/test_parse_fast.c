@@ -113,10 +113,52 @@ static void test_edges_of_the_fast_path(void **state)
     assert_false(same_both_ways(L("   ")));
 }
 
+/* Bytes that are not UTF-8 are left to cJSON, which reads them as U+FFFD:
+ * JSON output must stay valid. */
+static void test_invalid_utf8_repaired(void **state)
+{
+    (void)state;
+    static const char line[] = "{\"address\": 1, \"type\": \"b\xfe\", \"size\": 5, \"len\": 3, "
+                               "\"value\": \"a\xff\xc3\xa9\xc0\x80\", \"refs\": []}";
+    assert_false(same_both_ways(line, sizeof line - 1));
+    struct parser p;
+    struct record r;
+    char why[256];
+    parser_init(&p);
+    assert_int_equal(parse_line(&p, line, sizeof line - 1, &r, why, sizeof why), PARSE_RECORD);
+    assert_int_equal(r.type_len, 4);
+    assert_memory_equal(r.type, "b\xef\xbf\xbd", 4);
+    /* a, U+FFFD for \xff, e-acute kept, and the overlong \xc0\x80 is two bad bytes */
+    assert_int_equal(r.str_len, 1 + 3 + 2 + 3 + 3);
+    assert_memory_equal(r.str, "a\xef\xbf\xbd\xc3\xa9\xef\xbf\xbd\xef\xbf\xbd", r.str_len);
+    parser_free(&p);
+}
+
+/* A type and a value that both need decoding: the first must not move when
+ * the second is decoded. */
+static void test_two_decoded_strings(void **state)
+{
+    (void)state;
+    static const char line[] = "{\"address\": 1, \"type\": \"N\\u00e9\", \"size\": 5, \"len\": 3, "
+                               "\"value\": \"x\\ny\\u0000z\", \"refs\": []}";
+    struct parser p;
+    struct record r;
+    char why[256];
+    parser_init(&p);
+    assert_int_equal(parse_line(&p, line, sizeof line - 1, &r, why, sizeof why), PARSE_RECORD);
+    assert_int_equal(r.type_len, 3);
+    assert_memory_equal(r.type, "N\xc3\xa9", 3);
+    assert_int_equal(r.str_len, 5);
+    assert_memory_equal(r.str, "x\ny\0z", 5);
+    parser_free(&p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_edges_of_the_fast_path),
+        cmocka_unit_test(test_invalid_utf8_repaired),
+        cmocka_unit_test(test_two_decoded_strings),
         cmocka_unit_test(test_small_py310),
         cmocka_unit_test(test_edge_py310),
         cmocka_unit_test(test_small_py27),
