@@ -78,7 +78,8 @@ check: test-build
 test: deps
 	$(MAKE) BUILD=build/test EXTRA_CFLAGS=-Werror check
 	$(MAKE) BUILD=build/asan EXTRA_CFLAGS="-Werror $(ASAN_FLAGS)" CFLAGS="-O1 -g" \
-	  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 check
+	  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  HW_SANITIZED=1 check
 
 bench: deps all
 	tests/bench/bench.sh $(BENCH_DUMP)
