@@ -23,6 +23,7 @@ void cli_usage(FILE *to)
           "       heapwalk retained [OPTIONS] DUMP   what holds the most memory (dominator tree)\n"
           "       heapwalk diff [OPTIONS] OLD NEW [NEWER]  what grew, and who holds the new objects\n"
           "       heapwalk export [OPTIONS] DUMP     the graph as JSON lines, with distances to roots\n"
+          "       heapwalk scanner --print           the Python module that makes dumps (3.8 to 3.13)\n"
           "       heapwalk --help | --version | SUBCOMMAND --help\n"
           "\n"
           "DUMP is a meliae dump (one JSON object per line), plain or gzip, or - for stdin.\n"
@@ -140,6 +141,12 @@ int cli_load(const char *path, const struct load_options *opt_in, int quiet, str
         fprintf(stderr, "heapwalk: %s: %llu refs point to %zu addresses that are not in the dump\n", name,
                 (unsigned long long)h->stats.dangling_refs, h->n_dangling);
     return 0;
+}
+
+void cli_timing(const char *what, double t0)
+{
+    if (getenv("HEAPWALK_TIMINGS"))
+        fprintf(stderr, "heapwalk: timings: %s %.3f s\n", what, hw_now() - t0);
 }
 
 /* --- JSON helpers: integers go out as exact text, never through a double --- */
@@ -500,8 +507,12 @@ int cli_show(int argc, char **argv)
     }
     struct roots roots;
     struct dominators dom;
+    double t0 = hw_now();
     roots_compute(&h, NULL, 0, &roots);
+    cli_timing("roots", t0);
+    t0 = hw_now();
     dominators_compute(&h, &roots, &dom);
+    cli_timing("dominators", t0);
     int status = EXIT_OK;
     for (int k = 0; k < naddr; k++) {
         obj_t i = heap_find(&h, addrs[k]);
@@ -526,4 +537,29 @@ int cli_show(int argc, char **argv)
     roots_free(&roots);
     heap_free(&h);
     return status;
+}
+
+/* --- scanner --- */
+
+int cli_scanner(int argc, char **argv)
+{
+    if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+        fputs("usage: heapwalk scanner --print > heapwalk_scanner.py\n"
+              "Writes heapwalk's scanner: one pure-Python module (CPython 3.8 to 3.13, no\n"
+              "third-party imports) that dumps a live process in meliae's format. Copy it to\n"
+              "the host, then in the process:\n"
+              "  import heapwalk_scanner; heapwalk_scanner.dump_all_objects('/tmp/app.json.gz')\n"
+              "or install_signal_handler() and send SIGUSR2. See scanner/README.md.\n",
+              stdout);
+        return EXIT_OK;
+    }
+    if (argc != 2 || strcmp(argv[1], "--print") != 0) {
+        fputs("usage: heapwalk scanner --print > heapwalk_scanner.py\n", stderr);
+        return EXIT_USAGE;
+    }
+    if (fwrite(scanner_py, 1, scanner_py_len, stdout) != scanner_py_len || fflush(stdout) != 0) {
+        fprintf(stderr, "heapwalk scanner: writing failed\n");
+        return EXIT_FAIL;
+    }
+    return EXIT_OK;
 }

@@ -20,6 +20,11 @@ int cli_dot(int argc, char **argv);
 int cli_export(int argc, char **argv);
 int cli_retained(int argc, char **argv);
 int cli_diff(int argc, char **argv);
+int cli_scanner(int argc, char **argv);
+
+/* scanner/heapwalk_scanner.py, built into the binary by the Makefile. */
+extern const unsigned char scanner_py[];
+extern const size_t scanner_py_len;
 
 /* Options every subcommand takes (getopt_long codes and table entries). */
 enum {
@@ -53,5 +58,9 @@ void cli_json_print(struct cJSON *root);
 int cli_load(const char *path, const struct load_options *opt, int quiet, struct heap *h);
 
 void cli_usage(FILE *to);
+
+/* With HEAPWALK_TIMINGS set in the environment: "heapwalk: timings: WHAT S s"
+ * on stderr, S the seconds since t0 (hw_now()). For benchmarks and profiles. */
+void cli_timing(const char *what, double t0);
 
 #endif

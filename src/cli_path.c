@@ -212,11 +212,15 @@ int cli_path(int argc, char **argv)
         goto out_heap;
     }
     struct roots roots;
+    double t0 = hw_now();
     roots_compute(&h, pinned, pins.n, &roots);
+    cli_timing("roots", t0);
     struct path_filter f = {kinds, avoided, avoid.n, NULL, 0};
     obj_t **paths;
     size_t *lens;
+    t0 = hw_now();
     size_t np = paths_find_k(&h, &roots, target, &f, all, &paths, &lens);
+    cli_timing("path search", t0);
     if (np == 0) {
         fprintf(stderr, "heapwalk: %s: no path from a root to %llu avoids what was excluded\n", dump,
                 (unsigned long long)addr);
@@ -497,8 +501,12 @@ int cli_export(int argc, char **argv)
     }
     struct roots roots;
     struct paths paths;
+    double t0 = hw_now();
     roots_compute(&h, NULL, 0, &roots);
+    cli_timing("roots", t0);
+    t0 = hw_now();
     paths_compute(&h, &roots, kinds, &paths);
+    cli_timing("paths (BFS)", t0);
     int rc = export_jsonl(&h, &roots, &paths, stdout);
     if (fflush(stdout) != 0)
         rc = -1;

@@ -170,8 +170,12 @@ int cli_retained(int argc, char **argv)
     }
     struct roots roots;
     struct dominators dom;
+    double t0 = hw_now();
     roots_compute(&h, NULL, 0, &roots);
+    cli_timing("roots", t0);
+    t0 = hw_now();
     dominators_compute(&h, &roots, &dom);
+    cli_timing("dominators", t0);
     if (by_type)
         print_by_type(&h, &dom, top, co.json);
     else

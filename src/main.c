@@ -42,5 +42,7 @@ int main(int argc, char **argv)
         return cli_retained(argc - 1, argv + 1);
     if (strcmp(cmd, "diff") == 0)
         return cli_diff(argc - 1, argv + 1);
+    if (strcmp(cmd, "scanner") == 0)
+        return cli_scanner(argc - 1, argv + 1);
     return tui_main(argc, argv);
 }

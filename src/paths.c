@@ -394,7 +394,7 @@ void paths_edge_label(const struct heap *h, obj_t parent, obj_t child, struct st
     }
     struct dict_view dv;
     if (refs_as_dict(h, parent, &dv) == 0) {
-        int attr = (h->flags[parent] & OF_COLLAPSED) != 0;
+        int attr = !type_is(h, parent, "dict"); /* modules and instances: .name */
         if (dv.type_ref == child) {
             sb_adds(out, ".__class__");
         } else {

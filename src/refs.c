@@ -120,6 +120,40 @@ static int all_str(const struct heap *h, const uint32_t *c, size_t n, size_t sta
     return 1;
 }
 
+/* An instance written by heapwalk's scanner on Python 3.11+, where attributes
+ * live inline (no __dict__ object): "len" is the number of named attributes
+ * and the refs are [slot values..., v1, name1, ..., vL, nameL, type]. meliae
+ * never writes a len for an instance, and containers (which have one) are
+ * told apart by their names: every name must be a str. */
+static int inline_attributes(const struct heap *h, obj_t i, struct dict_view *v)
+{
+    static const char *const containers[] = {"str", "bytes", "unicode", "tuple", "list", "set",
+                                             "frozenset", "bytearray"};
+    const char *t = heap_type_name(h, i);
+    for (size_t k = 0; k < sizeof containers / sizeof *containers; k++)
+        if (strcmp(t, containers[k]) == 0)
+            return -1;
+    const uint32_t *c = heap_children(h, i);
+    size_t n = heap_nchildren(h, i);
+    uint64_t len = heap_len(h, i);
+    if (!(h->flags[i] & OF_HAS_LEN) || len == 0 || n < 2 * len + 1)
+        return -1;
+    size_t first = n - 1 - 2 * len;
+    if (!all_str(h, c + first, 2 * len, 1))
+        return -1;
+    v->layout = DICT_VALUE_KEY;
+    v->type_ref = c[n - 1];
+    v->note = first ? "Python 3.11+ instance (heapwalk's scanner): attributes after its __slots__ values"
+                    : "Python 3.11+ instance (heapwalk's scanner): attributes stored inline";
+    v->items = xmalloc(len * sizeof *v->items, "a dict view");
+    for (size_t k = 0; k < len; k++) {
+        v->items[k].value = c[first + 2 * k];
+        v->items[k].key = c[first + 2 * k + 1];
+    }
+    v->n = len;
+    return 0;
+}
+
 int refs_as_dict(const struct heap *h, obj_t i, struct dict_view *v)
 {
     memset(v, 0, sizeof *v);
@@ -133,7 +167,7 @@ int refs_as_dict(const struct heap *h, obj_t i, struct dict_view *v)
             n--;
         }
     } else if (strcmp(t, "dict") != 0) {
-        return -1;
+        return inline_attributes(h, i, v);
     }
     int has_len = (h->flags[i] & OF_HAS_LEN) != 0;
     uint64_t len = heap_len(h, i);
