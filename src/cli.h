@@ -43,6 +43,8 @@ struct cli_common {
 void cli_common_init(struct cli_common *co);
 /* An option every subcommand takes: 1 handled, 0 not a common one, -1 a usage error (printed). */
 int cli_common_option(const char *cmd, int c, struct cli_common *co);
+/* Edge kinds for --exclude: "globals,builtins,type" -> enum edge_kind bits; -1 for an unknown name. */
+int cli_parse_kinds(const char *s, unsigned *kinds);
 /* A whole number for option opt of cmd: 0, or -1 with the usage error printed. */
 int cli_parse_count(const char *cmd, const char *opt, const char *s, size_t *out);
 

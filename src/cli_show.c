@@ -1,0 +1,277 @@
+/* cli_show.c: heapwalk show: objects with their children, parents, refs as
+ * dict, retained size and immediate dominator. */
+#include <cjson/cJSON.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "dominators.h"
+#include "refs.h"
+#include "roots.h"
+#include "summary.h"
+
+/* cJSON strings are C strings: a value with a NUL byte is cut there. */
+static void json_str(cJSON *obj, const char *key, const struct heap *h, obj_t i)
+{
+    size_t len;
+    const char *s = heap_str(h, i, &len);
+    if (s)
+        cJSON_AddStringToObject(obj, key, s);
+}
+
+static void show_usage(FILE *to)
+{
+    fputs("usage: heapwalk show [--json] [--limit N] [--raw] [--strict] [-q] ADDR... DUMP\n"
+          "Prints each object at ADDR (decimal or 0x-hex): its repr, every child and\n"
+          "parent (each as a repr; --limit N shows the first N of each), and for dicts,\n"
+          "modules and instances the refs as key: value pairs. With --json, one JSON\n"
+          "object per address, one per line. An unknown address is an error (exit 1).\n",
+          to);
+}
+
+static cJSON *json_ref(const struct heap *h, uint32_t child)
+{
+    cJSON *o = cJSON_CreateObject();
+    struct strbuf sb;
+    sb_init(&sb);
+    cli_json_u64(o, "address", heap_child_addr(h, child));
+    if (heap_is_dangling(child)) {
+        cJSON_AddBoolToObject(o, "missing", 1);
+    } else {
+        cJSON_AddStringToObject(o, "type", heap_type_name(h, child));
+        refs_repr(h, child, 0, &sb);
+        cJSON_AddStringToObject(o, "repr", sb_cstr(&sb));
+    }
+    sb_free(&sb);
+    return o;
+}
+
+static const char *layout_name(enum dict_layout l)
+{
+    switch (l) {
+    case DICT_KEY_VALUE: return "key-value";
+    case DICT_VALUE_KEY: return "value-key";
+    case DICT_VALUES_ONLY: return "values-only";
+    default: return "none";
+    }
+}
+
+static void show_json(const struct heap *h, const struct dominators *d, obj_t i, size_t limit)
+{
+    cJSON *root = cJSON_CreateObject();
+    struct strbuf sb;
+    sb_init(&sb);
+    cli_json_u64(root, "address", h->addr[i]);
+    cJSON_AddStringToObject(root, "type", heap_type_name(h, i));
+    cli_json_u64(root, "size", heap_size(h, i));
+    if (h->flags[i] & OF_HAS_LEN)
+        cli_json_u64(root, "len", heap_len(h, i));
+    if (h->flags[i] & OF_NAME)
+        json_str(root, "name", h, i);
+    if (h->flags[i] & OF_VALUE)
+        json_str(root, "value", h, i);
+    if (h->flags[i] & OF_VALUE_NUM) {
+        size_t len;
+        const char *s = heap_str(h, i, &len);
+        cJSON_AddRawToObject(root, "value", s);
+    }
+    if (h->flags[i] & OF_VALUE_NULL)
+        cJSON_AddNullToObject(root, "value");
+    cJSON_AddBoolToObject(root, "collapsed", (h->flags[i] & OF_COLLAPSED) != 0);
+    refs_repr(h, i, 0, &sb);
+    cJSON_AddStringToObject(root, "repr", sb_cstr(&sb));
+    cli_json_u64(root, "retained", d->retained[i]);
+    if (d->idom[i] == OBJ_NONE) {
+        cJSON_AddNullToObject(root, "idom");
+    } else {
+        cli_json_u64(root, "idom", h->addr[d->idom[i]]);
+        sb_reset(&sb);
+        refs_repr(h, d->idom[i], 0, &sb);
+        cJSON_AddStringToObject(root, "idom_repr", sb_cstr(&sb));
+    }
+    cli_json_u64(root, "num_children", heap_nchildren(h, i));
+    cli_json_u64(root, "num_parents", heap_nparents(h, i));
+    cJSON *arr = cJSON_AddArrayToObject(root, "children");
+    for (size_t k = 0; k < heap_nchildren(h, i) && (!limit || k < limit); k++)
+        cJSON_AddItemToArray(arr, json_ref(h, heap_children(h, i)[k]));
+    arr = cJSON_AddArrayToObject(root, "parents");
+    for (size_t k = 0; k < heap_nparents(h, i) && (!limit || k < limit); k++)
+        cJSON_AddItemToArray(arr, json_ref(h, heap_parents(h, i)[k]));
+    struct dict_view dv;
+    if (refs_as_dict(h, i, &dv) == 0) {
+        cJSON *dj = cJSON_AddObjectToObject(root, "dict");
+        cJSON_AddStringToObject(dj, "layout", layout_name(dv.layout));
+        if (dv.note)
+            cJSON_AddStringToObject(dj, "note", dv.note);
+        cJSON *items = cJSON_AddArrayToObject(dj, "items");
+        for (size_t k = 0; k < dv.n && (!limit || k < limit); k++) {
+            cJSON *it = cJSON_CreateObject();
+            if (dv.items[k].key != UINT32_MAX) {
+                sb_reset(&sb);
+                refs_literal(h, dv.items[k].key, 0, &sb);
+                cJSON_AddStringToObject(it, "key", sb_cstr(&sb));
+                cli_json_u64(it, "key_address", heap_child_addr(h, dv.items[k].key));
+            } else {
+                cJSON_AddNullToObject(it, "key");
+                cli_json_u64(it, "position", k);
+            }
+            sb_reset(&sb);
+            refs_literal(h, dv.items[k].value, 0, &sb);
+            cJSON_AddStringToObject(it, "value", sb_cstr(&sb));
+            cli_json_u64(it, "value_address", heap_child_addr(h, dv.items[k].value));
+            cJSON_AddItemToArray(items, it);
+        }
+        refs_dict_free(&dv);
+    }
+    sb_free(&sb);
+    cli_json_print(root);
+}
+
+static void show_list(const char *title, const struct heap *h, const uint32_t *refs, size_t n, size_t limit,
+                      struct strbuf *sb)
+{
+    printf("%s (%zu):\n", title, n);
+    for (size_t k = 0; k < n && (!limit || k < limit); k++) {
+        sb_reset(sb);
+        refs_child_repr(h, refs[k], 0, sb);
+        printf("  %s\n", sb_cstr(sb));
+    }
+    if (limit && n > limit)
+        printf("  ... %zu more (--limit)\n", n - limit);
+}
+
+static void show_text(const struct heap *h, const struct dominators *d, obj_t i, size_t limit)
+{
+    struct strbuf sb;
+    sb_init(&sb);
+    refs_repr(h, i, 0, &sb);
+    printf("%s\n", sb_cstr(&sb));
+    printf("  address %llu (0x%llx), type %s, size %llu", (unsigned long long)h->addr[i],
+           (unsigned long long)h->addr[i], heap_type_name(h, i), (unsigned long long)heap_size(h, i));
+    if (h->flags[i] & OF_HAS_LEN)
+        printf(", len %llu%s", (unsigned long long)heap_len(h, i),
+               (h->flags[i] & OF_COLLAPSED) ? " (its __dict__'s)" : "");
+    printf("\n");
+    sb_reset(&sb);
+    if (d->idom[i] == OBJ_NONE)
+        sb_adds(&sb, "nothing: it is a root, or only roots hold it");
+    else
+        refs_repr(h, d->idom[i], 60, &sb);
+    printf("  retained %llu bytes (%lld%% of the heap); immediate dominator: %s\n",
+           (unsigned long long)d->retained[i], summary_percent(d->retained[i], d->total), sb_cstr(&sb));
+    if (h->flags[i] & OF_COLLAPSED)
+        printf("  its __dict__ is collapsed into it (size and refs include the dict's; --raw keeps it apart)\n");
+    if (h->flags[i] & OF_VALUE_NULL)
+        printf("  value: null in the dump\n");
+    show_list("children", h, heap_children(h, i), heap_nchildren(h, i), limit, &sb);
+    show_list("parents", h, heap_parents(h, i), heap_nparents(h, i), limit, &sb);
+    struct dict_view dv;
+    if (refs_as_dict(h, i, &dv) == 0) {
+        printf("as dict (%zu item%s, %s dump%s%s):\n", dv.n, dv.n == 1 ? "" : "s", refs_flavour_name(h->flavour),
+               dv.note ? "; " : "", dv.note ? dv.note : "");
+        for (size_t k = 0; k < dv.n && (!limit || k < limit); k++) {
+            sb_reset(&sb);
+            if (dv.items[k].key != UINT32_MAX)
+                refs_literal(h, dv.items[k].key, 0, &sb);
+            else
+                sb_printf(&sb, "[%zu]", k);
+            sb_adds(&sb, ": ");
+            refs_literal(h, dv.items[k].value, 0, &sb);
+            printf("  %s\n", sb_cstr(&sb));
+        }
+        if (limit && dv.n > limit)
+            printf("  ... %zu more (--limit)\n", dv.n - limit);
+        if (dv.type_ref != UINT32_MAX) {
+            sb_reset(&sb);
+            refs_child_repr(h, dv.type_ref, 0, &sb);
+            printf("  (class: %s)\n", sb_cstr(&sb));
+        }
+        refs_dict_free(&dv);
+    }
+    sb_free(&sb);
+}
+
+int cli_show(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        CLI_COMMON_LONG_OPTIONS,
+        {"limit", required_argument, NULL, OPT_LIMIT},
+        {NULL, 0, NULL, 0},
+    };
+    struct cli_common co;
+    cli_common_init(&co);
+    size_t limit = 0;
+    int c, r;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "q", longopts, NULL)) != -1) {
+        if ((r = cli_common_option("show", c, &co)) == 1)
+            continue;
+        if (r < 0)
+            return EXIT_USAGE;
+        switch (c) {
+        case OPT_LIMIT:
+            if (cli_parse_count("show", "--limit", optarg, &limit) < 0)
+                return EXIT_USAGE;
+            break;
+        case OPT_HELP: show_usage(stdout); return EXIT_OK;
+        default: show_usage(stderr); return EXIT_USAGE;
+        }
+    }
+    if (argc - optind < 2) {
+        fprintf(stderr, "heapwalk show: wants one or more addresses and a dump\n");
+        show_usage(stderr);
+        return EXIT_USAGE;
+    }
+    int naddr = argc - optind - 1;
+    uint64_t *addrs = xmalloc((size_t)naddr * sizeof *addrs, "the addresses to show");
+    for (int k = 0; k < naddr; k++) {
+        if (hw_parse_addr(argv[optind + k], &addrs[k]) < 0) {
+            fprintf(stderr, "heapwalk show: '%s' is not an address (decimal, or hex with 0x)\n", argv[optind + k]);
+            free(addrs);
+            return EXIT_USAGE;
+        }
+    }
+    const char *path = argv[argc - 1];
+    struct heap h;
+    heap_init(&h);
+    if (cli_load(path, &co.load, co.quiet, &h) < 0) {
+        heap_free(&h);
+        free(addrs);
+        return EXIT_FAIL;
+    }
+    struct roots roots;
+    struct dominators dom;
+    double t0 = hw_now();
+    roots_compute(&h, NULL, 0, &roots);
+    cli_timing("roots", t0);
+    t0 = hw_now();
+    dominators_compute(&h, &roots, &dom);
+    cli_timing("dominators", t0);
+    int status = EXIT_OK;
+    for (int k = 0; k < naddr; k++) {
+        obj_t i = heap_find(&h, addrs[k]);
+        if (i == OBJ_NONE) {
+            fprintf(stderr, "heapwalk: %s: no object at address %llu (0x%llx)%s\n", path,
+                    (unsigned long long)addrs[k], (unsigned long long)addrs[k],
+                    h.collapsed ? "; if it was an instance's __dict__, it is collapsed into its owner (--raw keeps it)"
+                                : "");
+            status = EXIT_FAIL;
+            continue;
+        }
+        if (co.json) {
+            show_json(&h, &dom, i, limit);
+        } else {
+            if (k > 0)
+                putchar('\n');
+            show_text(&h, &dom, i, limit);
+        }
+    }
+    free(addrs);
+    dominators_free(&dom);
+    roots_free(&roots);
+    heap_free(&h);
+    return status;
+}
+

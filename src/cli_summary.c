@@ -1,0 +1,114 @@
+/* cli_summary.c: heapwalk summary: meliae's summarize(), or every type as JSON. */
+#include <cjson/cJSON.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "refs.h"
+#include "summary.h"
+
+static void summary_usage(FILE *to)
+{
+    fputs("usage: heapwalk summary [--by-count] [--raw] [--top N] [--json] [--strict] [-q] DUMP\n"
+          "Prints meliae's summarize() table: the Total line, the header and the top N\n"
+          "types (default 20; 0 for all) by total size, or by count with --by-count.\n"
+          "--json prints every type: count, size, max size and the largest object's address.\n",
+          to);
+}
+
+int cli_summary(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        CLI_COMMON_LONG_OPTIONS,
+        {"top", required_argument, NULL, OPT_TOP},
+        {"by-count", no_argument, NULL, OPT_BY_COUNT},
+        {NULL, 0, NULL, 0},
+    };
+    struct cli_common co;
+    cli_common_init(&co);
+    size_t top = 20;
+    int by_count = 0, c, r;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "q", longopts, NULL)) != -1) {
+        if ((r = cli_common_option("summary", c, &co)) == 1)
+            continue;
+        if (r < 0)
+            return EXIT_USAGE;
+        switch (c) {
+        case OPT_TOP:
+            if (cli_parse_count("summary", "--top", optarg, &top) < 0)
+                return EXIT_USAGE;
+            break;
+        case OPT_BY_COUNT: by_count = 1; break;
+        case OPT_HELP: summary_usage(stdout); return EXIT_OK;
+        default: summary_usage(stderr); return EXIT_USAGE;
+        }
+    }
+    if (optind != argc - 1) {
+        fprintf(stderr, "heapwalk summary: %s\n", optind >= argc ? "which dump? (give a file, or - for stdin)"
+                                                                 : "one dump at a time");
+        summary_usage(stderr);
+        return EXIT_USAGE;
+    }
+    struct heap h;
+    heap_init(&h);
+    if (cli_load(argv[optind], &co.load, co.quiet, &h) < 0) {
+        heap_free(&h);
+        return EXIT_FAIL;
+    }
+    struct summary s;
+    summary_compute(&h, &s);
+    if (by_count)
+        summary_sort(&h, &s, SUMMARY_BY_COUNT, 0);
+    if (co.json) {
+        cJSON *root = cJSON_CreateObject();
+        cli_json_u64(root, "objects", s.total_count);
+        cli_json_u64(root, "types", s.n);
+        cli_json_u64(root, "bytes", s.total_size);
+        cJSON_AddBoolToObject(root, "collapsed", h.collapsed);
+        cJSON_AddStringToObject(root, "order", by_count ? "count" : "size");
+        cJSON_AddStringToObject(root, "flavour", refs_flavour_name(h.flavour));
+        cJSON *ld = cJSON_AddObjectToObject(root, "load");
+        cli_json_u64(ld, "records", h.stats.records);
+        cli_json_u64(ld, "bad_lines", h.stats.bad_lines);
+        cli_json_u64(ld, "duplicates", h.stats.duplicates);
+        cli_json_u64(ld, "dangling_refs", h.stats.dangling_refs);
+        cli_json_u64(ld, "dangling_addresses", h.n_dangling);
+        cli_json_u64(ld, "collapsed", h.stats.collapsed);
+        cli_json_u64(ld, "dicts_removed", h.stats.dicts_removed);
+        cli_json_u64(ld, "redirected_refs", h.stats.redirected);
+        cli_json_u64(ld, "edges", h.n_edges);
+        cli_json_u64(ld, "parent_edges", h.n_parent_edges);
+        cli_json_u64(ld, "store_bytes", heap_memory(&h));
+        cJSON *rows = cJSON_AddArrayToObject(root, "rows");
+        uint64_t cum = 0;
+        for (size_t i = 0; i < s.n; i++) {
+            const struct type_row *tr = &s.rows[i];
+            cum += tr->size;
+            cJSON *row = cJSON_CreateObject();
+            cli_json_u64(row, "index", i);
+            cJSON_AddStringToObject(row, "type", types_name(&h.types, tr->type));
+            cli_json_u64(row, "count", tr->count);
+            cli_json_u64(row, "size", tr->size);
+            cli_json_u64(row, "max_size", tr->max_size);
+            cli_json_u64(row, "max_address", h.addr[tr->max_obj]);
+            cli_json_u64(row, "count_percent", (uint64_t)summary_percent(tr->count, s.total_count));
+            cli_json_u64(row, "size_percent", (uint64_t)summary_percent(tr->size, s.total_size));
+            cli_json_u64(row, "cumulative_percent", (uint64_t)summary_percent(cum, s.total_size));
+            cJSON_AddItemToArray(rows, row);
+        }
+        cli_json_print(root);
+    } else {
+        struct strbuf out;
+        sb_init(&out);
+        summary_format(&h, &s, top, &out);
+        fwrite(out.buf, 1, out.len, stdout);
+        sb_free(&out);
+    }
+    summary_free(&s);
+    heap_free(&h);
+    return EXIT_OK;
+}
+
