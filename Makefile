@@ -21,11 +21,12 @@ ASAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-
 DEB_PACKAGES = gcc make libc6-dev libncurses-dev ncurses-term libcjson-dev uthash-dev zlib1g-dev \
                libcmocka-dev libvterm-dev gzip
 
-ENGINE_SRC = $(filter-out src/main.c,$(wildcard src/*.c))
+CLI_SRC    = $(wildcard src/cli*.c)
+ENGINE_SRC = $(filter-out src/main.c $(CLI_SRC),$(wildcard src/*.c))
 TUI_SRC    = $(wildcard tui/*.c)
 ENGINE_OBJ = $(ENGINE_SRC:%.c=$(BUILD)/%.o)
 TUI_OBJ    = $(TUI_SRC:%.c=$(BUILD)/%.o)
-MAIN_OBJ   = $(BUILD)/src/main.o
+MAIN_OBJ   = $(BUILD)/src/main.o $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC   = $(wildcard tests/unit/test_*.c)
 UNIT_BIN   = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 VTDRIVE    = $(BUILD)/tests/vtdrive

@@ -97,7 +97,8 @@ static void export_usage(FILE *to)
           "meliae's key order (address, type, size, name, len, value, refs) after heapwalk's\n"
           "collapse and redirection, plus: collapsed (absorbed its __dict__), distance\n"
           "(hops from the nearest root), pred (the previous hop on a shortest path) and\n"
-          "root (the root kind, for roots). heapwalk reads its own export back.\n",
+          "root (the root kind, for roots). heapwalk reads its own export back as it is:\n"
+          "the collapsed owners are marked, so it is not collapsed a second time.\n",
           to);
 }
 

@@ -146,6 +146,7 @@ struct loader {
     int nthreads;
     struct part parts[MAX_THREADS];
     uint64_t line_base;       /* lines before the current block */
+    int exported;             /* a line said "collapsed": heapwalk's own export, collapsed already */
     uint32_t last_type_id;    /* the type of the previous object: runs are common */
     const char *last_type;
     size_t last_type_len;
@@ -199,6 +200,8 @@ static int merge_parts(struct loader *L, int nparts)
             uint32_t sid = 0;
             if (e->flags & (OF_NAME | OF_VALUE | OF_VALUE_NUM))
                 sid = strpool_intern(&h->strings, pt->bytes + e->str_off, e->str_len);
+            if (e->flags & OF_COLLAPSED)
+                L->exported = 1;
             heap_add(h, e->addr, tid, e->size, e->len, sid, e->flags);
             if (e->nrefs)
                 heap_add_children(h, pt->refs + e->refs_off, e->nrefs);
@@ -272,11 +275,14 @@ static int loader_finish(struct loader *L)
     report_progress(L, "indexing", 0, 0, 0);
     heap_resolve(h);
     double t1 = hw_now();
-    if (L->opt->collapse) {
+    if (L->opt->collapse && !L->exported) {
         report_progress(L, "collapsing", 0, 0, 0);
         collapse_instance_dicts(h);
     } else {
+        /* --raw, or heapwalk's own export: its dicts are collapsed already,
+         * and collapsing again would absorb dicts the first pass kept. */
         heap_compact(h, NULL);
+        h->collapsed = L->exported;
     }
     double t2 = hw_now();
     report_progress(L, "parents", 0, 0, 0);

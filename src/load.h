@@ -19,7 +19,8 @@ struct load_progress {
 typedef void (*load_progress_fn)(const struct load_progress *p, void *ctx);
 
 struct load_options {
-    int collapse;            /* meliae's collapse_instance_dicts (its default, and ours) */
+    int collapse;            /* meliae's collapse_instance_dicts (its default, and ours); never
+                                applied twice: a dump from `heapwalk export` is read as it is */
     int strict;              /* stop at the first bad line */
     int threads;             /* parser threads; 0 = one per core */
     load_progress_fn progress;

@@ -756,6 +756,10 @@ static enum parse_result parse_trimmed_cjson(struct parser *p, const char *line,
         }
     }
 
+    /* heapwalk's own export marks the owners of collapsed dicts. */
+    if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "collapsed")))
+        rec->flags |= OF_COLLAPSED;
+
     item = cJSON_GetObjectItemCaseSensitive(root, "refs");
     if (item && !cJSON_IsNull(item)) {
         if (!cJSON_IsArray(item)) {

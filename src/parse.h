@@ -17,7 +17,8 @@ struct record {
     size_t type_len;
     const char *str;         /* value or name text (see flags), or NULL */
     size_t str_len;
-    uint8_t flags;           /* OF_NAME, OF_VALUE, OF_VALUE_NUM, OF_VALUE_NULL, OF_HAS_LEN */
+    uint8_t flags;           /* OF_NAME, OF_VALUE, OF_VALUE_NUM, OF_VALUE_NULL, OF_HAS_LEN, and
+                                OF_COLLAPSED for "collapsed": true (heapwalk's export) */
     uint64_t *refs;          /* owned by the parser */
     size_t nrefs;
 };

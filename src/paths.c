@@ -326,10 +326,13 @@ size_t paths_find_k(const struct heap *h, const struct roots *r, obj_t target, c
         }
         if (!nb)
             break;
+        /* Anchors first, as for the first path; then the shortest. */
         size_t best = 0;
-        for (size_t q = 1; q < nb; q++)
-            if (B[q].len < B[best].len)
+        for (size_t q = 1; q < nb; q++) {
+            int sq = r->kind[B[q].path[0]] == ROOT_STRUCTURAL, sb = r->kind[B[best].path[0]] == ROOT_STRUCTURAL;
+            if (sq < sb || (sq == sb && B[q].len < B[best].len))
                 best = q;
+        }
         A[na] = B[best].path;
         alen[na++] = B[best].len;
         B[best] = B[--nb];

@@ -66,7 +66,8 @@ obj_t *paths_get(const struct paths *p, obj_t target, size_t *len);
 obj_t *paths_find(const struct heap *h, const struct roots *r, obj_t target, const struct path_filter *f,
                   size_t *len);
 
-/* Up to k shortest simple paths root..target, shortest first, each avoiding f.
+/* Up to k shortest simple paths root..target, each avoiding f: the paths from
+ * anchor roots first, shortest first, then those from structural roots.
  * Returns how many were found; paths[i] (caller frees each and the array) of
  * lens[i] hops. */
 size_t paths_find_k(const struct heap *h, const struct roots *r, obj_t target, const struct path_filter *f,
