@@ -264,15 +264,6 @@ static int key_descends(enum query_key key)
     return key != QUERY_ADDRESS && key != QUERY_VALUE;
 }
 
-static void fill_keys(const struct heap *h, const struct query_index *qi, struct sorter *s, const obj_t *objs,
-                      enum query_key key, int desc)
-{
-    for (size_t i = 0; i < s->n; i++) {
-        uint64_t k = column_value(h, qi, objs[i], key);
-        s->a[i] = (struct keyed){desc ? ~k : k, objs[i]};
-    }
-}
-
 /* Where get_all's size and refs go in one key with the parents below them,
  * when the three fit 64 bits together (they nearly always do). */
 struct getall_packing {
@@ -294,26 +285,97 @@ static int getall_pack(const struct heap *h, const obj_t *objs, size_t n, struct
     return bs + br + bp <= 64;
 }
 
-static void fill_getall(const struct heap *h, struct sorter *s, const obj_t *objs, const struct getall_packing *pk,
-                        int desc)
+static uint64_t getall_value(const struct heap *h, obj_t o, const struct getall_packing *pk)
 {
-    for (size_t i = 0; i < s->n; i++) {
-        obj_t o = objs[i];
-        uint64_t k = heap_nparents(h, o);
-        if (pk->refs_shift < 64)
-            k |= (uint64_t)heap_nchildren(h, o) << pk->refs_shift;
-        if (pk->size_shift < 64)
-            k |= heap_size(h, o) << pk->size_shift;
-        s->a[i] = (struct keyed){desc ? ~k : k, o};
-    }
+    uint64_t k = heap_nparents(h, o);
+    if (pk->refs_shift < 64)
+        k |= (uint64_t)heap_nchildren(h, o) << pk->refs_shift;
+    if (pk->size_shift < 64)
+        k |= heap_size(h, o) << pk->size_shift;
+    return k;
 }
 
-/* Sort the filled keys (stable) and rewrite objs in the new order. */
-static void sort_filled(struct sorter *s, obj_t *objs)
+/* Stable LSD radix sort of 64-bit words by their bits [lo, lo + bits), up
+ * to 11 at a time.  Returns the buffer holding the result (a or tmp). */
+static uint64_t *radix_sort_words(uint64_t *a, uint64_t *tmp, size_t n, int lo, int bits)
 {
-    const struct keyed *r = radix_sort(s);
-    for (size_t i = 0; i < s->n; i++)
-        objs[i] = r[i].id;
+    int passes = (bits + 10) / 11, digit = (bits + passes - 1) / passes;
+    size_t buckets = (size_t)1 << digit, mask = buckets - 1;
+    size_t *count = xcalloc((size_t)passes * buckets, sizeof *count, "a sort");
+    for (size_t i = 0; i < n; i++)
+        for (int p = 0; p < passes; p++)
+            count[(size_t)p * buckets + ((a[i] >> (lo + p * digit)) & mask)]++;
+    uint64_t *src = a, *dst = tmp;
+    for (int p = 0; p < passes; p++) {
+        size_t *c = count + (size_t)p * buckets, sum = 0;
+        int shift = lo + p * digit;
+        if (c[(src[0] >> shift) & mask] == n)
+            continue;
+        for (size_t v = 0; v < buckets; v++) {
+            size_t k = c[v];
+            c[v] = sum;
+            sum += k;
+        }
+        for (size_t i = 0; i < n; i++)
+            dst[c[(src[i] >> shift) & mask]++] = src[i];
+        uint64_t *t = src;
+        src = dst;
+        dst = t;
+    }
+    free(count);
+    return src;
+}
+
+/* Sort objs by their keys in w (w is consumed).  Only the bits that differ
+ * between keys matter; when they and a row number fit one word together,
+ * the words are sorted (8 bytes moved per row, and ties stay in row order);
+ * otherwise keys and objects move as pairs. */
+static void sort_by_words(obj_t *objs, uint64_t *w, size_t n)
+{
+    uint64_t all_and = ~(uint64_t)0, all_or = 0;
+    for (size_t i = 0; i < n; i++) {
+        all_and &= w[i];
+        all_or |= w[i];
+    }
+    uint64_t varying = all_and ^ all_or;
+    if (!varying)
+        return;
+    int lo = __builtin_ctzll(varying), bits = bit_length(varying) - lo, row_bits = bit_length(n - 1);
+    if (bits + row_bits > 64) {
+        struct sorter s;
+        sorter_init(&s, n);
+        for (size_t i = 0; i < n; i++)
+            s.a[i] = (struct keyed){w[i], objs[i]};
+        const struct keyed *r = radix_sort(&s);
+        for (size_t i = 0; i < n; i++)
+            objs[i] = r[i].id;
+        sorter_free(&s);
+        return;
+    }
+    uint64_t key_mask = ((uint64_t)1 << bits) - 1, row_mask = ((uint64_t)1 << row_bits) - 1;
+    for (size_t i = 0; i < n; i++)
+        w[i] = (((w[i] >> lo) & key_mask) << row_bits) | i;
+    uint64_t *tmp = xmalloc(n * sizeof *tmp, "a sort");
+    const uint64_t *r = radix_sort_words(w, tmp, n, row_bits, bits);
+    obj_t *before = xmalloc(n * sizeof *before, "a sort");
+    memcpy(before, objs, n * sizeof *objs);
+    for (size_t i = 0; i < n; i++)
+        objs[i] = before[r[i] & row_mask];
+    free(before);
+    free(tmp);
+}
+
+/* One stable pass: objs reordered by key (get_all packed as pk says). */
+static void sort_pass(const struct heap *h, const struct query_index *qi, obj_t *objs, size_t n,
+                      enum query_key key, const struct getall_packing *pk, int desc)
+{
+    uint64_t *w = xmalloc(n * sizeof *w, "a sort");
+    for (size_t i = 0; i < n; i++) {
+        uint64_t k = pk ? getall_value(h, objs[i], pk) : column_value(h, qi, objs[i], key);
+        w[i] = desc ? ~k : k;
+    }
+    sort_by_words(objs, w, n);
+    free(w);
 }
 
 void query_sort(const struct heap *h, const struct query_index *qi, obj_t *objs, size_t n, enum query_key key,
@@ -321,23 +383,16 @@ void query_sort(const struct heap *h, const struct query_index *qi, obj_t *objs,
 {
     if (n < 2)
         return;
-    struct sorter s;
-    sorter_init(&s, n);
     int desc = key_descends(key) != (reverse != 0);
     struct getall_packing pk;
     if (key == QUERY_GETALL && getall_pack(h, objs, n, &pk)) {
-        fill_getall(h, &s, objs, &pk, desc);
-        sort_filled(&s, objs);
-    } else {
-        /* LSD order: the least significant key first; each pass is stable. */
-        fill_keys(h, qi, &s, objs, key, desc);
-        sort_filled(&s, objs);
-        if (key == QUERY_GETALL) {
-            fill_keys(h, qi, &s, objs, QUERY_SIZE, desc);
-            sort_filled(&s, objs);
-        }
+        sort_pass(h, qi, objs, n, key, &pk, desc);
+        return;
     }
-    sorter_free(&s);
+    /* LSD order: the least significant key first; each pass is stable. */
+    sort_pass(h, qi, objs, n, key, NULL, desc);
+    if (key == QUERY_GETALL)
+        sort_pass(h, qi, objs, n, QUERY_SIZE, NULL, desc);
 }
 
 obj_t *query_instances(const struct heap *h, const struct query_index *qi, uint32_t t, size_t *n)

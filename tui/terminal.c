@@ -1,0 +1,132 @@
+#include "terminal.h"
+
+#include <curses.h>
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <term.h>
+#include <unistd.h>
+
+#include "draw.h"
+
+/* Curses' escape delay when the user has not set ESCDELAY: short enough that
+ * Esc feels immediate, long enough for arrow keys over a slow ssh link. */
+#define ESC_DELAY_MS 50
+/* get_wch failing this often in a row without waiting means input is gone. */
+#define FAST_ERRORS_MAX 20
+
+static SCREEN *screen;       /* NULL when curses is not running */
+static int curses_on;
+static volatile sig_atomic_t stop_signal;
+static int fast_errors;
+
+int term_check(struct hw_error *err)
+{
+    const char *term = getenv("TERM");
+    int status = 0;
+    if (!term || !*term)
+        return hw_fail(err, "TERM is not set, so the explorer cannot drive this terminal; "
+                            "set it (e.g. TERM=xterm-256color) or use the batch commands (heapwalk --help)");
+    if (setupterm(NULL, STDOUT_FILENO, &status) != OK) {
+        if (status == -1)
+            return hw_fail(err, "no terminfo database found, so TERM=%s cannot be looked up", term);
+        return hw_fail(err, "unknown terminal type TERM=%s (no terminfo entry for it on this host); "
+                            "try TERM=xterm-256color, TERM=screen or TERM=vt100, or install ncurses-term",
+                       term);
+    }
+    const char *cup = tigetstr("cup");
+    int can_move = cup != NULL && cup != (char *)-1;
+    del_curterm(cur_term);
+    if (!can_move)
+        return hw_fail(err, "TERM=%s cannot move the cursor, and the explorer needs that; "
+                            "try TERM=vt100, or use the batch commands (heapwalk --help)", term);
+    return 0;
+}
+
+static void on_stop_signal(int sig)
+{
+    stop_signal = sig;
+}
+
+/* Our handlers are installed before newterm(), so curses leaves these signals
+ * to us; without SA_RESTART a signal also cuts get_wch's wait short. */
+static void catch_signals(void)
+{
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
+        sigaction(sigs[i], &sa, NULL);
+}
+
+int term_start(int want_color, struct hw_error *err)
+{
+    catch_signals();
+    screen = newterm(NULL, stdout, stdin);
+    if (!screen)
+        return hw_fail(err, "curses could not start on TERM=%s", getenv("TERM") ? getenv("TERM") : "");
+    set_term(screen);
+    curses_on = 1;
+    hw_set_die_hook(term_stop);
+    cbreak();
+    noecho();
+    nonl();
+    keypad(stdscr, TRUE);
+    wtimeout(stdscr, TERM_TIMEOUT_MS);
+    if (!getenv("ESCDELAY"))
+        set_escdelay(ESC_DELAY_MS);
+    curs_set(0);
+    draw_init(want_color);
+    return 0;
+}
+
+void term_stop(void)
+{
+    if (!curses_on)
+        return;
+    curses_on = 0;
+    curs_set(1);
+    endwin();
+}
+
+void term_free(void)
+{
+    if (screen && !curses_on) {
+        delscreen(screen);
+        screen = NULL;
+    }
+}
+
+int term_signal(void) { return stop_signal; }
+
+/* get_wch came back at once with nothing: was that the terminal going away? */
+static int input_gone(void)
+{
+    struct pollfd pfd = {.fd = STDIN_FILENO, .events = POLLIN};
+    if (poll(&pfd, 1, 0) == 1 && (pfd.revents & (POLLHUP | POLLERR | POLLNVAL)))
+        return 1;
+    return ++fast_errors >= FAST_ERRORS_MAX;
+}
+
+enum term_input term_read(unsigned *key)
+{
+    wint_t wc = 0;
+    double start = hw_now();
+    errno = 0;
+    int rc = wget_wch(stdscr, &wc);
+    if (rc == ERR) {
+        int waited = hw_now() - start >= TERM_TIMEOUT_MS / 2000.0;
+        if (waited || stop_signal || errno == EINTR) {
+            fast_errors = 0;
+            return TERM_TIMEOUT;
+        }
+        return input_gone() ? TERM_GONE : TERM_TIMEOUT;
+    }
+    fast_errors = 0;
+    *key = (unsigned)wc;
+    return rc == KEY_CODE_YES ? TERM_CODE : TERM_CHAR;
+}

@@ -1,0 +1,129 @@
+/* view.h: one screen of the explorer.
+ *
+ * A view is a screen's own state plus a const table of callbacks (as tig's
+ * struct view_ops).  The main loop (app.c) knows screens only through that
+ * table: it opens a view from a view_spec, lays it out, draws it, hands it
+ * the actions it does not handle itself, and closes it when it drops out of
+ * the history.  Key handlers change the view's state and return flags; draw
+ * only reads. */
+#ifndef HW_TUI_VIEW_H
+#define HW_TUI_VIEW_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../src/heap.h"
+#include "../src/query.h"
+#include "../src/summary.h"
+#include "../src/util.h"
+#include "actions.h"
+#include "list.h"
+
+enum view_kind { VIEW_SUMMARY, VIEW_INSTANCES, VIEW_OBJECT, VIEW_HELP, VIEW_MARKS };
+
+/* What to open: a kind of screen and its subject. */
+struct view_spec {
+    enum view_kind kind;
+    uint32_t type;           /* VIEW_INSTANCES: a type id */
+    obj_t obj;               /* VIEW_OBJECT: the object */
+};
+
+/* Marks: one object per letter, a-z then A-Z. */
+#define MARKS_MAX 52
+struct marks {
+    obj_t obj[MARKS_MAX];    /* OBJ_NONE when the letter is not set */
+};
+
+/* The slot of a mark letter, or -1 for a key that is not a letter. */
+static inline int marks_slot(unsigned key)
+{
+    if (key >= 'a' && key <= 'z')
+        return (int)(key - 'a');
+    if (key >= 'A' && key <= 'Z')
+        return 26 + (int)(key - 'A');
+    return -1;
+}
+static inline char marks_letter(int slot)
+{
+    return (char)(slot < 26 ? 'a' + slot : 'A' + (slot - 26));
+}
+
+/* What every screen reads: the loaded dump and what was computed once from
+ * it.  Owned by app.c, read only for the views. */
+struct view_ctx {
+    const struct heap *heap;
+    const struct summary *summary;    /* every type, by size (meliae's order) */
+    const struct query_index *index;
+    const struct marks *marks;
+    const char *dump_name;
+};
+
+/* The rows a view draws in: the whole width, from row y, height rows. */
+struct view_area {
+    int y, height, width;
+};
+
+/* Flags a key handler returns. */
+enum {
+    VIEW_IGNORED = 0,        /* the action means nothing on this screen */
+    VIEW_HANDLED = 1 << 0,
+    VIEW_OPEN = 1 << 1,      /* open result->open as a new screen */
+    VIEW_SAY = 1 << 2,       /* show result->message on the status line */
+};
+
+#define VIEW_MESSAGE_MAX 256
+
+struct view_result {
+    struct view_spec open;
+    char message[VIEW_MESSAGE_MAX];
+    int error;               /* the message reports a problem */
+};
+
+struct view_ops;
+
+struct view {
+    const struct view_ops *ops;
+    struct view_spec spec;
+    void *priv;              /* the screen's state: allocated by open, freed by close */
+};
+
+struct view_ops {
+    const char *name;        /* the screen's name on the status line */
+    const char *hints;       /* its main keys, for the status line */
+    /* Build the state for v->spec. */
+    void (*open)(struct view *v, const struct view_ctx *ctx);
+    void (*close)(struct view *v);
+    /* The terminal size or the content changed: fit the lists to the area.
+     * Called before every draw. */
+    void (*layout)(struct view *v, const struct view_ctx *ctx, const struct view_area *area);
+    void (*draw)(const struct view *v, const struct view_ctx *ctx, const struct view_area *area);
+    /* Handle an action: returns VIEW_* flags and fills res when asked to. */
+    unsigned (*key)(struct view *v, const struct view_ctx *ctx, enum action a, struct view_result *res);
+    /* The text of the title line. */
+    void (*title)(const struct view *v, const struct view_ctx *ctx, struct strbuf *out);
+    /* The selected row (from 1) and the rows, for the status line. */
+    void (*position)(const struct view *v, size_t *pos, size_t *total);
+    /* The object m would mark here, or OBJ_NONE. */
+    obj_t (*current)(const struct view *v);
+    /* Move to the next (dir > 0) or previous row matching m; NULL when the
+     * screen has nothing to search. */
+    enum list_found (*search)(struct view *v, const struct view_ctx *ctx, const struct query_match *m, int dir);
+    /* Show only the rows matching text (the empty string: all); NULL unless
+     * / filters this screen instead of searching it. */
+    void (*filter)(struct view *v, const struct view_ctx *ctx, const char *text);
+    /* The filter in force ("" for none); with filter. */
+    const char *(*filter_text)(const struct view *v);
+};
+
+/* The callbacks of a kind of screen. */
+const struct view_ops *view_ops_of(enum view_kind kind);
+/* Put a printf-style message in res; returns VIEW_HANDLED | VIEW_SAY. */
+unsigned view_say(struct view_result *res, int error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+extern const struct view_ops view_summary_ops;
+extern const struct view_ops view_instances_ops;
+extern const struct view_ops view_object_ops;
+extern const struct view_ops view_help_ops;
+extern const struct view_ops view_marks_ops;
+
+#endif

@@ -1,0 +1,214 @@
+/* view_instances.c: every instance of one type, in meliae's get_all() order
+ * (size, refs, parents, descending) or sorted by a column: address, size,
+ * len, refs, parents, value.  The list is collected and sorted once when the
+ * screen opens, and once per sort key; only the visible rows are drawn. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "draw.h"
+#include "view.h"
+
+enum { COL_ADDRESS, COL_SIZE, COL_LEN, COL_REFS, COL_PARENTS, COL_VALUE, NCOLS };
+
+static const struct column columns[NCOLS] = {
+    [COL_ADDRESS] = {"Address", 15, 0, 9, 0},
+    [COL_SIZE] = {"Size", 8, 1, 8, 0},
+    [COL_LEN] = {"Len", 7, 1, 3, 0},
+    [COL_REFS] = {"Refs", 7, 1, 5, 0},
+    [COL_PARENTS] = {"Par", 7, 1, 4, 0},
+    [COL_VALUE] = {"Value", 0, 2, 10, 1},
+};
+#define VALUE_MIN_WIDTH 12
+
+struct instances_state {
+    obj_t *base;             /* get_all order, kept so that a sort's ties stay in it */
+    obj_t *rows;             /* the order shown */
+    size_t n;
+    uint64_t total_size;
+    enum query_key key;
+    int reverse;
+    struct list list;
+    unsigned char cols[NCOLS];
+};
+
+static void instances_open(struct view *v, const struct view_ctx *ctx)
+{
+    struct instances_state *st = xcalloc(1, sizeof *st, "the instances screen");
+    st->base = query_instances(ctx->heap, ctx->index, v->spec.type, &st->n);
+    st->rows = xmalloc((st->n ? st->n : 1) * sizeof *st->rows, "the instances screen");
+    memcpy(st->rows, st->base, st->n * sizeof *st->rows);
+    for (size_t i = 0; i < ctx->summary->n; i++)
+        if (ctx->summary->rows[i].type == v->spec.type)
+            st->total_size = ctx->summary->rows[i].size;
+    st->key = QUERY_GETALL;
+    list_reset(&st->list, st->n);
+    v->priv = st;
+}
+
+static void instances_close(struct view *v)
+{
+    struct instances_state *st = v->priv;
+    free(st->base);
+    free(st->rows);
+    free(st);
+    v->priv = NULL;
+}
+
+static void instances_layout(struct view *v, const struct view_ctx *ctx, const struct view_area *area)
+{
+    struct instances_state *st = v->priv;
+    columns_fit(columns, NCOLS, area->width, VALUE_MIN_WIDTH, st->cols);
+    list_layout(&st->list, area->height - 1);
+}
+
+static int sorted_column(enum query_key key)
+{
+    switch (key) {
+    case QUERY_ADDRESS: return COL_ADDRESS;
+    case QUERY_LEN: return COL_LEN;
+    case QUERY_REFS: return COL_REFS;
+    case QUERY_PARENTS: return COL_PARENTS;
+    case QUERY_VALUE: return COL_VALUE;
+    default: return COL_SIZE; /* get_all: size first */
+    }
+}
+
+static void draw_instance(const struct instances_state *st, const struct view_ctx *ctx, size_t i, int y,
+                          int width, struct strbuf *value)
+{
+    const struct heap *h = ctx->heap;
+    obj_t o = st->rows[i];
+    char num[COL_VALUE][24];
+    const char *cells[NCOLS];
+    snprintf(num[COL_ADDRESS], sizeof num[0], "%llu", (unsigned long long)h->addr[o]);
+    snprintf(num[COL_SIZE], sizeof num[0], "%llu", (unsigned long long)heap_size(h, o));
+    num[COL_LEN][0] = '\0';
+    if (h->flags[o] & OF_HAS_LEN)
+        snprintf(num[COL_LEN], sizeof num[0], "%llu", (unsigned long long)heap_len(h, o));
+    snprintf(num[COL_REFS], sizeof num[0], "%zu", heap_nchildren(h, o));
+    snprintf(num[COL_PARENTS], sizeof num[0], "%zu", heap_nparents(h, o));
+    for (int c = 0; c < COL_VALUE; c++)
+        cells[c] = num[c];
+    sb_reset(value);
+    query_preview(h, o, (size_t)width * 4, value);
+    cells[COL_VALUE] = sb_cstr(value);
+    draw_cells(y, width, columns, NCOLS, st->cols, cells, i == st->list.cursor ? ROLE_CURSOR : ROLE_NORMAL, -1,
+               ROLE_NORMAL);
+}
+
+static int descending(const struct instances_state *st)
+{
+    int natural = st->key != QUERY_ADDRESS && st->key != QUERY_VALUE;
+    return natural != (st->reverse != 0);
+}
+
+static void instances_draw(const struct view *v, const struct view_ctx *ctx, const struct view_area *area)
+{
+    const struct instances_state *st = v->priv;
+    struct strbuf value;
+    sb_init(&value);
+    draw_header(area->y, area->width, columns, NCOLS, st->cols, sorted_column(st->key), descending(st));
+    int y = area->y + 1;
+    for (size_t i = st->list.top; i < st->n && y < area->y + area->height; i++, y++)
+        draw_instance(st, ctx, i, y, area->width, &value);
+    sb_free(&value);
+}
+
+/* Sort by key from get_all order; asking again for the key in force reverses it. */
+static unsigned resort(struct instances_state *st, const struct view_ctx *ctx, enum query_key key, int again)
+{
+    st->reverse = (key == st->key && again) ? !st->reverse : 0;
+    st->key = key;
+    memcpy(st->rows, st->base, st->n * sizeof *st->rows);
+    if (key != QUERY_GETALL || st->reverse)
+        query_sort(ctx->heap, ctx->index, st->rows, st->n, key, st->reverse);
+    list_reset(&st->list, st->n);
+    return VIEW_HANDLED;
+}
+
+static unsigned instances_key(struct view *v, const struct view_ctx *ctx, enum action a, struct view_result *res)
+{
+    struct instances_state *st = v->priv;
+    if (list_move(&st->list, a))
+        return VIEW_HANDLED;
+    switch (a) {
+    case ACT_OPEN:
+        if (st->n == 0)
+            return view_say(res, 1, "no object to open");
+        res->open = (struct view_spec){VIEW_OBJECT, 0, st->rows[st->list.cursor]};
+        return VIEW_OPEN;
+    case ACT_SORT_ADDRESS: return resort(st, ctx, QUERY_ADDRESS, 1);
+    case ACT_SORT_SIZE: return resort(st, ctx, QUERY_SIZE, 1);
+    case ACT_SORT_LEN: return resort(st, ctx, QUERY_LEN, 1);
+    case ACT_SORT_REFS: return resort(st, ctx, QUERY_REFS, 1);
+    case ACT_SORT_PARENTS: return resort(st, ctx, QUERY_PARENTS, 1);
+    case ACT_SORT_VALUE: return resort(st, ctx, QUERY_VALUE, 1);
+    case ACT_SORT_DEFAULT: return resort(st, ctx, QUERY_GETALL, 0);
+    default: return VIEW_IGNORED;
+    }
+}
+
+static void instances_title(const struct view *v, const struct view_ctx *ctx, struct strbuf *out)
+{
+    const struct instances_state *st = v->priv;
+    static const char *const by[] = {
+        [QUERY_GETALL] = "get_all order (size, refs, parents)",
+        [QUERY_ADDRESS] = "address",
+        [QUERY_SIZE] = "size",
+        [QUERY_LEN] = "len",
+        [QUERY_REFS] = "refs",
+        [QUERY_PARENTS] = "parents",
+        [QUERY_VALUE] = "value",
+    };
+    sb_printf(out, "Instances of %s: %zu, %llu bytes, %s%s%s", types_name(&ctx->heap->types, v->spec.type), st->n,
+              (unsigned long long)st->total_size, st->key == QUERY_GETALL ? "in " : "by ", by[st->key],
+              st->reverse ? " (reversed)" : "");
+}
+
+static void instances_position(const struct view *v, size_t *pos, size_t *total)
+{
+    const struct instances_state *st = v->priv;
+    *pos = st->n ? st->list.cursor + 1 : 0;
+    *total = st->n;
+}
+
+static obj_t instances_current(const struct view *v)
+{
+    const struct instances_state *st = v->priv;
+    return st->n ? st->rows[st->list.cursor] : OBJ_NONE;
+}
+
+struct object_search {
+    const struct heap *heap;
+    const obj_t *rows;
+    const struct query_match *m;
+};
+
+static int object_matches(const void *ctx, size_t row)
+{
+    const struct object_search *os = ctx;
+    return query_match_object(os->heap, os->m, os->rows[row]);
+}
+
+static enum list_found instances_search(struct view *v, const struct view_ctx *ctx, const struct query_match *m,
+                                        int dir)
+{
+    struct instances_state *st = v->priv;
+    struct object_search os = {ctx->heap, st->rows, m};
+    return list_find(&st->list, dir, object_matches, &os);
+}
+
+const struct view_ops view_instances_ops = {
+    .name = "instances",
+    .hints = "Enter:open /:search ?:help q:quit",
+    .open = instances_open,
+    .close = instances_close,
+    .layout = instances_layout,
+    .draw = instances_draw,
+    .key = instances_key,
+    .title = instances_title,
+    .position = instances_position,
+    .current = instances_current,
+    .search = instances_search,
+};

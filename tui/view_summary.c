@@ -1,0 +1,256 @@
+/* view_summary.c: the type summary: meliae's table (Index, Count, %, Size, %,
+ * Cum, Max, Kind) for every type, under the totals line; sorted by size,
+ * count, max or name; / keeps the types whose name contains a substring. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "draw.h"
+#include "view.h"
+
+enum { COL_INDEX, COL_COUNT, COL_COUNT_PCT, COL_SIZE, COL_SIZE_PCT, COL_CUM, COL_MAX, COL_KIND, NCOLS };
+
+/* The widths of meliae's '%6d%8d%4d%10d%4d%4d%8d %s', so a full-width row
+ * reads exactly as `heapwalk summary` prints it. */
+static const struct column columns[NCOLS] = {
+    [COL_INDEX] = {"Index", 6, 0, 4, 0},
+    [COL_COUNT] = {"Count", 8, 0, 8, 0},
+    [COL_COUNT_PCT] = {"%", 4, 0, 1, 0},
+    [COL_SIZE] = {"Size", 10, 0, 9, 0},
+    [COL_SIZE_PCT] = {"%", 4, 0, 3, 0},
+    [COL_CUM] = {"Cum", 4, 0, 2, 0},
+    [COL_MAX] = {"Max", 8, 0, 6, 0},
+    [COL_KIND] = {"Kind", 0, 1, 10, 1},
+};
+#define KIND_MIN_WIDTH 12
+#define FILTER_MAX 256
+
+struct summary_state {
+    struct summary s;        /* a copy of the rows, in this screen's order */
+    enum summary_order order;
+    int reverse;
+    uint32_t *shown;         /* indices into s.rows of the types that pass the filter */
+    uint64_t *cum;           /* running total of the shown rows' sizes */
+    size_t nshown;
+    uint64_t shown_count, shown_size;
+    char filter[FILTER_MAX];
+    struct list list;
+    unsigned char cols[NCOLS]; /* the columns that fit, from layout */
+};
+
+static const struct type_row *shown_row(const struct summary_state *st, size_t i)
+{
+    return &st->s.rows[st->shown[i]];
+}
+
+static void refilter(struct summary_state *st, const struct heap *h)
+{
+    struct query_match m;
+    query_match_init(h, st->filter, strlen(st->filter), &m);
+    uint64_t cum = 0;
+    st->nshown = 0;
+    st->shown_count = 0;
+    for (size_t i = 0; i < st->s.n; i++) {
+        const struct type_row *r = &st->s.rows[i];
+        if (!m.type_hit[r->type])
+            continue;
+        cum += r->size;
+        st->shown[st->nshown] = (uint32_t)i;
+        st->cum[st->nshown++] = cum;
+        st->shown_count += r->count;
+    }
+    st->shown_size = cum;
+    query_match_free(&m);
+    list_reset(&st->list, st->nshown);
+}
+
+static void summary_open(struct view *v, const struct view_ctx *ctx)
+{
+    struct summary_state *st = xcalloc(1, sizeof *st, "the type summary screen");
+    const struct summary *all = ctx->summary;
+    st->s = *all;
+    st->s.rows = xmalloc((all->n ? all->n : 1) * sizeof *st->s.rows, "the type summary screen");
+    if (all->n)
+        memcpy(st->s.rows, all->rows, all->n * sizeof *st->s.rows);
+    st->shown = xmalloc((all->n ? all->n : 1) * sizeof *st->shown, "the type summary screen");
+    st->cum = xmalloc((all->n ? all->n : 1) * sizeof *st->cum, "the type summary screen");
+    st->order = SUMMARY_BY_SIZE;
+    refilter(st, ctx->heap);
+    v->priv = st;
+}
+
+static void summary_close(struct view *v)
+{
+    struct summary_state *st = v->priv;
+    summary_free(&st->s);
+    free(st->shown);
+    free(st->cum);
+    free(st);
+    v->priv = NULL;
+}
+
+static void summary_layout(struct view *v, const struct view_ctx *ctx, const struct view_area *area)
+{
+    struct summary_state *st = v->priv;
+    columns_fit(columns, NCOLS, area->width, KIND_MIN_WIDTH, st->cols);
+    list_layout(&st->list, area->height - 2);
+}
+
+static int sorted_column(const struct summary_state *st)
+{
+    switch (st->order) {
+    case SUMMARY_BY_COUNT: return COL_COUNT;
+    case SUMMARY_BY_MAX: return COL_MAX;
+    case SUMMARY_BY_NAME: return COL_KIND;
+    default: return COL_SIZE;
+    }
+}
+
+static void draw_type_row(const struct summary_state *st, const struct view_ctx *ctx, size_t i, int y, int width)
+{
+    const struct type_row *r = shown_row(st, i);
+    const struct summary *all = ctx->summary;
+    char num[NCOLS][24];
+    const char *cells[NCOLS];
+    snprintf(num[COL_INDEX], sizeof num[0], "%zu", i);
+    snprintf(num[COL_COUNT], sizeof num[0], "%llu", (unsigned long long)r->count);
+    snprintf(num[COL_COUNT_PCT], sizeof num[0], "%lld", summary_percent(r->count, all->total_count));
+    snprintf(num[COL_SIZE], sizeof num[0], "%llu", (unsigned long long)r->size);
+    snprintf(num[COL_SIZE_PCT], sizeof num[0], "%lld", summary_percent(r->size, all->total_size));
+    snprintf(num[COL_CUM], sizeof num[0], "%lld", summary_percent(st->cum[i], all->total_size));
+    snprintf(num[COL_MAX], sizeof num[0], "%llu", (unsigned long long)r->max_size);
+    for (int c = 0; c < COL_KIND; c++)
+        cells[c] = num[c];
+    cells[COL_KIND] = types_name(&ctx->heap->types, r->type);
+    draw_cells(y, width, columns, NCOLS, st->cols, cells, i == st->list.cursor ? ROLE_CURSOR : ROLE_NORMAL, -1,
+               ROLE_NORMAL);
+}
+
+static void summary_draw(const struct view *v, const struct view_ctx *ctx, const struct view_area *area)
+{
+    const struct summary_state *st = v->priv;
+    struct strbuf sb;
+    sb_init(&sb);
+    summary_format_total(ctx->summary, &sb);
+    draw_row(area->y, area->width, sb_cstr(&sb), ROLE_NORMAL);
+    sb_free(&sb);
+    int descending = (st->order != SUMMARY_BY_NAME) != (st->reverse != 0);
+    draw_header(area->y + 1, area->width, columns, NCOLS, st->cols, sorted_column(st), descending);
+    int y = area->y + 2;
+    if (st->nshown == 0) {
+        char msg[FILTER_MAX + 80];
+        snprintf(msg, sizeof msg, "No type name contains '%s'. Press / and Enter on an empty line to see all.",
+                 st->filter);
+        draw_row(y, area->width, msg, ROLE_NOTE);
+        return;
+    }
+    for (size_t i = st->list.top; i < st->nshown && y < area->y + area->height; i++, y++)
+        draw_type_row(st, ctx, i, y, area->width);
+}
+
+/* Sort by order; asking again for the order in force reverses it. */
+static unsigned resort(struct summary_state *st, const struct view_ctx *ctx, enum summary_order order, int again)
+{
+    st->reverse = (order == st->order && again) ? !st->reverse : 0;
+    st->order = order;
+    summary_sort(ctx->heap, &st->s, order, st->reverse);
+    refilter(st, ctx->heap);
+    return VIEW_HANDLED;
+}
+
+static unsigned summary_key(struct view *v, const struct view_ctx *ctx, enum action a, struct view_result *res)
+{
+    struct summary_state *st = v->priv;
+    if (list_move(&st->list, a))
+        return VIEW_HANDLED;
+    switch (a) {
+    case ACT_OPEN:
+        if (st->nshown == 0)
+            return view_say(res, 1, "no type to open");
+        res->open = (struct view_spec){VIEW_INSTANCES, shown_row(st, st->list.cursor)->type, OBJ_NONE};
+        return VIEW_OPEN;
+    case ACT_SORT_SIZE: return resort(st, ctx, SUMMARY_BY_SIZE, 1);
+    case ACT_SORT_COUNT: return resort(st, ctx, SUMMARY_BY_COUNT, 1);
+    case ACT_SORT_MAX: return resort(st, ctx, SUMMARY_BY_MAX, 1);
+    case ACT_SORT_NAME: return resort(st, ctx, SUMMARY_BY_NAME, 1);
+    case ACT_SORT_DEFAULT: return resort(st, ctx, SUMMARY_BY_SIZE, 0);
+    default: return VIEW_IGNORED;
+    }
+}
+
+static void summary_title(const struct view *v, const struct view_ctx *ctx, struct strbuf *out)
+{
+    const struct summary_state *st = v->priv;
+    static const char *const by[] = {
+        [SUMMARY_BY_SIZE] = "total size",
+        [SUMMARY_BY_COUNT] = "count",
+        [SUMMARY_BY_MAX] = "largest object",
+        [SUMMARY_BY_NAME] = "name",
+    };
+    if (st->filter[0])
+        sb_printf(out, "Types matching '%s': %zu of %zu, %llu objects, %llu bytes", st->filter, st->nshown,
+                  st->s.n, (unsigned long long)st->shown_count, (unsigned long long)st->shown_size);
+    else
+        sb_printf(out, "All %zu types", st->s.n);
+    sb_printf(out, ", by %s%s", by[st->order], st->reverse ? " (reversed)" : "");
+}
+
+static void summary_position(const struct view *v, size_t *pos, size_t *total)
+{
+    const struct summary_state *st = v->priv;
+    *pos = st->nshown ? st->list.cursor + 1 : 0;
+    *total = st->nshown;
+}
+
+static obj_t summary_current(const struct view *v)
+{
+    return OBJ_NONE;
+}
+
+struct type_search {
+    const struct summary_state *st;
+    const struct query_match *m;
+};
+
+static int type_matches(const void *ctx, size_t row)
+{
+    const struct type_search *ts = ctx;
+    return ts->m->type_hit[shown_row(ts->st, row)->type];
+}
+
+static enum list_found summary_search(struct view *v, const struct view_ctx *ctx, const struct query_match *m,
+                                      int dir)
+{
+    struct summary_state *st = v->priv;
+    struct type_search ts = {st, m};
+    return list_find(&st->list, dir, type_matches, &ts);
+}
+
+static void summary_filter(struct view *v, const struct view_ctx *ctx, const char *text)
+{
+    struct summary_state *st = v->priv;
+    snprintf(st->filter, sizeof st->filter, "%s", text);
+    refilter(st, ctx->heap);
+}
+
+static const char *summary_filter_text(const struct view *v)
+{
+    const struct summary_state *st = v->priv;
+    return st->filter;
+}
+
+const struct view_ops view_summary_ops = {
+    .name = "types",
+    .hints = "Enter:open /:filter ?:help q:quit",
+    .open = summary_open,
+    .close = summary_close,
+    .layout = summary_layout,
+    .draw = summary_draw,
+    .key = summary_key,
+    .title = summary_title,
+    .position = summary_position,
+    .current = summary_current,
+    .search = summary_search,
+    .filter = summary_filter,
+    .filter_text = summary_filter_text,
+};
