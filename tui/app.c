@@ -40,6 +40,7 @@ struct app {
     struct summary summary;
     struct query_index index;
     struct marks marks;
+    struct analysis analysis; /* roots, paths, dominators: computed in the background */
     struct view_ctx ctx;     /* points into the fields above */
     const char *dump_name;
 
@@ -135,7 +136,8 @@ static int app_load(struct app *a, const struct tui_options *o)
         a->marks.obj[s] = OBJ_NONE;
     const char *slash = strrchr(o->path, '/');
     a->dump_name = slash ? slash + 1 : o->path;
-    a->ctx = (struct view_ctx){&a->heap, &a->summary, &a->index, &a->marks, a->dump_name};
+    a->ctx = (struct view_ctx){&a->heap, &a->summary, &a->index, &a->marks, a->dump_name, &a->analysis};
+    analysis_start(&a->analysis, &a->heap, NULL, 0, 0);
     a->current = -1;
     snprintf(a->message, sizeof a->message, "loaded in %.1f s; ? shows the keys", hw_now() - start);
     const char *timing = getenv("HEAPWALK_KEYTIMES");
@@ -160,6 +162,7 @@ static void app_free(struct app *a)
         query_match_free(&a->search);
     if (a->timing)
         fclose(a->timing);
+    analysis_stop(&a->analysis); /* before the heap it reads */
     query_index_free(&a->index);
     summary_free(&a->summary);
     heap_free(&a->heap);
@@ -492,8 +495,10 @@ static void app_run(struct app *a)
             a->lost = 1;
             break;
         }
-        if (in == TERM_TIMEOUT)
+        if (in == TERM_TIMEOUT) {
+            dirty = analysis_poll(&a->analysis); /* a stage finished: show it */
             continue;
+        }
         dirty = 1;
         if (in == TERM_CODE && key == KEY_RESIZE)
             continue;

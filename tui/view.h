@@ -17,6 +17,7 @@
 #include "../src/summary.h"
 #include "../src/util.h"
 #include "actions.h"
+#include "analysis.h"
 #include "list.h"
 
 enum view_kind { VIEW_SUMMARY, VIEW_INSTANCES, VIEW_OBJECT, VIEW_HELP, VIEW_MARKS };
@@ -56,6 +57,7 @@ struct view_ctx {
     const struct query_index *index;
     const struct marks *marks;
     const char *dump_name;
+    const struct analysis *analysis; /* roots, paths, dominators: check analysis_ready() first */
 };
 
 /* The rows a view draws in: the whole width, from row y, height rows. */
