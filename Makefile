@@ -33,7 +33,7 @@ VTDRIVE    = $(BUILD)/tests/vtdrive
 
 SAMPLE_DUMP = tests/data/small-py310.json.gz
 
-.PHONY: all deps run test test-build check bench fuzz valgrind clean
+.PHONY: all deps run test test-build check bench fuzz valgrind screenshots clean
 all: heapwalk
 
 heapwalk: $(BUILD)/heapwalk
@@ -96,6 +96,13 @@ test: deps
 
 bench: deps all
 	tests/bench/bench.sh $(BENCH_DUMP)
+
+# make screenshots: screenshots/*.txt (the screens as text) and *.png (drawn
+# by ImageMagick), from tests/tui/screenshots.sh.
+SCREENSHOT_PACKAGES = imagemagick fonts-dejavu-core fontconfig
+screenshots: deps $(BUILD)/heapwalk $(VTDRIVE)
+	@$(MAKE) --no-print-directory deps DEB_PACKAGES="$(SCREENSHOT_PACKAGES)"
+	tests/tui/screenshots.sh $(BUILD)/heapwalk $(VTDRIVE)
 
 # make fuzz [FUZZ_SECONDS=60]: each libFuzzer target (clang, ASan+UBSan) for
 # that long on a copy of its seed corpus; crashes land in build/fuzz/.
