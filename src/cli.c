@@ -105,7 +105,9 @@ int cli_load(const char *path, const struct load_options *opt_in, int quiet, str
         opt.progress = progress_draw;
         opt.progress_ctx = (void *)path;
     }
-    hw_set_oom_context("loading the dump");
+    static char context[HW_ERRMAX];
+    snprintf(context, sizeof context, "loading %s", strcmp(path, "-") == 0 ? "<stdin>" : path);
+    hw_set_oom_context(context);
     int rc = load_dump(path, &opt, h, &rep, &err);
     if (opt.progress)
         fputs("\r\033[K", stderr);
@@ -113,7 +115,8 @@ int cli_load(const char *path, const struct load_options *opt_in, int quiet, str
         fprintf(stderr, "heapwalk: %s\n", err.msg);
         return -1;
     }
-    hw_set_oom_context("working on the dump");
+    snprintf(context, sizeof context, "working on %s", strcmp(path, "-") == 0 ? "<stdin>" : path);
+    hw_set_oom_context(context);
     if (getenv("HEAPWALK_TIMINGS")) {
         const struct load_timings *t = &rep.timings;
         fprintf(stderr,

@@ -152,8 +152,7 @@ int cli_export(int argc, char **argv)
     int rc = export_jsonl(&h, &roots, &paths, stdout);
     if (fflush(stdout) != 0)
         rc = -1;
-    if (rc < 0)
-        fprintf(stderr, "heapwalk export: writing failed\n");
+    /* A write error (rc < 0) is reported by main(), which checks stdout. */
     paths_free(&paths);
     roots_free(&roots);
     heap_free(&h);

@@ -55,7 +55,8 @@ static void print_by_type(const struct heap *h, const struct dominators *d, size
     struct type_retained *rows = xmalloc((s.n ? s.n : 1) * sizeof *rows, "retained sizes by type");
     for (size_t k = 0; k < s.n; k++)
         rows[k] = (struct type_retained){&s.rows[k], by_type[s.rows[k].type]};
-    qsort(rows, s.n, sizeof *rows, cmp_types);
+    if (s.n > 1)
+        qsort(rows, s.n, sizeof *rows, cmp_types);
     size_t n = (top && top < s.n) ? top : s.n;
     if (json) {
         cJSON *root = cJSON_CreateObject();
@@ -89,7 +90,8 @@ static void print_objects(const struct heap *h, const struct dominators *d, size
     for (size_t i = 0; i < h->n; i++)
         objs[i] = (obj_t)i;
     order_dom = d;
-    qsort(objs, h->n, sizeof *objs, cmp_objects);
+    if (h->n > 1)
+        qsort(objs, h->n, sizeof *objs, cmp_objects);
     size_t n = (top && top < h->n) ? top : h->n;
     struct strbuf sb;
     sb_init(&sb);

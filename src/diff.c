@@ -148,7 +148,8 @@ static void find_holders(const struct heap *h, const struct paths *p, struct dif
         free(s);
     }
     free(holder);
-    qsort(d->holders, d->n_holders, sizeof *d->holders, cmp_holders);
+    if (d->n_holders > 1)
+        qsort(d->holders, d->n_holders, sizeof *d->holders, cmp_holders);
 }
 
 void diff_compute(const struct heap *old, const struct heap *nw, const struct heap *newer, const struct paths *p,
@@ -234,7 +235,8 @@ static int cmp_types(const void *x, const void *y)
 void diff_sort(struct diff *d, enum diff_order order)
 {
     sort_order = order;
-    qsort(d->types, d->n_types, sizeof *d->types, cmp_types);
+    if (d->n_types > 1)
+        qsort(d->types, d->n_types, sizeof *d->types, cmp_types);
 }
 
 void diff_free(struct diff *d)

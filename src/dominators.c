@@ -183,7 +183,8 @@ obj_t *dominators_children(const struct heap *h, const struct dominators *d, obj
         kids[count++] = (obj_t)i;
     }
     sort_dom = d;
-    qsort(kids, count, sizeof *kids, cmp_retained_desc);
+    if (count > 1)
+        qsort(kids, count, sizeof *kids, cmp_retained_desc);
     *n = count;
     return kids;
 }
@@ -266,7 +267,8 @@ struct holder_row *dominators_holders(const struct heap *h, const struct dominat
             rows[m].type = t == nt ? UINT32_MAX : t;
             m++;
         }
-    qsort(rows, m, sizeof *rows, cmp_holder_bytes);
+    if (m > 1)
+        qsort(rows, m, sizeof *rows, cmp_holder_bytes);
     *n = m;
     return rows;
 }

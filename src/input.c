@@ -8,25 +8,48 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#define RAW_SIZE (1u << 20)  /* compressed bytes read at a time */
+
+/* The bytes of a dump. gzip is inflated here with zlib's stream API rather
+ * than gzread, to know where each member ends: concatenated members are read
+ * on, and anything else after the last one is an error (gzread drops it
+ * silently, and with it the objects of a plain line appended to the file). */
 struct input {
     const char *name;
     int fd;
     int gzip;
-    int first_read;    /* nothing read yet: used to call an empty file empty */
-    gzFile gz;
-    uint64_t total;
-    uint64_t pos;      /* plain files: bytes read */
+    int eof;                 /* the file is read to its end */
+    int done;                /* no more data will come */
+    int produced;            /* any data was returned */
+    unsigned char *raw;      /* bytes read, not yet used */
+    size_t raw_len, raw_pos;
+    z_stream zs;
+    int in_member;           /* inside a gzip member (not at its end) */
+    uint64_t total, consumed;
 };
 
-/* zlib names the stream "<fd:N>" in its messages: keep only the reason. */
-static const char *zlib_reason(const char *msg)
+/* Read more of the file into raw (what is left of it moves to the front). */
+static int fill(struct input *in, struct hw_error *err)
 {
-    if (msg && msg[0] == '<') {
-        const char *colon = strstr(msg, ">: ");
-        if (colon)
-            return colon + 3;
+    if (in->eof)
+        return 0;
+    if (in->raw_pos) {
+        memmove(in->raw, in->raw + in->raw_pos, in->raw_len - in->raw_pos);
+        in->raw_len -= in->raw_pos;
+        in->raw_pos = 0;
     }
-    return msg ? msg : "unknown error";
+    for (;;) {
+        ssize_t got = read(in->fd, in->raw + in->raw_len, RAW_SIZE - in->raw_len);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0)
+            return hw_fail(err, "%s: %s", in->name, strerror(errno));
+        if (got == 0)
+            in->eof = 1;
+        in->raw_len += (size_t)got;
+        in->consumed += (uint64_t)got;
+        return 0;
+    }
 }
 
 struct input *input_open(const char *path, struct hw_error *err)
@@ -36,16 +59,12 @@ struct input *input_open(const char *path, struct hw_error *err)
     if (strcmp(path, "-") == 0) {
         fd = dup(STDIN_FILENO);
         name = "<stdin>";
-        if (fd < 0) {
-            hw_fail(err, "%s: %s", name, strerror(errno));
-            return NULL;
-        }
     } else {
         fd = open(path, O_RDONLY | O_CLOEXEC);
-        if (fd < 0) {
-            hw_fail(err, "%s: %s", path, strerror(errno));
-            return NULL;
-        }
+    }
+    if (fd < 0) {
+        hw_fail(err, "%s: %s", name, strerror(errno));
+        return NULL;
     }
     struct stat st;
     if (fstat(fd, &st) < 0) {
@@ -61,68 +80,120 @@ struct input *input_open(const char *path, struct hw_error *err)
     struct input *in = xcalloc(1, sizeof *in, "the input reader");
     in->name = name;
     in->fd = fd;
-    in->first_read = 1;
     in->total = S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
-
-    /* Peek at the magic bytes. A pipe cannot seek, so zlib reads the peeked
-     * bytes back from its own buffer: give the descriptor to gzdopen, which
-     * does the detection itself ("transparent" mode for plain data), and only
-     * record which it found. */
-    in->gz = gzdopen(fd, "rb");
-    if (!in->gz) {
-        hw_fail(err, "%s: cannot start reading: %s", name, strerror(errno ? errno : ENOMEM));
-        close(fd);
-        free(in);
-        return NULL;
+    in->raw = xmalloc(RAW_SIZE, "the input buffer");
+    /* The magic bytes decide, not the name: peek at them (a pipe cannot
+     * seek, so they stay in raw and are read from there). */
+    while (in->raw_len < 2 && !in->eof)
+        if (fill(in, err) < 0) {
+            input_close(in);
+            return NULL;
+        }
+    if (in->raw_len >= 2 && in->raw[0] == 0x1f && in->raw[1] == 0x8b) {
+        in->gzip = 1;
+        if (inflateInit2(&in->zs, 15 + 16) != Z_OK) {
+            hw_fail(err, "%s: cannot start gzip decompression: out of memory", name);
+            input_close(in);
+            return NULL;
+        }
+        in->in_member = 1;
     }
-    gzbuffer(in->gz, 1 << 20);
     return in;
+}
+
+/* After a gzip member: another member, NUL padding, the end, or an error. */
+static int after_member(struct input *in, struct hw_error *err)
+{
+    for (;;) {
+        while (in->raw_pos < in->raw_len && in->raw[in->raw_pos] == 0)
+            in->raw_pos++; /* padding, as gzip(1) allows */
+        if (in->raw_len - in->raw_pos < 2 && !in->eof) {
+            if (fill(in, err) < 0)
+                return -1;
+            continue;
+        }
+        size_t left = in->raw_len - in->raw_pos;
+        if (left == 0) {
+            in->done = 1;
+            return 0;
+        }
+        if (left >= 2 && in->raw[in->raw_pos] == 0x1f && in->raw[in->raw_pos + 1] == 0x8b) {
+            inflateReset(&in->zs);
+            in->in_member = 1;
+            return 0;
+        }
+        uint64_t at = in->consumed - left;
+        return hw_fail(err, "%s: data after the end of the gzip stream at byte %llu is not gzip "
+                            "(was something appended to the file?)",
+                       in->name, (unsigned long long)at);
+    }
+}
+
+static ssize_t read_gzip(struct input *in, char *buf, size_t n, struct hw_error *err)
+{
+    size_t out = 0;
+    while (out < n && !in->done) {
+        if (!in->in_member) {
+            if (after_member(in, err) < 0)
+                return -1;
+            continue;
+        }
+        if (in->raw_pos == in->raw_len) {
+            if (in->eof)
+                return hw_fail(err, "%s: gzip data is truncated (the file ends inside the stream)", in->name);
+            if (fill(in, err) < 0)
+                return -1;
+            continue;
+        }
+        in->zs.next_in = in->raw + in->raw_pos;
+        in->zs.avail_in = (uInt)(in->raw_len - in->raw_pos);
+        in->zs.next_out = (Bytef *)buf + out;
+        size_t want = n - out;
+        in->zs.avail_out = want > (1u << 30) ? (1u << 30) : (uInt)want;
+        uInt before_out = in->zs.avail_out;
+        int rc = inflate(&in->zs, Z_NO_FLUSH);
+        in->raw_pos = in->raw_len - in->zs.avail_in;
+        out += before_out - in->zs.avail_out;
+        if (rc == Z_STREAM_END) {
+            in->in_member = 0;
+        } else if (rc == Z_DATA_ERROR || rc == Z_NEED_DICT) {
+            return hw_fail(err, "%s: gzip data is corrupt: %s", in->name, in->zs.msg ? in->zs.msg : "bad data");
+        } else if (rc == Z_MEM_ERROR) {
+            return hw_fail(err, "%s: out of memory while decompressing", in->name);
+        } else if (rc == Z_BUF_ERROR && in->zs.avail_out == 0) {
+            break; /* buf is full */
+        }
+    }
+    return (ssize_t)out;
 }
 
 ssize_t input_read(struct input *in, char *buf, size_t n, struct hw_error *err)
 {
-    if (n > (1u << 30))
-        n = 1u << 30;
-    int got = gzread(in->gz, buf, (unsigned)n);
-    if (in->first_read) {
-        in->first_read = 0;
-        in->gzip = !gzdirect(in->gz);
-        if (got == 0) {
-            int zerr;
-            gzerror(in->gz, &zerr);
-            if (zerr == Z_OK)
-                return hw_fail(err, "%s: empty file%s", in->name, in->gzip ? " (an empty gzip stream)" : "");
+    ssize_t got;
+    if (in->gzip) {
+        got = read_gzip(in, buf, n, err);
+    } else {
+        while (in->raw_pos == in->raw_len && !in->eof) {
+            in->raw_pos = in->raw_len = 0;
+            if (fill(in, err) < 0)
+                return -1;
         }
+        size_t m = in->raw_len - in->raw_pos;
+        if (m > n)
+            m = n;
+        memcpy(buf, in->raw + in->raw_pos, m);
+        in->raw_pos += m;
+        got = (ssize_t)m;
     }
-    if (got < 0 || (got == 0 && !gzeof(in->gz))) {
-        int zerr;
-        const char *msg = gzerror(in->gz, &zerr);
-        if (zerr == Z_ERRNO)
-            return hw_fail(err, "%s: %s", in->name, strerror(errno));
-        return hw_fail(err, "%s: %s data is corrupt: %s", in->name, in->gzip ? "gzip" : "input", zlib_reason(msg));
-    }
-    if (got == 0) {
-        /* zlib reports a gzip stream cut short as a clean end with a pending error. */
-        int zerr;
-        const char *msg = gzerror(in->gz, &zerr);
-        if (zerr != Z_OK)
-            return hw_fail(err, "%s: gzip data is truncated or corrupt: %s", in->name, zlib_reason(msg));
-    }
-    in->pos += (uint64_t)got;
+    if (got == 0 && !in->produced)
+        return hw_fail(err, "%s: empty file%s", in->name, in->gzip ? " (an empty gzip stream)" : "");
+    if (got > 0)
+        in->produced = 1;
     return got;
 }
 
 uint64_t input_total(const struct input *in) { return in->total; }
-
-uint64_t input_pos(const struct input *in)
-{
-    if (in->gzip) {
-        z_off_t off = gzoffset(in->gz);
-        return off > 0 ? (uint64_t)off : 0;
-    }
-    return in->pos;
-}
-
+uint64_t input_pos(const struct input *in) { return in->consumed; }
 int input_is_gzip(const struct input *in) { return in->gzip; }
 const char *input_name(const struct input *in) { return in->name; }
 
@@ -130,6 +201,9 @@ void input_close(struct input *in)
 {
     if (!in)
         return;
-    gzclose(in->gz); /* closes fd */
+    if (in->gzip)
+        inflateEnd(&in->zs);
+    close(in->fd);
+    free(in->raw);
     free(in);
 }

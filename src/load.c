@@ -285,6 +285,15 @@ static int loader_finish(struct loader *L)
         h->collapsed = L->exported;
     }
     double t2 = hw_now();
+    /* Every later sum (totals, retained sizes) stays exact in 64 bits when the
+     * sizes add up to less than 2^62 bytes; no heap comes near that. */
+    uint64_t total = 0;
+    for (size_t i = 0; i < h->n; i++) {
+        total += heap_size(h, (obj_t)i);
+        if (total >= (1ULL << 62))
+            return hw_fail(L->err, "%s: the object sizes add up to 2^62 bytes or more: not the heap of a real process",
+                           L->name);
+    }
     report_progress(L, "parents", 0, 0, 0);
     heap_build_parents(h);
     heap_detect_flavour(h);

@@ -1,5 +1,6 @@
 /* heapwalk: explore Python heap dumps written by meliae's scanner.
  * Arguments pick a batch subcommand (cli.c) or the interactive explorer (tui/). */
+#include <errno.h>
 #include <malloc.h>
 #include <stdio.h>
 #include <string.h>
@@ -7,7 +8,21 @@
 #include "cli.h"
 #include "../tui/tui.h"
 
+static int run(int argc, char **argv);
+
 int main(int argc, char **argv)
+{
+    int status = run(argc, argv);
+    /* A full disk or a closed pipe must not pass for success: the output is
+     * the answer. (A closed pipe usually ends the process by SIGPIPE first.) */
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "heapwalk: writing the output failed: %s\n", strerror(errno ? errno : EIO));
+        return status == EXIT_OK ? EXIT_FAIL : status;
+    }
+    return status;
+}
+
+static int run(int argc, char **argv)
 {
     /* Big arrays straight from mmap: freed ones go back to the system at once,
      * and growing them is a remap, not a copy (glibc would otherwise raise the

@@ -146,7 +146,7 @@ static int jv_string(struct jv *v)
 
 static int jv_container(struct jv *v, int depth, char close)
 {
-    if (depth > 64) {
+    if (depth > 1000) { /* cJSON's own limit (CJSON_NESTING_LIMIT) */
         v->what = "nested too deeply";
         return -1;
     }
@@ -636,7 +636,11 @@ static enum parse_result parse_trimmed_cjson(struct parser *p, const char *line,
     cJSON_Delete(p->root);
     p->root = NULL;
     if (line[0] != '{') {
-        snprintf(why, whylen, "not a JSON object (starts with '%c')", line[0]);
+        unsigned char c0 = (unsigned char)line[0];
+        if (c0 >= 0x20 && c0 < 0x7f)
+            snprintf(why, whylen, "not a JSON object (starts with '%c')", c0);
+        else
+            snprintf(why, whylen, "not a JSON object (starts with byte 0x%02X)", c0);
         return PARSE_ERROR;
     }
     const char *end = NULL;
