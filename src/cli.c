@@ -30,6 +30,7 @@ void cli_usage(FILE *to)
           "  --strict       stop at the first bad line instead of skipping it\n"
           "  -q, --quiet    no progress and no notes on stderr\n"
           "  --threads N    parser threads (default: one per core)\n"
+          "  --force        load even when the dump looks too big for the memory available\n"
           "See heapwalk(1) for the keys of the interactive explorer.\n",
           to);
 }
@@ -56,6 +57,7 @@ int cli_common_option(const char *cmd, int c, struct cli_common *co)
     switch (c) {
     case OPT_RAW: co->load.collapse = 0; return 1;
     case OPT_STRICT: co->load.strict = 1; return 1;
+    case OPT_FORCE: co->load.force = 1; return 1;
     case 'q': co->quiet = 1; return 1;
     case OPT_JSON: co->json = 1; return 1;
     case OPT_THREADS:

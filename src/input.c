@@ -193,6 +193,21 @@ ssize_t input_read(struct input *in, char *buf, size_t n, struct hw_error *err)
 }
 
 uint64_t input_total(const struct input *in) { return in->total; }
+
+uint64_t input_expected_size(const struct input *in)
+{
+    if (!in->total)
+        return 0;
+    if (!in->gzip)
+        return in->total;
+    unsigned char t[4];
+    if (in->total < 18 || pread(in->fd, t, 4, (off_t)in->total - 4) != 4)
+        return 0;
+    uint64_t isize = (uint64_t)t[0] | (uint64_t)t[1] << 8 | (uint64_t)t[2] << 16 | (uint64_t)t[3] << 24;
+    while (isize < 3 * in->total)
+        isize += 1ULL << 32;
+    return isize;
+}
 uint64_t input_pos(const struct input *in) { return in->consumed; }
 int input_is_gzip(const struct input *in) { return in->gzip; }
 const char *input_name(const struct input *in) { return in->name; }

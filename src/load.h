@@ -23,6 +23,7 @@ struct load_options {
                                 applied twice: a dump from `heapwalk export` is read as it is */
     int strict;              /* stop at the first bad line */
     int threads;             /* parser threads; 0 = one per core */
+    int force;               /* load even when the dump looks too big for the memory available */
     load_progress_fn progress;
     void *progress_ctx;
 };

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 static const char *oom_context = "heapwalk";
@@ -165,4 +166,49 @@ int hw_parse_addr(const char *s, uint64_t *out)
         return -1;
     *out = (uint64_t)v;
     return 0;
+}
+
+/* A number from the first line of a file that starts with key (or the
+ * file's only value when key is NULL), times scale; 0 if absent. */
+static uint64_t read_number(const char *path, const char *key, uint64_t scale)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return 0;
+    char line[256];
+    uint64_t v = 0;
+    size_t klen = key ? strlen(key) : 0;
+    while (fgets(line, sizeof line, f)) {
+        if (key && strncmp(line, key, klen) != 0)
+            continue;
+        char *p = line + klen, *end;
+        unsigned long long n = strtoull(p, &end, 10);
+        if (end != p)
+            v = (uint64_t)n * scale;
+        break;
+    }
+    fclose(f);
+    return v;
+}
+
+uint64_t hw_memory_available(void)
+{
+    uint64_t avail = read_number("/proc/meminfo", "MemAvailable:", 1024);
+    if (!avail)
+        avail = UINT64_MAX;
+    uint64_t used = read_number("/proc/self/status", "VmSize:", 1024);
+    uint64_t data = read_number("/proc/self/status", "VmData:", 1024);
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+        avail = (uint64_t)rl.rlim_cur > used && (uint64_t)rl.rlim_cur - used < avail ? (uint64_t)rl.rlim_cur - used
+              : (uint64_t)rl.rlim_cur <= used ? 0 : avail;
+    if (getrlimit(RLIMIT_DATA, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+        avail = (uint64_t)rl.rlim_cur > data && (uint64_t)rl.rlim_cur - data < avail ? (uint64_t)rl.rlim_cur - data
+              : (uint64_t)rl.rlim_cur <= data ? 0 : avail;
+    /* cgroup v2: the limit of the group this process is in (the usual root mount). */
+    uint64_t max = read_number("/sys/fs/cgroup/memory.max", NULL, 1);
+    uint64_t cur = read_number("/sys/fs/cgroup/memory.current", NULL, 1);
+    if (max && max > cur && max - cur < avail)
+        avail = max - cur;
+    return avail;
 }

@@ -56,6 +56,12 @@ const char *sb_cstr(struct strbuf *sb);
 /* Monotonic seconds, for progress and benchmarks. */
 double hw_now(void);
 
+/* Bytes this process can still allocate, as far as the system says: the least
+ * of MemAvailable, the RLIMIT_AS and RLIMIT_DATA soft limits (less what is in
+ * use) and a cgroup v2 memory.max (less memory.current). UINT64_MAX when
+ * nothing says. */
+uint64_t hw_memory_available(void);
+
 /* Parse an address written in decimal or 0x-hex; 0 on success, -1 if not a number. */
 int hw_parse_addr(const char *s, uint64_t *out);
 

@@ -527,11 +527,18 @@ check "sizes adding up past 2^64: the exact total, or a clear error" $? \
 if [ "$SANITIZED" = 1 ]; then
     ok "out of memory under ulimit -v # SKIP AddressSanitizer reserves terabytes of address space"
 else
+    # Too big for the memory there is: said before reading, from the file's size.
     (ulimit -v 200000; exec "$HW" summary "$CHAIN") > "$T/out" 2> "$T/err"
     got=$?
     [ $got -eq 1 ] && [ "$(wc -l < "$T/err")" -eq 1 ] &&
+        grep -Eq "^heapwalk: $CHAIN: needs about [0-9]+ MB to load \([0-9]+ MB of JSON\), only [0-9]+ MB available \(--force to try anyway\)$" "$T/err"
+    check "a dump too big for the memory limit: said at once, one line, exit 1" $? "exit $got" "$(head -c 300 "$T/err")"
+    # With --force it is tried, and the allocation that fails says what it was for.
+    (ulimit -v 200000; exec "$HW" summary --force "$CHAIN") > "$T/out" 2> "$T/err"
+    got=$?
+    [ $got -eq 1 ] && [ "$(wc -l < "$T/err")" -eq 1 ] &&
         grep -Eq "^heapwalk: out of memory while loading .*: could not allocate [0-9]+ bytes for [a-z]" "$T/err"
-    check "out of memory (ulimit -v 200 MB, a dump needing 500): one clear line, exit 1" $? "exit $got" "$(head -c 300 "$T/err")"
+    check "out of memory (--force, ulimit -v 200 MB, a dump needing 500): one clear line, exit 1" $? "exit $got" "$(head -c 300 "$T/err")"
     check_grep "out of memory: the message names the dump" \
         "out of memory while loading $CHAIN" "$T/err"
 fi
