@@ -115,6 +115,8 @@ fuzz:
 	  clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Isrc \
 	    -o build/fuzz/fuzz_$$t tests/fuzz/fuzz_$$t.c $(ENGINE_SRC) $(LDLIBS_ENGINE) || exit 1; \
 	  rm -rf build/fuzz/corpus_$$t; cp -r tests/fuzz/corpus/$$t build/fuzz/corpus_$$t; \
+	  if [ $$t = load ]; then find tests/data/bad -type f -size -16k ! -name expected.tsv \
+	    -exec cp {} build/fuzz/corpus_$$t/ \; ; fi; \
 	  echo "fuzz_$$t: $(FUZZ_SECONDS) s"; \
 	  (cd build/fuzz && ./fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=16384 -rss_limit_mb=2048 \
 	    -print_final_stats=1 corpus_$$t 2>&1 | grep -E '^(stat::number_of_executed_units|stat::peak_rss|==|SUMMARY)|crash-|Done') || exit 1; \
