@@ -9,6 +9,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "dominators.h"
+#include "paths.h"
+#include "roots.h"
+
 
 void cli_usage(FILE *to)
 {
@@ -73,6 +77,75 @@ void cli_common_init(struct cli_common *co)
 {
     memset(co, 0, sizeof *co);
     load_options_default(&co->load);
+}
+
+int cli_parse(const struct cli_spec *spec, int argc, char **argv, struct cli_common *co, void *ctx, int *first)
+{
+    static const struct option common[] = {CLI_COMMON_LONG_OPTIONS};
+    struct option all[48];
+    size_t n = 0;
+    for (size_t k = 0; k < sizeof common / sizeof *common; k++)
+        all[n++] = common[k];
+    for (const struct option *o = spec->options; o && o->name && n + 1 < sizeof all / sizeof *all; o++)
+        all[n++] = *o;
+    all[n] = (struct option){NULL, 0, NULL, 0};
+
+    cli_common_init(co);
+    optind = 1;
+    int c;
+    while ((c = getopt_long(argc, argv, "q", all, NULL)) != -1) {
+        int r = cli_common_option(spec->name, c, co);
+        if (r == 1)
+            continue;
+        if (r < 0)
+            return EXIT_USAGE;
+        if (c == OPT_HELP) {
+            spec->usage(stdout);
+            return EXIT_OK;
+        }
+        if (c == '?' || c == ':' || !spec->option) {
+            spec->usage(stderr);
+            return EXIT_USAGE;
+        }
+        if (spec->option(c, optarg, ctx) < 0)
+            return EXIT_USAGE;
+    }
+    int nargs = argc - optind;
+    if (nargs < spec->min_args || nargs > spec->max_args) {
+        fprintf(stderr, "heapwalk %s: %s\n", spec->name, spec->args_error);
+        spec->usage(stderr);
+        return EXIT_USAGE;
+    }
+    *first = optind;
+    return -1;
+}
+
+int cli_open(const char *path, const struct cli_common *co, struct heap *h)
+{
+    heap_init(h);
+    if (cli_load(path, &co->load, co->quiet, h) < 0) {
+        heap_free(h);
+        return -1;
+    }
+    return 0;
+}
+
+void cli_analyse(const struct heap *h, const obj_t *pinned, size_t npinned, unsigned kinds, struct roots *r,
+                 struct paths *p, struct dominators *d)
+{
+    double t0 = hw_now();
+    roots_compute(h, pinned, npinned, r);
+    cli_timing("roots", t0);
+    if (p) {
+        t0 = hw_now();
+        paths_compute(h, r, kinds, p);
+        cli_timing("paths (BFS)", t0);
+    }
+    if (d) {
+        t0 = hw_now();
+        dominators_compute(h, r, d);
+        cli_timing("dominators", t0);
+    }
 }
 
 /* --- loading with progress --- */

@@ -41,6 +41,35 @@ struct cli_common {
     struct load_options load;
     int quiet, json;
 };
+
+/* What a subcommand takes beyond the common options. */
+struct cli_spec {
+    const char *name;                 /* "summary" */
+    void (*usage)(FILE *to);
+    const struct option *options;     /* its own long options, {NULL} at the end; or NULL */
+    /* One of its own options (getopt's code and argument): 0, or -1 after
+     * printing what is wrong. */
+    int (*option)(int c, const char *arg, void *ctx);
+    int min_args, max_args;           /* how many positional arguments */
+    const char *args_error;           /* what to say when that number is wrong */
+};
+
+/* Parse argv for a subcommand: the common options into co, its own through
+ * spec->option(ctx). Returns -1 when the subcommand goes on, its positional
+ * arguments being argv[*first .. argc); otherwise the exit status to return
+ * (0 after --help, 2 after a usage error, already printed). */
+int cli_parse(const struct cli_spec *spec, int argc, char **argv, struct cli_common *co, void *ctx, int *first);
+/* heap_init then cli_load: 0, or -1 with the error printed and the heap freed. */
+int cli_open(const char *path, const struct cli_common *co, struct heap *h);
+
+struct roots;
+struct paths;
+struct dominators;
+/* The roots of h (pinned ones too), then, for each of p and d that is not
+ * NULL, the shortest paths (edge kinds excluded) and the dominator tree, each
+ * timed for HEAPWALK_TIMINGS. */
+void cli_analyse(const struct heap *h, const obj_t *pinned, size_t npinned, unsigned kinds, struct roots *r,
+                 struct paths *p, struct dominators *d);
 void cli_common_init(struct cli_common *co);
 /* An option every subcommand takes: 1 handled, 0 not a common one, -1 a usage error (printed). */
 int cli_common_option(const char *cmd, int c, struct cli_common *co);

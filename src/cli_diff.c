@@ -109,61 +109,54 @@ static void print_json(const struct heap *nw, const struct diff *d, size_t top, 
     cli_json_print(root);
 }
 
+struct diff_args {
+    size_t top;
+    int by_count;
+};
+
+static int diff_option(int c, const char *arg, void *ctx)
+{
+    struct diff_args *a = ctx;
+    switch (c) {
+    case OPT_TOP: return cli_parse_count("diff", "--top", arg, &a->top);
+    case OPT_BY_COUNT: a->by_count = 1; return 0;
+    default: diff_usage(stderr); return -1;
+    }
+}
+
 int cli_diff(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        CLI_COMMON_LONG_OPTIONS,
+    static const struct option options[] = {
         {"top", required_argument, NULL, OPT_TOP},
         {"by-count", no_argument, NULL, OPT_BY_COUNT},
         {NULL, 0, NULL, 0},
     };
+    static const struct cli_spec spec = {"diff", diff_usage, options, diff_option, 2, 3,
+                                         "wants two dumps (OLD NEW) or three (OLD NEW NEWER)"};
     struct cli_common co;
-    cli_common_init(&co);
-    size_t top = 20;
-    int by_count = 0, c, r;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "q", longopts, NULL)) != -1) {
-        if ((r = cli_common_option("diff", c, &co)) == 1)
-            continue;
-        if (r < 0)
-            return EXIT_USAGE;
-        switch (c) {
-        case OPT_TOP:
-            if (cli_parse_count("diff", "--top", optarg, &top) < 0)
-                return EXIT_USAGE;
-            break;
-        case OPT_BY_COUNT: by_count = 1; break;
-        case OPT_HELP: diff_usage(stdout); return EXIT_OK;
-        default: diff_usage(stderr); return EXIT_USAGE;
-        }
-    }
-    int ndumps = argc - optind;
-    if (ndumps < 2 || ndumps > 3) {
-        fprintf(stderr, "heapwalk diff: wants two dumps (OLD NEW) or three (OLD NEW NEWER)\n");
-        diff_usage(stderr);
-        return EXIT_USAGE;
-    }
+    struct diff_args a = {20, 0};
+    int first, status = cli_parse(&spec, argc, argv, &co, &a, &first);
+    if (status >= 0)
+        return status;
+    size_t top = a.top;
+    int by_count = a.by_count, ndumps = argc - first;
     struct heap heaps[3];
-    int loaded = 0, status = EXIT_FAIL;
-    for (; loaded < ndumps; loaded++) {
-        heap_init(&heaps[loaded]);
-        if (cli_load(argv[optind + loaded], &co.load, co.quiet, &heaps[loaded]) < 0) {
-            loaded++;
+    int loaded = 0;
+    status = EXIT_FAIL;
+    for (; loaded < ndumps; loaded++)
+        if (cli_open(argv[first + loaded], &co, &heaps[loaded]) < 0)
             goto out;
-        }
-    }
     struct roots roots;
     struct paths paths;
+    cli_analyse(&heaps[1], NULL, 0, 0, &roots, &paths, NULL);
     struct diff d;
-    roots_compute(&heaps[1], NULL, 0, &roots);
-    paths_compute(&heaps[1], &roots, 0, &paths);
     diff_compute(&heaps[0], &heaps[1], ndumps == 3 ? &heaps[2] : NULL, &paths, &d);
     if (by_count)
         diff_sort(&d, DIFF_BY_COUNT);
     if (co.json)
         print_json(&heaps[1], &d, top, ndumps == 3);
     else
-        print_text(&heaps[1], &d, argv[optind], argv[optind + 1], top, ndumps == 3);
+        print_text(&heaps[1], &d, argv[first], argv[first + 1], top, ndumps == 3);
     diff_free(&d);
     paths_free(&paths);
     roots_free(&roots);

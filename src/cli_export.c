@@ -21,56 +21,55 @@ static void dot_usage(FILE *to)
           to);
 }
 
+struct dot_args {
+    size_t depth, fanout;
+    int children;
+};
+
+static int dot_option(int c, const char *arg, void *ctx)
+{
+    struct dot_args *a = ctx;
+    switch (c) {
+    case OPT_DEPTH: return cli_parse_count("dot", "--depth", arg, &a->depth);
+    case OPT_FANOUT:
+        if (cli_parse_count("dot", "--fanout", arg, &a->fanout) < 0 || a->fanout == 0) {
+            fprintf(stderr, "heapwalk dot: --fanout takes 1 or more\n");
+            return -1;
+        }
+        return 0;
+    case OPT_PARENTS: a->children = 0; return 0;
+    case OPT_CHILDREN: a->children = 1; return 0;
+    default: dot_usage(stderr); return -1;
+    }
+}
+
 int cli_dot(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        CLI_COMMON_LONG_OPTIONS,
+    static const struct option options[] = {
         {"depth", required_argument, NULL, OPT_DEPTH},
         {"parents", no_argument, NULL, OPT_PARENTS},
         {"children", no_argument, NULL, OPT_CHILDREN},
         {"fanout", required_argument, NULL, OPT_FANOUT},
         {NULL, 0, NULL, 0},
     };
+    static const struct cli_spec spec = {"dot", dot_usage, options, dot_option, 2, 2,
+                                         "wants an address (decimal, or hex with 0x) and a dump"};
     struct cli_common co;
-    cli_common_init(&co);
-    size_t depth = 3, fanout = 10;
-    int children = 0, c, r;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "q", longopts, NULL)) != -1) {
-        if ((r = cli_common_option("dot", c, &co)) == 1)
-            continue;
-        if (r < 0)
-            return EXIT_USAGE;
-        switch (c) {
-        case OPT_DEPTH:
-            if (cli_parse_count("dot", "--depth", optarg, &depth) < 0)
-                return EXIT_USAGE;
-            break;
-        case OPT_FANOUT:
-            if (cli_parse_count("dot", "--fanout", optarg, &fanout) < 0 || fanout == 0) {
-                fprintf(stderr, "heapwalk dot: --fanout takes 1 or more\n");
-                return EXIT_USAGE;
-            }
-            break;
-        case OPT_PARENTS: children = 0; break;
-        case OPT_CHILDREN: children = 1; break;
-        case OPT_HELP: dot_usage(stdout); return EXIT_OK;
-        default: dot_usage(stderr); return EXIT_USAGE;
-        }
-    }
+    struct dot_args a = {3, 10, 0};
+    int first, status = cli_parse(&spec, argc, argv, &co, &a, &first);
+    if (status >= 0)
+        return status;
+    size_t depth = a.depth, fanout = a.fanout;
+    int children = a.children;
     uint64_t addr;
-    if (optind != argc - 2 || hw_parse_addr(argv[optind], &addr) < 0) {
-        fprintf(stderr, "heapwalk dot: wants an address (decimal, or hex with 0x) and a dump\n");
-        dot_usage(stderr);
+    if (hw_parse_addr(argv[first], &addr) < 0) {
+        fprintf(stderr, "heapwalk dot: '%s' is not an address (decimal, or hex with 0x)\n", argv[first]);
         return EXIT_USAGE;
     }
-    const char *dump = argv[optind + 1];
+    const char *dump = argv[first + 1];
     struct heap h;
-    heap_init(&h);
-    if (cli_load(dump, &co.load, co.quiet, &h) < 0) {
-        heap_free(&h);
+    if (cli_open(dump, &co, &h) < 0)
         return EXIT_FAIL;
-    }
     obj_t start = heap_find(&h, addr);
     if (start == OBJ_NONE) {
         fprintf(stderr, "heapwalk: %s: no object at address %llu (0x%llx)\n", dump, (unsigned long long)addr,
@@ -79,7 +78,7 @@ int cli_dot(int argc, char **argv)
         return EXIT_FAIL;
     }
     struct roots roots;
-    roots_compute(&h, NULL, 0, &roots);
+    cli_analyse(&h, NULL, 0, 0, &roots, NULL, NULL);
     struct strbuf out;
     sb_init(&out);
     export_dot(&h, &roots, start, (unsigned)depth, children, fanout, &out);
@@ -102,53 +101,37 @@ static void export_usage(FILE *to)
           to);
 }
 
+static int export_option(int c, const char *arg, void *ctx)
+{
+    if (c != OPT_EXCLUDE) {
+        export_usage(stderr);
+        return -1;
+    }
+    if (cli_parse_kinds(arg, ctx) < 0) {
+        fprintf(stderr, "heapwalk export: --exclude takes globals, builtins or type, not '%s'\n", arg);
+        return -1;
+    }
+    return 0;
+}
+
 int cli_export(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        CLI_COMMON_LONG_OPTIONS,
+    static const struct option options[] = {
         {"exclude", required_argument, NULL, OPT_EXCLUDE},
         {NULL, 0, NULL, 0},
     };
+    static const struct cli_spec spec = {"export", export_usage, options, export_option, 1, 1, "wants one dump"};
     struct cli_common co;
-    cli_common_init(&co);
     unsigned kinds = 0;
-    int c, r;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "q", longopts, NULL)) != -1) {
-        if ((r = cli_common_option("export", c, &co)) == 1)
-            continue;
-        if (r < 0)
-            return EXIT_USAGE;
-        switch (c) {
-        case OPT_EXCLUDE:
-            if (cli_parse_kinds(optarg, &kinds) < 0) {
-                fprintf(stderr, "heapwalk export: --exclude takes globals, builtins or type, not '%s'\n", optarg);
-                return EXIT_USAGE;
-            }
-            break;
-        case OPT_HELP: export_usage(stdout); return EXIT_OK;
-        default: export_usage(stderr); return EXIT_USAGE;
-        }
-    }
-    if (optind != argc - 1) {
-        fprintf(stderr, "heapwalk export: wants one dump\n");
-        export_usage(stderr);
-        return EXIT_USAGE;
-    }
+    int first, status = cli_parse(&spec, argc, argv, &co, &kinds, &first);
+    if (status >= 0)
+        return status;
     struct heap h;
-    heap_init(&h);
-    if (cli_load(argv[optind], &co.load, co.quiet, &h) < 0) {
-        heap_free(&h);
+    if (cli_open(argv[first], &co, &h) < 0)
         return EXIT_FAIL;
-    }
     struct roots roots;
     struct paths paths;
-    double t0 = hw_now();
-    roots_compute(&h, NULL, 0, &roots);
-    cli_timing("roots", t0);
-    t0 = hw_now();
-    paths_compute(&h, &roots, kinds, &paths);
-    cli_timing("paths (BFS)", t0);
+    cli_analyse(&h, NULL, 0, kinds, &roots, &paths, NULL);
     int rc = export_jsonl(&h, &roots, &paths, stdout);
     if (fflush(stdout) != 0)
         rc = -1;

@@ -134,90 +134,80 @@ static cJSON *path_json(const struct heap *h, const struct roots *r, obj_t *path
     return o;
 }
 
+struct path_args {
+    struct addr_list pins, avoid;
+    unsigned kinds;
+    size_t all;
+};
+
+static int path_option(int c, const char *arg, void *ctx)
+{
+    struct path_args *a = ctx;
+    switch (c) {
+    case OPT_ALL:
+        if (cli_parse_count("path", "--all", arg, &a->all) < 0 || a->all == 0 || a->all > 100) {
+            fprintf(stderr, "heapwalk path: --all takes 1 to 100\n");
+            return -1;
+        }
+        return 0;
+    case OPT_ROOT: return addr_list_add("path", "--root", &a->pins, arg);
+    case OPT_AVOID: return addr_list_add("path", "--avoid", &a->avoid, arg);
+    case OPT_EXCLUDE:
+        if (cli_parse_kinds(arg, &a->kinds) < 0) {
+            fprintf(stderr, "heapwalk path: --exclude takes globals, builtins or type, not '%s'\n", arg);
+            return -1;
+        }
+        return 0;
+    default: path_usage(stderr); return -1;
+    }
+}
+
 int cli_path(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        CLI_COMMON_LONG_OPTIONS,
+    static const struct option options[] = {
         {"all", required_argument, NULL, OPT_ALL},
         {"root", required_argument, NULL, OPT_ROOT},
         {"avoid", required_argument, NULL, OPT_AVOID},
         {"exclude", required_argument, NULL, OPT_EXCLUDE},
         {NULL, 0, NULL, 0},
     };
+    static const struct cli_spec spec = {"path", path_usage, options, path_option, 2, 2,
+                                         "wants an address and a dump"};
     struct cli_common co;
-    cli_common_init(&co);
-    struct addr_list pins = {0}, avoid = {0};
-    unsigned kinds = 0;
-    size_t all = 1;
-    int c, r, status = EXIT_USAGE;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "q", longopts, NULL)) != -1) {
-        if ((r = cli_common_option("path", c, &co)) == 1)
-            continue;
-        if (r < 0)
-            goto out;
-        switch (c) {
-        case OPT_ALL:
-            if (cli_parse_count("path", "--all", optarg, &all) < 0 || all == 0 || all > 100) {
-                fprintf(stderr, "heapwalk path: --all takes 1 to 100\n");
-                goto out;
-            }
-            break;
-        case OPT_ROOT:
-            if (addr_list_add("path", "--root", &pins, optarg) < 0)
-                goto out;
-            break;
-        case OPT_AVOID:
-            if (addr_list_add("path", "--avoid", &avoid, optarg) < 0)
-                goto out;
-            break;
-        case OPT_EXCLUDE:
-            if (cli_parse_kinds(optarg, &kinds) < 0) {
-                fprintf(stderr, "heapwalk path: --exclude takes globals, builtins or type, not '%s'\n", optarg);
-                goto out;
-            }
-            break;
-        case OPT_HELP: path_usage(stdout); status = EXIT_OK; goto out;
-        default: path_usage(stderr); goto out;
-        }
-    }
-    if (optind != argc - 2) {
-        fprintf(stderr, "heapwalk path: wants an address and a dump\n");
-        path_usage(stderr);
+    struct path_args a = {{NULL, 0}, {NULL, 0}, 0, 1};
+    int first, status = cli_parse(&spec, argc, argv, &co, &a, &first);
+    if (status >= 0)
         goto out;
-    }
+    status = EXIT_USAGE;
     uint64_t addr;
-    if (hw_parse_addr(argv[optind], &addr) < 0) {
-        fprintf(stderr, "heapwalk path: '%s' is not an address (decimal, or hex with 0x)\n", argv[optind]);
+    if (hw_parse_addr(argv[first], &addr) < 0) {
+        fprintf(stderr, "heapwalk path: '%s' is not an address (decimal, or hex with 0x)\n", argv[first]);
         goto out;
     }
-    const char *dump = argv[optind + 1];
+    const char *dump = argv[first + 1];
     struct heap h;
-    heap_init(&h);
     status = EXIT_FAIL;
-    if (cli_load(dump, &co.load, co.quiet, &h) < 0)
-        goto out_heap;
+    if (cli_open(dump, &co, &h) < 0)
+        goto out;
     obj_t target = heap_find(&h, addr);
     if (target == OBJ_NONE) {
         fprintf(stderr, "heapwalk: %s: no object at address %llu (0x%llx)\n", dump, (unsigned long long)addr,
                 (unsigned long long)addr);
         goto out_heap;
     }
-    obj_t *pinned = resolve_all(&h, dump, &pins), *avoided = resolve_all(&h, dump, &avoid);
+    obj_t *pinned = resolve_all(&h, dump, &a.pins), *avoided = resolve_all(&h, dump, &a.avoid);
     if (!pinned || !avoided) {
         free(pinned);
         free(avoided);
         goto out_heap;
     }
     struct roots roots;
-    double t0 = hw_now();
-    roots_compute(&h, pinned, pins.n, &roots);
-    cli_timing("roots", t0);
-    struct path_filter f = {kinds, avoided, avoid.n, NULL, 0};
+    cli_analyse(&h, pinned, a.pins.n, a.kinds, &roots, NULL, NULL);
+    struct path_filter f = {a.kinds, avoided, a.avoid.n, NULL, 0};
     obj_t **paths;
     size_t *lens;
-    t0 = hw_now();
-    size_t np = paths_find_k(&h, &roots, target, &f, all, &paths, &lens);
+    double t0 = hw_now();
+    size_t np = paths_find_k(&h, &roots, target, &f, a.all, &paths, &lens);
     cli_timing("path search", t0);
     if (np == 0) {
         fprintf(stderr, "heapwalk: %s: no path from a root to %llu avoids what was excluded\n", dump,
@@ -248,8 +238,8 @@ int cli_path(int argc, char **argv)
 out_heap:
     heap_free(&h);
 out:
-    free(pins.a);
-    free(avoid.a);
+    free(a.pins.a);
+    free(a.avoid.a);
     return status;
 }
 
@@ -295,45 +285,32 @@ static cJSON *roots_list_json(const struct heap *h, const struct roots *r, const
     return arr;
 }
 
+static int roots_option(int c, const char *arg, void *ctx)
+{
+    if (c != OPT_LIMIT) {
+        roots_usage(stderr);
+        return -1;
+    }
+    return cli_parse_count("roots", "--limit", arg, ctx);
+}
+
 int cli_roots(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        CLI_COMMON_LONG_OPTIONS,
+    static const struct option options[] = {
         {"limit", required_argument, NULL, OPT_LIMIT},
         {NULL, 0, NULL, 0},
     };
+    static const struct cli_spec spec = {"roots", roots_usage, options, roots_option, 1, 1, "wants one dump"};
     struct cli_common co;
-    cli_common_init(&co);
     size_t limit = 20;
-    int c, r;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "q", longopts, NULL)) != -1) {
-        if ((r = cli_common_option("roots", c, &co)) == 1)
-            continue;
-        if (r < 0)
-            return EXIT_USAGE;
-        switch (c) {
-        case OPT_LIMIT:
-            if (cli_parse_count("roots", "--limit", optarg, &limit) < 0)
-                return EXIT_USAGE;
-            break;
-        case OPT_HELP: roots_usage(stdout); return EXIT_OK;
-        default: roots_usage(stderr); return EXIT_USAGE;
-        }
-    }
-    if (optind != argc - 1) {
-        fprintf(stderr, "heapwalk roots: wants one dump\n");
-        roots_usage(stderr);
-        return EXIT_USAGE;
-    }
+    int first, status = cli_parse(&spec, argc, argv, &co, &limit, &first);
+    if (status >= 0)
+        return status;
     struct heap h;
-    heap_init(&h);
-    if (cli_load(argv[optind], &co.load, co.quiet, &h) < 0) {
-        heap_free(&h);
+    if (cli_open(argv[first], &co, &h) < 0)
         return EXIT_FAIL;
-    }
     struct roots roots;
-    roots_compute(&h, NULL, 0, &roots);
+    cli_analyse(&h, NULL, 0, 0, &roots, NULL, NULL);
     size_t nmod = 0, nframe = 0;
     for (size_t k = 0; k < roots.n_anchor; k++) {
         nmod += roots.kind[roots.list[k]] == ROOT_MODULE;

@@ -131,53 +131,43 @@ static void print_objects(const struct heap *h, const struct dominators *d, size
     free(objs);
 }
 
+struct retained_args {
+    size_t top;
+    int by_type;
+};
+
+static int retained_option(int c, const char *arg, void *ctx)
+{
+    struct retained_args *a = ctx;
+    switch (c) {
+    case OPT_TOP: return cli_parse_count("retained", "--top", arg, &a->top);
+    case OPT_BY_TYPE: a->by_type = 1; return 0;
+    default: retained_usage(stderr); return -1;
+    }
+}
+
 int cli_retained(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        CLI_COMMON_LONG_OPTIONS,
+    static const struct option options[] = {
         {"top", required_argument, NULL, OPT_TOP},
         {"by-type", no_argument, NULL, OPT_BY_TYPE},
         {NULL, 0, NULL, 0},
     };
+    static const struct cli_spec spec = {"retained", retained_usage, options, retained_option, 1, 1,
+                                         "wants one dump"};
     struct cli_common co;
-    cli_common_init(&co);
-    size_t top = 20;
-    int by_type = 0, c, r;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "q", longopts, NULL)) != -1) {
-        if ((r = cli_common_option("retained", c, &co)) == 1)
-            continue;
-        if (r < 0)
-            return EXIT_USAGE;
-        switch (c) {
-        case OPT_TOP:
-            if (cli_parse_count("retained", "--top", optarg, &top) < 0)
-                return EXIT_USAGE;
-            break;
-        case OPT_BY_TYPE: by_type = 1; break;
-        case OPT_HELP: retained_usage(stdout); return EXIT_OK;
-        default: retained_usage(stderr); return EXIT_USAGE;
-        }
-    }
-    if (optind != argc - 1) {
-        fprintf(stderr, "heapwalk retained: wants one dump\n");
-        retained_usage(stderr);
-        return EXIT_USAGE;
-    }
+    struct retained_args a = {20, 0};
+    int first, status = cli_parse(&spec, argc, argv, &co, &a, &first);
+    if (status >= 0)
+        return status;
+    size_t top = a.top;
+    int by_type = a.by_type;
     struct heap h;
-    heap_init(&h);
-    if (cli_load(argv[optind], &co.load, co.quiet, &h) < 0) {
-        heap_free(&h);
+    if (cli_open(argv[first], &co, &h) < 0)
         return EXIT_FAIL;
-    }
     struct roots roots;
     struct dominators dom;
-    double t0 = hw_now();
-    roots_compute(&h, NULL, 0, &roots);
-    cli_timing("roots", t0);
-    t0 = hw_now();
-    dominators_compute(&h, &roots, &dom);
-    cli_timing("dominators", t0);
+    cli_analyse(&h, NULL, 0, 0, &roots, NULL, &dom);
     if (by_type)
         print_by_type(&h, &dom, top, co.json);
     else

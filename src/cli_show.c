@@ -2,6 +2,7 @@
  * dict, retained size and immediate dominator. */
 #include <cjson/cJSON.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -193,63 +194,47 @@ static void show_text(const struct heap *h, const struct dominators *d, obj_t i,
     sb_free(&sb);
 }
 
+static int show_option(int c, const char *arg, void *ctx)
+{
+    if (c != OPT_LIMIT) {
+        show_usage(stderr);
+        return -1;
+    }
+    return cli_parse_count("show", "--limit", arg, ctx);
+}
+
 int cli_show(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        CLI_COMMON_LONG_OPTIONS,
+    static const struct option options[] = {
         {"limit", required_argument, NULL, OPT_LIMIT},
         {NULL, 0, NULL, 0},
     };
+    static const struct cli_spec spec = {"show", show_usage, options, show_option, 2, INT32_MAX,
+                                         "wants one or more addresses and a dump"};
     struct cli_common co;
-    cli_common_init(&co);
     size_t limit = 0;
-    int c, r;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "q", longopts, NULL)) != -1) {
-        if ((r = cli_common_option("show", c, &co)) == 1)
-            continue;
-        if (r < 0)
-            return EXIT_USAGE;
-        switch (c) {
-        case OPT_LIMIT:
-            if (cli_parse_count("show", "--limit", optarg, &limit) < 0)
-                return EXIT_USAGE;
-            break;
-        case OPT_HELP: show_usage(stdout); return EXIT_OK;
-        default: show_usage(stderr); return EXIT_USAGE;
-        }
-    }
-    if (argc - optind < 2) {
-        fprintf(stderr, "heapwalk show: wants one or more addresses and a dump\n");
-        show_usage(stderr);
-        return EXIT_USAGE;
-    }
-    int naddr = argc - optind - 1;
+    int first, status = cli_parse(&spec, argc, argv, &co, &limit, &first);
+    if (status >= 0)
+        return status;
+    int naddr = argc - first - 1;
     uint64_t *addrs = xmalloc((size_t)naddr * sizeof *addrs, "the addresses to show");
     for (int k = 0; k < naddr; k++) {
-        if (hw_parse_addr(argv[optind + k], &addrs[k]) < 0) {
-            fprintf(stderr, "heapwalk show: '%s' is not an address (decimal, or hex with 0x)\n", argv[optind + k]);
+        if (hw_parse_addr(argv[first + k], &addrs[k]) < 0) {
+            fprintf(stderr, "heapwalk show: '%s' is not an address (decimal, or hex with 0x)\n", argv[first + k]);
             free(addrs);
             return EXIT_USAGE;
         }
     }
     const char *path = argv[argc - 1];
     struct heap h;
-    heap_init(&h);
-    if (cli_load(path, &co.load, co.quiet, &h) < 0) {
-        heap_free(&h);
+    if (cli_open(path, &co, &h) < 0) {
         free(addrs);
         return EXIT_FAIL;
     }
     struct roots roots;
     struct dominators dom;
-    double t0 = hw_now();
-    roots_compute(&h, NULL, 0, &roots);
-    cli_timing("roots", t0);
-    t0 = hw_now();
-    dominators_compute(&h, &roots, &dom);
-    cli_timing("dominators", t0);
-    int status = EXIT_OK;
+    cli_analyse(&h, NULL, 0, 0, &roots, NULL, &dom);
+    status = EXIT_OK;
     for (int k = 0; k < naddr; k++) {
         obj_t i = heap_find(&h, addrs[k]);
         if (i == OBJ_NONE) {

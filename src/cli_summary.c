@@ -18,46 +18,40 @@ static void summary_usage(FILE *to)
           to);
 }
 
+struct summary_args {
+    size_t top;
+    int by_count;
+};
+
+static int summary_option(int c, const char *arg, void *ctx)
+{
+    struct summary_args *a = ctx;
+    switch (c) {
+    case OPT_TOP: return cli_parse_count("summary", "--top", arg, &a->top);
+    case OPT_BY_COUNT: a->by_count = 1; return 0;
+    default: summary_usage(stderr); return -1;
+    }
+}
+
 int cli_summary(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        CLI_COMMON_LONG_OPTIONS,
+    static const struct option options[] = {
         {"top", required_argument, NULL, OPT_TOP},
         {"by-count", no_argument, NULL, OPT_BY_COUNT},
         {NULL, 0, NULL, 0},
     };
+    static const struct cli_spec spec = {"summary", summary_usage, options, summary_option, 1, 1,
+                                         "wants one dump (a file, or - for stdin)"};
     struct cli_common co;
-    cli_common_init(&co);
-    size_t top = 20;
-    int by_count = 0, c, r;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "q", longopts, NULL)) != -1) {
-        if ((r = cli_common_option("summary", c, &co)) == 1)
-            continue;
-        if (r < 0)
-            return EXIT_USAGE;
-        switch (c) {
-        case OPT_TOP:
-            if (cli_parse_count("summary", "--top", optarg, &top) < 0)
-                return EXIT_USAGE;
-            break;
-        case OPT_BY_COUNT: by_count = 1; break;
-        case OPT_HELP: summary_usage(stdout); return EXIT_OK;
-        default: summary_usage(stderr); return EXIT_USAGE;
-        }
-    }
-    if (optind != argc - 1) {
-        fprintf(stderr, "heapwalk summary: %s\n", optind >= argc ? "which dump? (give a file, or - for stdin)"
-                                                                 : "one dump at a time");
-        summary_usage(stderr);
-        return EXIT_USAGE;
-    }
+    struct summary_args a = {20, 0};
+    int first, status = cli_parse(&spec, argc, argv, &co, &a, &first);
+    if (status >= 0)
+        return status;
+    size_t top = a.top;
+    int by_count = a.by_count;
     struct heap h;
-    heap_init(&h);
-    if (cli_load(argv[optind], &co.load, co.quiet, &h) < 0) {
-        heap_free(&h);
+    if (cli_open(argv[first], &co, &h) < 0)
         return EXIT_FAIL;
-    }
     struct summary s;
     summary_compute(&h, &s);
     if (by_count)

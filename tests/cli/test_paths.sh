@@ -71,7 +71,7 @@ check_status "dot --help exits 0" 0 "" "$HW" dot --help
 check_grep "dot --help prints the usage" "^usage: heapwalk dot " "$T/out"
 check_status "dot: unknown address exits 1" 1 "no object at address 16 " "$HW" dot -q 16 $D
 check_status "dot: bad option exits 2" 2 "" "$HW" dot -q --bogus $A $D
-check_status "dot: not an address exits 2" 2 "wants an address" "$HW" dot -q zz $D
+check_status "dot: not an address exits 2" 2 "'zz' is not an address" "$HW" dot -q zz $D
 check_status "dot: no dump exits 2" 2 "wants an address" "$HW" dot -q $A
 check_status "dot: --fanout 0 exits 2" 2 "--fanout takes 1 or more" "$HW" dot -q --fanout 0 $A $D
 check_status "dot: --depth x exits 2" 2 "" "$HW" dot -q --depth x $A $D

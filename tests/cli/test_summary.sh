@@ -63,8 +63,8 @@ check_grep "max_address is a dict of max_size bytes" "^dict\\($1 $2B" "$T/max.tx
 
 # Usage.
 check_status "no arguments: usage, exit 2" 2 "usage: heapwalk" "$HW"
-check_status "summary without a dump: exit 2" 2 "which dump" "$HW" summary
-check_status "summary with two dumps: exit 2" 2 "one dump at a time" "$HW" summary a b
+check_status "summary without a dump: exit 2" 2 "wants one dump \\(a file, or - for stdin\\)" "$HW" summary
+check_status "summary with two dumps: exit 2" 2 "wants one dump" "$HW" summary a b
 check_status "unknown option: exit 2" 2 "usage: heapwalk summary" "$HW" summary --bogus x
 check_status "--top wants a number: exit 2" 2 "--top wants a whole number" "$HW" summary --top x $DATA/edge-py310.json.gz
 check_status "--help: exit 0" 0 "" "$HW" --help
