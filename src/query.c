@@ -486,23 +486,13 @@ int query_match_object(const struct heap *h, const struct query_match *m, uint32
 
 /* --- previews --- */
 
-/* Cut at most max bytes of UTF-8 without splitting a character (max 0: no cut). */
-static size_t utf8_cut(const char *s, size_t len, size_t max)
-{
-    if (!max || len <= max)
-        return len;
-    size_t n = max;
-    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-        n--;
-    return n;
-}
 
 void query_preview(const struct heap *h, obj_t i, size_t max_value, struct strbuf *out)
 {
     if (h->flags[i] & OF_NAME) {
         size_t len;
         const char *s = heap_str(h, i, &len);
-        size_t cut = utf8_cut(s, len, max_value);
+        size_t cut = hw_utf8_cut(s, len, max_value);
         refs_py_quote(s, cut, out);
         if (cut < len)
             sb_adds(out, "...");

@@ -3,16 +3,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Cut at most max bytes of UTF-8 without splitting a character. */
-static size_t utf8_cut(const char *s, size_t len, size_t max)
-{
-    if (!max || len <= max)
-        return len;
-    size_t n = max;
-    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-        n--;
-    return n;
-}
 
 void refs_py_quote(const char *s, size_t len, struct strbuf *out)
 {
@@ -51,7 +41,7 @@ static void add_value(const struct heap *h, obj_t i, size_t max_value, struct st
     const char *s = heap_str(h, i, &len);
     if (!s)
         return;
-    size_t cut = utf8_cut(s, len, max_value);
+    size_t cut = hw_utf8_cut(s, len, max_value);
     if (is_bare_value(h, i)) {
         sb_add(out, s, cut);
     } else {

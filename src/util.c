@@ -140,6 +140,16 @@ const char *sb_cstr(struct strbuf *sb)
     return sb->buf;
 }
 
+size_t hw_utf8_cut(const char *s, size_t len, size_t max)
+{
+    if (!max || len <= max)
+        return len;
+    size_t n = max;
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+        n--;
+    return n;
+}
+
 double hw_now(void)
 {
     struct timespec ts;

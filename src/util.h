@@ -53,6 +53,10 @@ void sb_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(pr
 void sb_vprintf(struct strbuf *sb, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0), nonnull(2)));
 const char *sb_cstr(struct strbuf *sb);
 
+/* How many of the first len bytes of s to keep to cut it at most max bytes
+ * long without splitting a UTF-8 character (max 0: no cut). */
+size_t hw_utf8_cut(const char *s, size_t len, size_t max);
+
 /* Monotonic seconds, for progress and benchmarks. */
 double hw_now(void);
 
