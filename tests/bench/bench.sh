@@ -50,4 +50,15 @@ objects=$("$hw" summary -q "$plain" | sed -n 's/^Total \([0-9]*\) objects.*/\1/p
     measure "heapwalk summary (plain)" summary -q "$plain"
     measure "heapwalk summary --raw (plain)" summary -q --raw "$plain"
     measure "heapwalk summary --threads 1 (plain)" summary -q --threads 1 "$plain"
+    measure "heapwalk retained --top 20 (plain: load, roots, dominators)" retained -q --top 20 "$plain"
+    measure "heapwalk path (plain: load, roots, one path)" path -q "$("$hw" summary -q --json "$plain" |
+        sed -n 's/.*"max_address":\([0-9]*\).*/\1/p' | head -1)" "$plain"
+    echo
+    echo "Where the time goes (HEAPWALK_TIMINGS=1, plain file, one run):"
+    echo
+    HEAPWALK_TIMINGS=1 "$hw" retained -q --top 1 "$plain" 2>&1 >/dev/null | sed 's/^heapwalk: timings: /    /'
+    echo
+    echo "Scaling (tests/bench/scaling.sh: generated dumps, best of 2):"
+    echo
+    tests/bench/scaling.sh "$hw" ${BENCH_SCALING:-1000000 4000000 20000000}
 } | tee build/bench.md
