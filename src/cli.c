@@ -35,6 +35,7 @@ void cli_usage(FILE *to)
           "  -q, --quiet    no progress and no notes on stderr\n"
           "  --threads N    parser threads (default: one per core)\n"
           "  --force        load even when the dump looks too big for the memory available\n"
+          "The explorer also takes --color=never|auto (NO_COLOR in the environment: never).\n"
           "See heapwalk(1) for the keys of the interactive explorer.\n",
           to);
 }
