@@ -535,7 +535,7 @@ static void test_truncated_and_corrupt_gzip(void **state)
     char cut[300], want[1024];
     tmp_path(cut, sizeof cut, "cut.json.gz");
     write_plain(cut, gz, (size_t)gzlen / 2);
-    snprintf(want, sizeof want, "%s: gzip data is truncated or corrupt: unexpected end of file", cut);
+    snprintf(want, sizeof want, "%s: gzip data is truncated (the file ends inside the stream)", cut);
     expect_dump_error(cut, want);
 
     /* Without its 8-byte trailer only. */
