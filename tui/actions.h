@@ -19,11 +19,15 @@
     X(FIRST, GROUP_MOVE, "Home <", "first row")                                                 \
     X(LAST, GROUP_MOVE, "End G >", "last row")                                                  \
     X(PANE, GROUP_MOVE, "Tab S-Tab", "object: switch between the children and parents panes")  \
-    X(OPEN, GROUP_GO, "Enter Right l", "open the selected type or object")                     \
-    X(BACK, GROUP_GO, "Backspace Left h", "back to the previous screen and row")               \
+    X(OPEN, GROUP_GO, "Enter", "open the selected type or object")                               \
+    X(RIGHT, GROUP_GO, "Right l", "as Enter; dominator tree: expand the selected row")           \
+    X(BACK, GROUP_GO, "Backspace", "back to the previous screen and row")                        \
+    X(LEFT, GROUP_GO, "Left h", "as Backspace; dominator tree: collapse, or go up a level")      \
     X(FORWARD, GROUP_GO, "f", "forward again, after going back")                                \
     X(JUMP, GROUP_GO, "g", "go to the object at an address (decimal, or hex with 0x)")         \
     X(DICT, GROUP_GO, "d", "object: refs as a dict (key: value), or plain refs")   \
+    X(DOMTREE, GROUP_GO, "D", "dominator tree (on an object or a tree row: its subtree)")        \
+    X(HOLDERS, GROUP_GO, "H", "compare mode: the holders of new objects")                        \
     X(SORT_SIZE, GROUP_SORT, "s", "sort by size")                                               \
     X(SORT_COUNT, GROUP_SORT, "c", "types: sort by count")                                      \
     X(SORT_MAX, GROUP_SORT, "x", "types: sort by largest object")                               \
@@ -33,6 +37,7 @@
     X(SORT_REFS, GROUP_SORT, "r", "instances: sort by number of refs (children)")               \
     X(SORT_PARENTS, GROUP_SORT, "p", "instances: sort by number of parents")                    \
     X(SORT_VALUE, GROUP_SORT, "v", "instances: sort by value or name")                          \
+    X(SORT_RETAINED, GROUP_SORT, "R", "sort by retained size (what freeing them would free)")    \
     X(SORT_DEFAULT, GROUP_SORT, "o", "the first order: types by size, instances as get_all()") \
     X(SEARCH, GROUP_FIND, "/", "filter types (summary), or search types, values, names") \
     X(NEXT, GROUP_FIND, "n", "next match of the last search")                                   \
@@ -40,6 +45,19 @@
     X(MARK, GROUP_FIND, "m", "then a letter: mark the current object")                          \
     X(GOTO_MARK, GROUP_FIND, "'", "then a letter: go to the object marked with it")             \
     X(MARKS, GROUP_FIND, "M", "the list of marks")                                              \
+    X(NEW_ONLY, GROUP_FIND, "+", "compare mode, instances: only the new objects, or all")        \
+    X(WHY, GROUP_WHY, "w", "lists: show or hide the why-alive pane (path to a root)")            \
+    X(WHY_FOCUS, GROUP_WHY, "W", "keys into the why-alive pane (Enter opens a hop), and back")   \
+    X(PATH, GROUP_WHY, "y", "the path screen: the current object's paths from roots")            \
+    X(NEXT_PATH, GROUP_WHY, "]", "path screen: the next path")                                    \
+    X(PREV_PATH, GROUP_WHY, "[", "path screen: the previous path")                                \
+    X(AVOID, GROUP_WHY, "X", "path screen: find paths that avoid the selected hop")               \
+    X(AVOID_EDGE, GROUP_WHY, "e", "path screen: find paths avoiding the ref into it")             \
+    X(FORGET_AVOIDED, GROUP_WHY, "u", "path screen: forget what X and e avoid")                  \
+    X(SKIP_GLOBALS, GROUP_WHY, "F", "paths skip __globals__ and __builtins__ (again: follow)")    \
+    X(SKIP_TYPES, GROUP_WHY, "T", "paths skip refs to classes (again: follow them)")             \
+    X(PIN, GROUP_WHY, "P", "pin the current object as a root (again: unpin it)")                  \
+    X(ROOTS, GROUP_WHY, "O", "the roots, and the orphan candidates")                              \
     X(HELP, GROUP_OTHER, "? F1", "this help")                                                   \
     X(REDRAW, GROUP_OTHER, "^L", "redraw the whole screen")                                     \
     X(QUIT, GROUP_OTHER, "q", "quit")
@@ -53,6 +71,6 @@ enum action {
 };
 
 /* Sections of the help screen, in order. */
-enum action_group { GROUP_MOVE, GROUP_GO, GROUP_SORT, GROUP_FIND, GROUP_OTHER, GROUP_COUNT };
+enum action_group { GROUP_MOVE, GROUP_GO, GROUP_SORT, GROUP_FIND, GROUP_WHY, GROUP_OTHER, GROUP_COUNT };
 
 #endif

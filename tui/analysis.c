@@ -22,6 +22,9 @@ static void *worker(void *arg)
         return NULL;
     t = hw_now();
     dominators_compute(a->heap, &a->roots, &a->dom);
+    a->dom_by_type = xmalloc((a->heap->types.n ? a->heap->types.n : 1) * sizeof *a->dom_by_type,
+                             "retained sizes by type");
+    dominators_by_type(a->heap, &a->dom, a->dom_by_type);
     a->seconds[ANALYSIS_DOMINATORS] = hw_now() - t;
     atomic_store_explicit(&a->stage, ANALYSIS_DOMINATORS, memory_order_release);
     return NULL;
@@ -30,8 +33,10 @@ static void *worker(void *arg)
 void analysis_start(struct analysis *a, const struct heap *h, const obj_t *pinned, size_t npinned,
                     unsigned kinds)
 {
+    unsigned generation = a->generation + 1;
     analysis_stop(a);
     memset(a, 0, sizeof *a);
+    a->generation = generation;
     a->heap = h;
     a->kinds = kinds;
     if (npinned) {
@@ -85,8 +90,10 @@ void analysis_stop(struct analysis *a)
         roots_free(&a->roots);
     if (stage >= ANALYSIS_PATHS)
         paths_free(&a->paths);
-    if (stage >= ANALYSIS_DOMINATORS)
+    if (stage >= ANALYSIS_DOMINATORS) {
         dominators_free(&a->dom);
+        free(a->dom_by_type);
+    }
     free(a->pinned);
     memset(a, 0, sizeof *a);
 }

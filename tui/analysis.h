@@ -33,9 +33,12 @@ struct analysis {
     obj_t *pinned;           /* user-pinned roots (owned) */
     size_t npinned;
     unsigned kinds;          /* edge kinds excluded from the paths */
+    unsigned generation;     /* counts analysis_start calls: what a screen computed from an
+                                older generation's roots is stale */
     struct roots roots;
     struct paths paths;
     struct dominators dom;
+    uint64_t *dom_by_type;   /* per type id: dominators_by_type(), with dom */
     atomic_int stage;        /* enum analysis_stage reached */
     atomic_int cancel;       /* set to stop the worker early */
     int seen_stage;          /* the stage the main loop last redrew for */

@@ -19,20 +19,24 @@
 #include <unistd.h>
 
 #include "../src/cli.h"
+#include "compare.h"
 #include "draw.h"
 #include "keymap.h"
 #include "prompt.h"
 #include "terminal.h"
 #include "view.h"
+#include "why.h"
 
 #define HISTORY_MAX 64
 #define MIN_COLS 40
 #define MIN_ROWS 8
+#define NAME_MIN 12          /* the status line's dump name, when a message is long */
 
 struct tui_options {
     struct cli_common common; /* --raw, --strict, -q, --threads: as the subcommands take them */
     int color;               /* 0: --color=never */
     const char *path;
+    const char *old_path;    /* heapwalk OLD NEW: OLD, compared with path; else NULL */
 };
 
 struct app {
@@ -41,7 +45,13 @@ struct app {
     struct query_index index;
     struct marks marks;
     struct analysis analysis; /* roots, paths, dominators: computed in the background */
+    struct compare compare;  /* heapwalk OLD NEW; ctx.compare points here then */
     struct view_ctx ctx;     /* points into the fields above */
+    struct why_pane why;     /* the why-alive pane, under the screens that have one */
+    obj_t *pins;             /* the roots the user pinned (P), owned ... */
+    size_t npins;
+    unsigned kinds;          /* ... and the kinds of refs paths skip (F, T): the analysis */
+    int restart_due;         /* is restarted with them once its run has finished */
     const char *dump_name;
 
     struct view *history[HISTORY_MAX];
@@ -65,7 +75,8 @@ struct app {
 static void tui_usage(FILE *to)
 {
     cli_usage(to);
-    fputs("Explorer options:\n"
+    fputs("       heapwalk [OPTIONS] OLD NEW      explore NEW compared with OLD, an older dump\n"
+          "Explorer options:\n"
           "  --color=WHEN   auto (default) or never; NO_COLOR in the environment means never\n",
           to);
 }
@@ -113,11 +124,14 @@ static int parse_args(int argc, char **argv, struct tui_options *o)
     while ((c = getopt_long(argc, argv, "q", longopts, NULL)) != -1)
         if ((status = tui_option(c, o)) >= 0)
             return status;
-    if (optind != argc - 1) {
-        fprintf(stderr, "heapwalk: %s\n", optind >= argc ? "which dump? give a file" : "one dump at a time");
+    if (optind >= argc || argc - optind > 2) {
+        fprintf(stderr, "heapwalk: %s\n",
+                optind >= argc ? "which dump? give a file" : "one dump, or two to compare (OLD NEW)");
         tui_usage(stderr);
         return EXIT_USAGE;
     }
+    if (argc - optind == 2)
+        o->old_path = argv[optind++];
     o->path = argv[optind];
     return -1;
 }
@@ -136,8 +150,15 @@ static int app_load(struct app *a, const struct tui_options *o)
         a->marks.obj[s] = OBJ_NONE;
     const char *slash = strrchr(o->path, '/');
     a->dump_name = slash ? slash + 1 : o->path;
-    a->ctx = (struct view_ctx){&a->heap, &a->summary, &a->index, &a->marks, a->dump_name, &a->analysis};
+    if (o->old_path) {
+        if (compare_load(&a->compare, o->old_path, o->path, &o->common.load, o->common.quiet, &a->heap) < 0)
+            return -1;
+        a->dump_name = a->compare.label;
+    }
+    a->ctx = (struct view_ctx){&a->heap, &a->summary, &a->index, &a->marks, a->dump_name, &a->analysis,
+                               o->old_path ? &a->compare : NULL};
     analysis_start(&a->analysis, &a->heap, NULL, 0, 0);
+    why_init(&a->why);
     a->current = -1;
     snprintf(a->message, sizeof a->message, "loaded in %.1f s; ? shows the keys", hw_now() - start);
     const char *timing = getenv("HEAPWALK_KEYTIMES");
@@ -163,6 +184,9 @@ static void app_free(struct app *a)
     if (a->timing)
         fclose(a->timing);
     analysis_stop(&a->analysis); /* before the heap it reads */
+    compare_free(&a->compare);   /* likewise */
+    why_free(&a->why);
+    free(a->pins);
     query_index_free(&a->index);
     summary_free(&a->summary);
     heap_free(&a->heap);
@@ -359,6 +383,12 @@ static int app_action(struct app *a, enum action act)
     case ACT_FORWARD: go(a, 1); return 1;
     case ACT_HELP: open_screen(a, VIEW_HELP); return 1;
     case ACT_MARKS: open_screen(a, VIEW_MARKS); return 1;
+    case ACT_HOLDERS:
+        if (a->ctx.compare)
+            open_screen(a, VIEW_HOLDERS);
+        else
+            say(a, 1, "not comparing: heapwalk OLD NEW compares two dumps of one process");
+        return 1;
     case ACT_JUMP: prompt_open(&a->prompt, PROMPT_JUMP, NULL); return 1;
     case ACT_SEARCH: start_search(a); return 1;
     case ACT_NEXT: search_again(a, 1); return 1;
@@ -370,12 +400,154 @@ static int app_action(struct app *a, enum action act)
     }
 }
 
+/* --- why is it alive: the pane, the path screen, pins and skipped refs --- */
+
+/* The rows the why-alive pane takes under the current screen, of height. */
+static int why_pane_rows(const struct app *a, int height)
+{
+    const struct view *v = current_view(a);
+    return v->ops->selected ? why_rows(&a->why, &a->ctx, height) : 0;
+}
+
+/* The object y and P act on: the pane's hop while it has the keys, else
+ * what m would mark, else the selected row. */
+static obj_t why_subject(const struct app *a)
+{
+    const struct view *v = current_view(a);
+    obj_t o = a->why.focus ? why_focused(&a->why) : OBJ_NONE;
+    if (o == OBJ_NONE)
+        o = v->ops->current(v);
+    if (o == OBJ_NONE && v->ops->selected)
+        o = v->ops->selected(v, &a->ctx);
+    return o;
+}
+
+/* Find the roots and paths again with the pins and skipped kinds of refs
+ * the user chose, once the analysis' current run has finished: stopping it
+ * midway would make the key wait for the stage it is in (a tenth of a
+ * second on millions of objects).  Returns 1 when it restarted. */
+static int restart_analysis(struct app *a)
+{
+    a->restart_due = 1;
+    if (!analysis_ready(&a->analysis, ANALYSIS_DOMINATORS))
+        return 0; /* the main loop calls again when the keys pause */
+    analysis_start(&a->analysis, &a->heap, a->pins, a->npins, a->kinds);
+    a->restart_due = 0;
+    return 1;
+}
+
+/* P: pin the subject as a root, or unpin it. */
+static void pin(struct app *a)
+{
+    obj_t o = why_subject(a);
+    if (o == OBJ_NONE) {
+        say(a, 1, "no object here to pin: select one in a list, or open one");
+        return;
+    }
+    size_t n = 0;
+    for (size_t k = 0; k < a->npins; k++)
+        if (a->pins[k] != o)
+            a->pins[n++] = a->pins[k];
+    int unpin = n < a->npins;
+    if (!unpin) {
+        a->pins = xreallocarray(a->pins, n + 1, sizeof *a->pins, "the pinned roots");
+        a->pins[n++] = o;
+    }
+    a->npins = n;
+    restart_analysis(a);
+    struct strbuf sb;
+    sb_init(&sb);
+    query_preview(&a->heap, o, 24, &sb);
+    say(a, 0, "%s %s %s", unpin ? "unpinned" : "pinned as a root:", heap_type_name(&a->heap, o),
+        sb.len ? sb_cstr(&sb) : "");
+    sb_free(&sb);
+}
+
+/* F and T: skip a kind of ref in every path, or follow it again. */
+static void skip_kind(struct app *a, unsigned kind, const char *what)
+{
+    a->kinds ^= kind;
+    restart_analysis(a);
+    say(a, 0, a->kinds & kind ? "paths now skip %s" : "paths follow %s again", what);
+}
+
+/* The keys of why.h's pane and of the paths that concern every screen. */
+static int why_action(struct app *a, enum action act)
+{
+    const struct view *v = current_view(a);
+    switch (act) {
+    case ACT_WHY:
+        a->why.shown = !a->why.shown;
+        a->why.focus = 0;
+        if (a->why.shown && !why_pane_rows(a, LINES - 2))
+            say(a, 0, "the why-alive pane shows under lists of objects");
+        return 1;
+    case ACT_WHY_FOCUS:
+        if (!v->ops->selected) {
+            say(a, 1, "no why-alive pane here: it shows under lists of objects");
+            return 1;
+        }
+        if (!a->why.shown) {
+            a->why.shown = 1;
+            a->why.focus = 1;
+        } else {
+            a->why.focus = !a->why.focus;
+        }
+        if (!why_pane_rows(a, LINES - 2)) {
+            a->why.focus = 0;
+            say(a, 1, "the terminal is too small for the why-alive pane");
+        }
+        return 1;
+    case ACT_PATH: {
+        obj_t o = why_subject(a);
+        if (o == OBJ_NONE)
+            say(a, 1, "no object here: select one in a list, or open one");
+        else
+            open_view(a, (struct view_spec){VIEW_PATH, 0, o});
+        return 1;
+    }
+    case ACT_PIN: pin(a); return 1;
+    case ACT_SKIP_GLOBALS: skip_kind(a, EDGE_GLOBALS | EDGE_BUILTINS, "__globals__ and __builtins__"); return 1;
+    case ACT_SKIP_TYPES: skip_kind(a, EDGE_TYPE, "refs to classes"); return 1;
+    case ACT_ROOTS: open_screen(a, VIEW_ROOTS); return 1;
+    default: return 0;
+    }
+}
+
+/* While the why-alive pane has the keys, it takes the moves and Enter. */
+static int why_pane_action(struct app *a, enum action act)
+{
+    if (!a->why.focus || !why_pane_rows(a, LINES - 2))
+        return 0;
+    struct view_result res;
+    memset(&res, 0, sizeof res);
+    unsigned flags = why_key(&a->why, act, &res);
+    if (flags & VIEW_SAY)
+        say(a, res.error, "%s", res.message);
+    if (flags & VIEW_OPEN)
+        open_view(a, res.open);
+    return flags != VIEW_IGNORED;
+}
+
 static void view_action(struct app *a, enum action act)
 {
     struct view *v = current_view(a);
     struct view_result res;
     memset(&res, 0, sizeof res);
     unsigned flags = v->ops->key(v, &a->ctx, act, &res);
+    /* What Right, Left and D mean where a screen gives them nothing more
+     * precise (the dominator tree moves with Right and Left; an object opens
+     * its own subtree with D). */
+    if (flags == VIEW_IGNORED && act == ACT_RIGHT)
+        flags = v->ops->key(v, &a->ctx, ACT_OPEN, &res);
+    if (flags == VIEW_IGNORED && act == ACT_LEFT) {
+        go(a, -1);
+        return;
+    }
+    if (flags == VIEW_IGNORED && act == ACT_DOMTREE) {
+        res.open = (struct view_spec){VIEW_DOMTREE, 0, OBJ_NONE};
+        flags = VIEW_OPEN;
+    }
     if (flags == VIEW_IGNORED)
         say(a, 1, "not on this screen: %s", action_help(act));
     if (flags & VIEW_SAY)
@@ -396,8 +568,11 @@ static void app_key(struct app *a, int is_code, unsigned key)
         return;
     }
     enum action act = keymap_action(is_code, key);
-    if (!app_action(a, act))
+    const struct view *before = current_view(a);
+    if (!why_pane_action(a, act) && !why_action(a, act) && !app_action(a, act))
         view_action(a, act);
+    if (current_view(a) != before)
+        a->why.focus = 0; /* the keys go to the new screen's list */
 }
 
 /* --- drawing --- */
@@ -428,12 +603,16 @@ static void draw_status(const struct app *a, int y, int width)
     }
     size_t pos, total;
     v->ops->position(v, &pos, &total);
-    char left[256];
-    snprintf(left, sizeof left, " %s %s %s %zu/%zu ", a->dump_name, draw_glyph(GLYPH_SEP), v->ops->name, pos,
-             total);
-    int x = draw_str(y, 0, width, left, ROLE_STATUS);
+    char where[128];
+    snprintf(where, sizeof where, " %s %s %zu/%zu ", draw_glyph(GLYPH_SEP), v->ops->name, pos, total);
     const char *right = v->ops->hints;
     enum role role = ROLE_STATUS;
+    /* While the background work runs, what it is doing replaces the hints. */
+    const char *busy = analysis_status(&a->analysis);
+    if (!busy && a->ctx.compare)
+        busy = compare_status(a->ctx.compare);
+    if (busy)
+        right = busy;
     if (a->pending != ACT_NONE) {
         right = pending_text(a->pending);
         role = ROLE_MESSAGE;
@@ -442,6 +621,14 @@ static void draw_status(const struct app *a, int y, int width)
         role = a->message_error ? ROLE_ERROR : ROLE_MESSAGE;
     }
     int w = draw_width(right, strlen(right));
+    /* The dump's name (two in compare mode) gives way to anything but the
+     * hints, down to NAME_MIN columns; the screen and position stay. */
+    int name_room = width - 1 - draw_width(where, strlen(where));
+    if (right != v->ops->hints && name_room - w - 1 < draw_width(a->dump_name, strlen(a->dump_name)))
+        name_room = name_room - w - 1 > NAME_MIN ? name_room - w - 1 : NAME_MIN;
+    int x = draw_str(y, 0, width, " ", ROLE_STATUS);
+    x += draw_str(y, x, name_room > 0 ? name_room : 0, a->dump_name, ROLE_STATUS);
+    x += draw_str(y, x, width - x, where, ROLE_STATUS);
     /* Hints sit at the right end; messages follow the position. */
     int at = role == ROLE_STATUS && x + 1 + w < width ? width - w - 1 : x + 1;
     draw_fill(y, x, at - x, ROLE_STATUS);
@@ -463,9 +650,16 @@ static void app_draw(struct app *a)
     }
     struct view *v = current_view(a);
     struct view_area area = {1, LINES - 2, COLS};
+    struct view_area pane = {0, why_pane_rows(a, area.height), COLS};
+    area.height -= pane.height;
+    pane.y = area.y + area.height;
     v->ops->layout(v, &a->ctx, &area);
+    if (pane.height)
+        why_update(&a->why, &a->ctx, v->ops->selected(v, &a->ctx), pane.height);
     draw_title(a, COLS);
     v->ops->draw(v, &a->ctx, &area);
+    if (pane.height)
+        why_draw(&a->why, &a->ctx, &pane);
     draw_status(a, LINES - 1, COLS);
     curs_set(a->prompt.open ? 1 : 0);
     refresh();
@@ -497,6 +691,10 @@ static void app_run(struct app *a)
         }
         if (in == TERM_TIMEOUT) {
             dirty = analysis_poll(&a->analysis); /* a stage finished: show it */
+            if (a->restart_due)
+                dirty |= restart_analysis(a);
+            if (a->ctx.compare)
+                dirty |= compare_poll(&a->compare);
             continue;
         }
         dirty = 1;
@@ -526,7 +724,7 @@ static int preflight(const struct tui_options *opt)
         fputs(NOT_A_TERMINAL, stderr);
         return EXIT_FAIL;
     }
-    if (strcmp(opt->path, "-") == 0) {
+    if (strcmp(opt->path, "-") == 0 || (opt->old_path && strcmp(opt->old_path, "-") == 0)) {
         fputs("heapwalk: the explorer reads keys from the terminal, so the dump cannot come from stdin;\n"
               "  give a file name, or use heapwalk summary -\n",
               stderr);

@@ -40,6 +40,9 @@ static const struct glyph_text glyphs[GLYPH_COUNT] = {
     [GLYPH_HLINE] = {"\u2500", "-"},
     [GLYPH_MORE] = {"\u2026", "~"},
     [GLYPH_SEP] = {"\u203a", ">"},
+    [GLYPH_COLLAPSED] = {"\u25b8", ">"},
+    [GLYPH_EXPANDED] = {"\u25be", "v"},
+    [GLYPH_NEW] = {"+", "+"},
 };
 
 /* The choices draw_init made; only this file reads or writes them. */
@@ -287,6 +290,12 @@ void columns_fit(const struct column *cols, int n, int width, int last_min, unsi
 {
     for (int i = 0; i < n; i++)
         shown[i] = 1;
+    columns_fit_some(cols, n, width, last_min, shown);
+}
+
+void columns_fit_some(const struct column *cols, int n, int width, int last_min, unsigned char *shown)
+{
+    shown[n - 1] = 1;
     while (columns_width(cols, n, shown, last_min) > width) {
         int drop = -1;
         for (int i = 0; i < n - 1; i++)

@@ -32,6 +32,9 @@ enum glyph {
     GLYPH_HLINE,             /* pane title rules */
     GLYPH_MORE,              /* text cut here */
     GLYPH_SEP,               /* between parts of a title */
+    GLYPH_COLLAPSED,         /* a tree row whose children are hidden */
+    GLYPH_EXPANDED,          /* a tree row whose children are listed below it */
+    GLYPH_NEW,               /* compare mode: an object that is not in the old dump */
     GLYPH_COUNT
 };
 
@@ -78,6 +81,10 @@ struct column {
  * left and needs at least last_min.  shown[i] gets 1 or 0; the last column is
  * always shown. */
 void columns_fit(const struct column *cols, int n, int width, int last_min, unsigned char *shown);
+/* columns_fit for a table some of whose columns do not apply (compare-mode
+ * columns outside compare mode): only the columns with shown[i] set on entry
+ * are candidates. */
+void columns_fit_some(const struct column *cols, int n, int width, int last_min, unsigned char *shown);
 /* Draw one row of cells (cells[i] for column i; hidden ones are skipped) in
  * role r; the column `mark` (or -1) is drawn in role mark_role instead. */
 void draw_cells(int y, int width, const struct column *cols, int n, const unsigned char *shown,

@@ -12,6 +12,10 @@ const struct view_ops *view_ops_of(enum view_kind kind)
     case VIEW_OBJECT: return &view_object_ops;
     case VIEW_HELP: return &view_help_ops;
     case VIEW_MARKS: return &view_marks_ops;
+    case VIEW_DOMTREE: return &view_domtree_ops;
+    case VIEW_HOLDERS: return &view_holders_ops;
+    case VIEW_PATH: return &view_path_ops;
+    case VIEW_ROOTS: return &view_roots_ops;
     }
     return &view_summary_ops;
 }

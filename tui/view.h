@@ -20,13 +20,17 @@
 #include "analysis.h"
 #include "list.h"
 
-enum view_kind { VIEW_SUMMARY, VIEW_INSTANCES, VIEW_OBJECT, VIEW_HELP, VIEW_MARKS };
+enum view_kind {
+    VIEW_SUMMARY, VIEW_INSTANCES, VIEW_OBJECT, VIEW_HELP, VIEW_MARKS, VIEW_DOMTREE, VIEW_HOLDERS,
+    VIEW_PATH, VIEW_ROOTS
+};
 
 /* What to open: a kind of screen and its subject. */
 struct view_spec {
     enum view_kind kind;
     uint32_t type;           /* VIEW_INSTANCES: a type id */
-    obj_t obj;               /* VIEW_OBJECT: the object */
+    obj_t obj;               /* VIEW_OBJECT: the object; VIEW_DOMTREE: the subtree's top
+                                (OBJ_NONE: the whole tree); VIEW_PATH: the path's target */
 };
 
 /* Marks: one object per letter, a-z then A-Z. */
@@ -58,6 +62,7 @@ struct view_ctx {
     const struct marks *marks;
     const char *dump_name;
     const struct analysis *analysis; /* roots, paths, dominators: check analysis_ready() first */
+    const struct compare *compare;   /* heapwalk OLD NEW: the comparison (compare.h); else NULL */
 };
 
 /* The rows a view draws in: the whole width, from row y, height rows. */
@@ -82,6 +87,7 @@ struct view_result {
 };
 
 struct view_ops;
+struct compare;
 
 struct view {
     const struct view_ops *ops;
@@ -107,6 +113,9 @@ struct view_ops {
     void (*position)(const struct view *v, size_t *pos, size_t *total);
     /* The object m would mark here, or OBJ_NONE. */
     obj_t (*current)(const struct view *v);
+    /* The object on the selected row, whose path the why-alive pane shows
+     * (OBJ_NONE when the row has none); NULL for screens without the pane. */
+    obj_t (*selected)(const struct view *v, const struct view_ctx *ctx);
     /* Move to the next (dir > 0) or previous row matching m; NULL when the
      * screen has nothing to search. */
     enum list_found (*search)(struct view *v, const struct view_ctx *ctx, const struct query_match *m, int dir);
@@ -127,5 +136,9 @@ extern const struct view_ops view_instances_ops;
 extern const struct view_ops view_object_ops;
 extern const struct view_ops view_help_ops;
 extern const struct view_ops view_marks_ops;
+extern const struct view_ops view_domtree_ops;
+extern const struct view_ops view_holders_ops;
+extern const struct view_ops view_path_ops;
+extern const struct view_ops view_roots_ops;
 
 #endif

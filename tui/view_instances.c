@@ -1,22 +1,28 @@
 /* view_instances.c: every instance of one type, in meliae's get_all() order
  * (size, refs, parents, descending) or sorted by a column: address, size,
- * len, refs, parents, value.  The list is collected and sorted once when the
- * screen opens, and once per sort key; only the visible rows are drawn. */
+ * retained size, len, refs, parents, value.  The list is collected and sorted
+ * once when the screen opens, and once per sort key; only the visible rows
+ * are drawn.  In compare mode new objects are marked, and + keeps only them. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "compare.h"
 #include "draw.h"
+#include "retained.h"
 #include "view.h"
 
-enum { COL_ADDRESS, COL_SIZE, COL_LEN, COL_REFS, COL_PARENTS, COL_VALUE, NCOLS };
+enum { COL_NEW, COL_RETAINED, COL_ADDRESS, COL_SIZE, COL_LEN, COL_REFS, COL_PARENTS, COL_DIST, COL_VALUE, NCOLS };
 
 static const struct column columns[NCOLS] = {
-    [COL_ADDRESS] = {"Address", 15, 0, 9, 0},
+    [COL_NEW] = {"+", 2, 0, 6, 1}, /* compare mode only */
+    [COL_RETAINED] = {"Retained", 10, 0, 7, 0},
+    [COL_ADDRESS] = {"Address", 15, 1, 9, 0},
     [COL_SIZE] = {"Size", 8, 1, 8, 0},
     [COL_LEN] = {"Len", 7, 1, 3, 0},
     [COL_REFS] = {"Refs", 7, 1, 5, 0},
     [COL_PARENTS] = {"Par", 7, 1, 4, 0},
+    [COL_DIST] = {"Dist", 5, 1, 6, 0}, /* hops from the nearest root */
     [COL_VALUE] = {"Value", 0, 2, 10, 1},
 };
 #define VALUE_MIN_WIDTH 12
@@ -24,9 +30,13 @@ static const struct column columns[NCOLS] = {
 struct instances_state {
     obj_t *base;             /* get_all order, kept so that a sort's ties stay in it */
     obj_t *rows;             /* the order shown */
-    size_t n;
+    size_t n;                /* rows */
+    size_t nbase;            /* instances: n, or more when only the new ones are shown */
     uint64_t total_size;
+    uint64_t n_new;          /* compare mode: instances not in the old dump */
     enum query_key key;
+    int by_retained;         /* sorted by retained size (key is then unused) */
+    int new_only;            /* compare mode: only the new instances */
     int reverse;
     struct list list;
     unsigned char cols[NCOLS];
@@ -38,6 +48,9 @@ static void instances_open(struct view *v, const struct view_ctx *ctx)
     st->base = query_instances(ctx->heap, ctx->index, v->spec.type, &st->n);
     st->rows = xmalloc((st->n ? st->n : 1) * sizeof *st->rows, "the instances screen");
     memcpy(st->rows, st->base, st->n * sizeof *st->rows);
+    st->nbase = st->n;
+    for (size_t i = 0; i < st->n; i++)
+        st->n_new += (uint64_t)compare_is_new(ctx->compare, st->base[i]);
     for (size_t i = 0; i < ctx->summary->n; i++)
         if (ctx->summary->rows[i].type == v->spec.type)
             st->total_size = ctx->summary->rows[i].size;
@@ -58,7 +71,9 @@ static void instances_close(struct view *v)
 static void instances_layout(struct view *v, const struct view_ctx *ctx, const struct view_area *area)
 {
     struct instances_state *st = v->priv;
-    columns_fit(columns, NCOLS, area->width, VALUE_MIN_WIDTH, st->cols);
+    for (int c = 0; c < NCOLS; c++)
+        st->cols[c] = c != COL_NEW || ctx->compare;
+    columns_fit_some(columns, NCOLS, area->width, VALUE_MIN_WIDTH, st->cols);
     list_layout(&st->list, area->height - 1);
 }
 
@@ -74,6 +89,18 @@ static int sorted_column(enum query_key key)
     }
 }
 
+/* Hops from the nearest root; "..." while the paths are being found, "-"
+ * when no path avoids what F and T skip. */
+static void dist_cell(const struct analysis *a, obj_t o, char *cell, size_t size)
+{
+    if (!analysis_ready(a, ANALYSIS_PATHS))
+        snprintf(cell, size, "...");
+    else if (a->paths.dist[o] == PATH_UNREACHED)
+        snprintf(cell, size, "-");
+    else
+        snprintf(cell, size, "%u", (unsigned)a->paths.dist[o]);
+}
+
 static void draw_instance(const struct instances_state *st, const struct view_ctx *ctx, size_t i, int y,
                           int width, struct strbuf *value)
 {
@@ -83,11 +110,17 @@ static void draw_instance(const struct instances_state *st, const struct view_ct
     const char *cells[NCOLS];
     snprintf(num[COL_ADDRESS], sizeof num[0], "%llu", (unsigned long long)h->addr[o]);
     snprintf(num[COL_SIZE], sizeof num[0], "%llu", (unsigned long long)heap_size(h, o));
+    if (analysis_ready(ctx->analysis, ANALYSIS_DOMINATORS))
+        snprintf(num[COL_RETAINED], sizeof num[0], "%llu", (unsigned long long)ctx->analysis->dom.retained[o]);
+    else
+        snprintf(num[COL_RETAINED], sizeof num[0], "...");
+    snprintf(num[COL_NEW], sizeof num[0], "%s", compare_is_new(ctx->compare, o) ? draw_glyph(GLYPH_NEW) : "");
     num[COL_LEN][0] = '\0';
     if (h->flags[o] & OF_HAS_LEN)
         snprintf(num[COL_LEN], sizeof num[0], "%llu", (unsigned long long)heap_len(h, o));
     snprintf(num[COL_REFS], sizeof num[0], "%zu", heap_nchildren(h, o));
     snprintf(num[COL_PARENTS], sizeof num[0], "%zu", heap_nparents(h, o));
+    dist_cell(ctx->analysis, o, num[COL_DIST], sizeof num[0]);
     for (int c = 0; c < COL_VALUE; c++)
         cells[c] = num[c];
     sb_reset(value);
@@ -99,7 +132,7 @@ static void draw_instance(const struct instances_state *st, const struct view_ct
 
 static int descending(const struct instances_state *st)
 {
-    int natural = st->key != QUERY_ADDRESS && st->key != QUERY_VALUE;
+    int natural = st->by_retained || (st->key != QUERY_ADDRESS && st->key != QUERY_VALUE);
     return natural != (st->reverse != 0);
 }
 
@@ -108,23 +141,61 @@ static void instances_draw(const struct view *v, const struct view_ctx *ctx, con
     const struct instances_state *st = v->priv;
     struct strbuf value;
     sb_init(&value);
-    draw_header(area->y, area->width, columns, NCOLS, st->cols, sorted_column(st->key), descending(st));
+    draw_header(area->y, area->width, columns, NCOLS, st->cols,
+                st->by_retained ? COL_RETAINED : sorted_column(st->key), descending(st));
     int y = area->y + 1;
     for (size_t i = st->list.top; i < st->n && y < area->y + area->height; i++, y++)
         draw_instance(st, ctx, i, y, area->width, &value);
     sb_free(&value);
 }
 
+/* The rows again from get_all order (only the new instances with new_only),
+ * sorted as the state says. */
+static void refill(struct instances_state *st, const struct view_ctx *ctx)
+{
+    if (!analysis_ready(ctx->analysis, ANALYSIS_DOMINATORS))
+        st->by_retained = 0; /* the analysis restarted: its sizes are gone for now */
+    st->n = 0;
+    for (size_t i = 0; i < st->nbase; i++)
+        if (!st->new_only || compare_is_new(ctx->compare, st->base[i]))
+            st->rows[st->n++] = st->base[i];
+    if (st->by_retained)
+        retained_sort(st->rows, st->n, ctx->analysis->dom.retained, st->reverse);
+    else if (st->key != QUERY_GETALL || st->reverse)
+        query_sort(ctx->heap, ctx->index, st->rows, st->n, st->key, st->reverse);
+    list_reset(&st->list, st->n);
+}
+
 /* Sort by key from get_all order; asking again for the key in force reverses it. */
 static unsigned resort(struct instances_state *st, const struct view_ctx *ctx, enum query_key key, int again)
 {
-    st->reverse = (key == st->key && again) ? !st->reverse : 0;
+    st->reverse = (!st->by_retained && key == st->key && again) ? !st->reverse : 0;
     st->key = key;
-    memcpy(st->rows, st->base, st->n * sizeof *st->rows);
-    if (key != QUERY_GETALL || st->reverse)
-        query_sort(ctx->heap, ctx->index, st->rows, st->n, key, st->reverse);
-    list_reset(&st->list, st->n);
+    st->by_retained = 0;
+    refill(st, ctx);
     return VIEW_HANDLED;
+}
+
+/* resort() by retained size, once the analysis has it. */
+static unsigned resort_retained(struct instances_state *st, const struct view_ctx *ctx, struct view_result *res)
+{
+    if (!analysis_ready(ctx->analysis, ANALYSIS_DOMINATORS))
+        return view_say(res, 0, "retained sizes are still being computed; R sorts once they are there");
+    st->reverse = st->by_retained ? !st->reverse : 0;
+    st->by_retained = 1;
+    refill(st, ctx);
+    return VIEW_HANDLED;
+}
+
+static unsigned toggle_new_only(struct instances_state *st, const struct view_ctx *ctx, struct view_result *res)
+{
+    if (!ctx->compare)
+        return view_say(res, 1, "not comparing: heapwalk OLD NEW compares two dumps of one process");
+    st->new_only = !st->new_only;
+    refill(st, ctx);
+    if (st->new_only)
+        return view_say(res, 0, "the %llu new instances (+: all)", (unsigned long long)st->n_new);
+    return view_say(res, 0, "all instances, new ones marked %s", draw_glyph(GLYPH_NEW));
 }
 
 static unsigned instances_key(struct view *v, const struct view_ctx *ctx, enum action a, struct view_result *res)
@@ -145,6 +216,8 @@ static unsigned instances_key(struct view *v, const struct view_ctx *ctx, enum a
     case ACT_SORT_PARENTS: return resort(st, ctx, QUERY_PARENTS, 1);
     case ACT_SORT_VALUE: return resort(st, ctx, QUERY_VALUE, 1);
     case ACT_SORT_DEFAULT: return resort(st, ctx, QUERY_GETALL, 0);
+    case ACT_SORT_RETAINED: return resort_retained(st, ctx, res);
+    case ACT_NEW_ONLY: return toggle_new_only(st, ctx, res);
     default: return VIEW_IGNORED;
     }
 }
@@ -161,9 +234,19 @@ static void instances_title(const struct view *v, const struct view_ctx *ctx, st
         [QUERY_PARENTS] = "parents",
         [QUERY_VALUE] = "value",
     };
-    sb_printf(out, "Instances of %s: %zu, %llu bytes, %s%s%s", types_name(&ctx->heap->types, v->spec.type), st->n,
-              (unsigned long long)st->total_size, st->key == QUERY_GETALL ? "in " : "by ", by[st->key],
-              st->reverse ? " (reversed)" : "");
+    const char *name = types_name(&ctx->heap->types, v->spec.type);
+    if (st->new_only)
+        sb_printf(out, "New instances of %s: %zu of %zu, ", name, st->n, st->nbase);
+    else if (ctx->compare)
+        sb_printf(out, "Instances of %s: %zu (%llu new), %llu bytes, ", name, st->n, (unsigned long long)st->n_new,
+                  (unsigned long long)st->total_size);
+    else
+        sb_printf(out, "Instances of %s: %zu, %llu bytes, ", name, st->n, (unsigned long long)st->total_size);
+    if (st->by_retained)
+        sb_adds(out, "by retained size");
+    else
+        sb_printf(out, "%s%s", st->key == QUERY_GETALL ? "in " : "by ", by[st->key]);
+    sb_adds(out, st->reverse ? " (reversed)" : "");
 }
 
 static void instances_position(const struct view *v, size_t *pos, size_t *total)
@@ -177,6 +260,11 @@ static obj_t instances_current(const struct view *v)
 {
     const struct instances_state *st = v->priv;
     return st->n ? st->rows[st->list.cursor] : OBJ_NONE;
+}
+
+static obj_t instances_selected(const struct view *v, const struct view_ctx *ctx)
+{
+    return instances_current(v);
 }
 
 struct object_search {
@@ -210,5 +298,6 @@ const struct view_ops view_instances_ops = {
     .title = instances_title,
     .position = instances_position,
     .current = instances_current,
+    .selected = instances_selected,
     .search = instances_search,
 };

@@ -100,6 +100,13 @@ static obj_t marks_current(const struct view *v)
     return OBJ_NONE;
 }
 
+static obj_t marks_selected(const struct view *v, const struct view_ctx *ctx)
+{
+    const struct marks_state *st = v->priv;
+    int s = slot_of_row(ctx->marks, st->list.cursor);
+    return s < 0 ? OBJ_NONE : ctx->marks->obj[s];
+}
+
 const struct view_ops view_marks_ops = {
     .name = "marks",
     .hints = "Enter:open Bksp:back ?:help",
@@ -111,4 +118,5 @@ const struct view_ops view_marks_ops = {
     .title = marks_title,
     .position = marks_position,
     .current = marks_current,
+    .selected = marks_selected,
 };

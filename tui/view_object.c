@@ -1,4 +1,5 @@
-/* view_object.c: one object: its repr, the facts behind it and its full
+/* view_object.c: one object: its repr, the facts behind it, its retained
+ * size and immediate dominator (as `heapwalk show`), and its full
  * stored value or name, then two panes, its refs (children) and its parents,
  * each a list of reprs; Tab moves the focus between them.  For dicts,
  * modules and instances with a collapsed __dict__, the first pane shows the
@@ -9,8 +10,10 @@
 #include <string.h>
 
 #include "../src/refs.h"
+#include "compare.h"
 #include "draw.h"
 #include "view.h"
+#include "why.h"
 
 enum { PANE_REFS, PANE_PARENTS, PANES };
 
@@ -25,6 +28,7 @@ struct object_state {
     int pane;                /* the pane with the focus */
     struct list list[PANES];
     /* From layout, in rows from the top of the area: */
+    int retained_rows;       /* the retained size (1), unless the terminal is tiny */
     int detail_rows;         /* the value or name */
     int note_rows;           /* the dict's caveat */
     int pane_y[PANES];       /* each pane's title row */
@@ -92,12 +96,32 @@ static void detail_text(const struct heap *h, obj_t o, struct strbuf *out)
         out->len--;
 }
 
-static void facts_text(const struct heap *h, obj_t o, struct strbuf *out)
+static void facts_text(const struct view_ctx *ctx, obj_t o, struct strbuf *out)
 {
+    const struct heap *h = ctx->heap;
     sb_printf(out, "address %llu (0x%llx), type %s, size %llu", (unsigned long long)h->addr[o],
               (unsigned long long)h->addr[o], heap_type_name(h, o), (unsigned long long)heap_size(h, o));
     if (h->flags[o] & OF_HAS_LEN)
         sb_printf(out, ", len %llu", (unsigned long long)heap_len(h, o));
+    if (compare_is_new(ctx->compare, o))
+        sb_adds(out, ", new (not in the old dump)");
+}
+
+/* The retained size and the immediate dominator, in `heapwalk show`'s words. */
+static void retained_text(const struct view_ctx *ctx, obj_t o, size_t max, struct strbuf *out)
+{
+    const struct analysis *an = ctx->analysis;
+    if (!analysis_ready(an, ANALYSIS_DOMINATORS)) {
+        sb_adds(out, "retained ... bytes (the dominator tree is being computed)");
+        return;
+    }
+    const struct dominators *d = &an->dom;
+    sb_printf(out, "retained %llu bytes (%lld%% of the heap); immediate dominator: ",
+              (unsigned long long)d->retained[o], summary_percent(d->retained[o], d->total));
+    if (d->idom[o] == OBJ_NONE)
+        sb_adds(out, "nothing: it is a root, or only roots hold it");
+    else
+        refs_repr(ctx->heap, d->idom[o], max, out);
 }
 
 /* Share avail rows between the panes: a short pane takes only what it
@@ -127,8 +151,10 @@ static void object_layout(struct view *v, const struct view_ctx *ctx, const stru
     struct strbuf sb;
     sb_init(&sb);
     detail_text(h, st->obj, &sb);
-    /* Keep at least a row for each pane: repr, facts and two titles take 4. */
-    int room = (area->height - 6) / 3;
+    /* Keep at least a row for each pane: repr, facts, retained size and two
+     * titles take 5 (4 on a tiny terminal, without the retained size). */
+    st->retained_rows = area->height >= 10;
+    int room = (area->height - 6 - st->retained_rows) / 3;
     int want = sb.len ? draw_wrap_rows(sb.buf, sb.len, area->width) : 0;
     sb_free(&sb);
     st->detail_rows = want < room ? want : room;
@@ -137,7 +163,7 @@ static void object_layout(struct view *v, const struct view_ctx *ctx, const stru
     if (st->detail_rows < 0)
         st->detail_rows = 0;
     st->note_rows = st->as_dict && st->dict.note && area->height >= 10;
-    int header = 2 + st->detail_rows;
+    int header = 2 + st->retained_rows + st->detail_rows;
     int avail = area->height - header - 2 - st->note_rows;
     if (avail < 2)
         avail = 2;
@@ -184,8 +210,11 @@ static void pane_title(const struct object_state *st, const struct heap *h, int 
     }
 }
 
-static void draw_pane(const struct object_state *st, const struct heap *h, int pane, int y, int width)
+static uint32_t row_entry(const struct object_state *st, const struct heap *h, int pane, size_t i);
+
+static void draw_pane(const struct object_state *st, const struct view_ctx *ctx, int pane, int y, int width)
 {
+    const struct heap *h = ctx->heap;
     const struct list *l = &st->list[pane];
     int active = pane == st->pane;
     struct strbuf sb;
@@ -198,6 +227,11 @@ static void draw_pane(const struct object_state *st, const struct heap *h, int p
         draw_row(y, width, "(none)", ROLE_NOTE);
     for (size_t i = l->top; i < l->n && i < l->top + (size_t)l->height; i++, y++) {
         sb_reset(&sb);
+        if (ctx->compare) { /* new objects marked, the others indented to match */
+            uint32_t e = row_entry(st, h, pane, i);
+            int is_new = !heap_is_dangling(e) && compare_is_new(ctx->compare, e);
+            sb_printf(&sb, "%s ", is_new ? draw_glyph(GLYPH_NEW) : " ");
+        }
         if (pane == PANE_REFS)
             refs_row_text(st, h, i, (size_t)width * 4, &sb);
         else
@@ -217,16 +251,21 @@ static void object_draw(const struct view *v, const struct view_ctx *ctx, const 
     refs_repr(h, st->obj, (size_t)area->width * 4, &sb);
     draw_row(area->y, area->width, sb_cstr(&sb), ROLE_HEADER);
     sb_reset(&sb);
-    facts_text(h, st->obj, &sb);
+    facts_text(ctx, st->obj, &sb);
     draw_row(area->y + 1, area->width, sb_cstr(&sb), ROLE_NORMAL);
+    if (st->retained_rows) {
+        sb_reset(&sb);
+        retained_text(ctx, st->obj, (size_t)area->width * 4, &sb);
+        draw_row(area->y + 2, area->width, sb_cstr(&sb), ROLE_NORMAL);
+    }
     if (st->detail_rows) {
         sb_reset(&sb);
         detail_text(h, st->obj, &sb);
-        draw_wrapped(area->y + 2, area->width, st->detail_rows, sb.buf, sb.len, ROLE_NORMAL);
+        draw_wrapped(area->y + 2 + st->retained_rows, area->width, st->detail_rows, sb.buf, sb.len, ROLE_NORMAL);
     }
     sb_free(&sb);
     for (int p = 0; p < PANES; p++)
-        draw_pane(st, h, p, area->y + st->pane_y[p], area->width);
+        draw_pane(st, ctx, p, area->y + st->pane_y[p], area->width);
 }
 
 /* The child entry on row i of a pane: for a dict row, the value. */
@@ -268,6 +307,9 @@ static unsigned object_key(struct view *v, const struct view_ctx *ctx, enum acti
         st->as_dict = !st->as_dict;
         list_reset(&st->list[PANE_REFS], refs_rows(st, ctx->heap));
         return VIEW_HANDLED;
+    case ACT_DOMTREE: /* this object's part of the dominator tree */
+        res->open = (struct view_spec){VIEW_DOMTREE, 0, st->obj};
+        return VIEW_OPEN;
     default: return VIEW_IGNORED;
     }
 }
@@ -277,6 +319,7 @@ static void object_title(const struct view *v, const struct view_ctx *ctx, struc
     const struct object_state *st = v->priv;
     const struct heap *h = ctx->heap;
     sb_printf(out, "Object %s at 0x%llx", heap_type_name(h, st->obj), (unsigned long long)h->addr[st->obj]);
+    why_distance(ctx, st->obj, out);
 }
 
 static void object_position(const struct view *v, size_t *pos, size_t *total)
@@ -291,6 +334,17 @@ static obj_t object_current(const struct view *v)
 {
     const struct object_state *st = v->priv;
     return st->obj;
+}
+
+/* The why-alive pane follows the selected child or parent. */
+static obj_t object_selected(const struct view *v, const struct view_ctx *ctx)
+{
+    const struct object_state *st = v->priv;
+    const struct list *l = &st->list[st->pane];
+    if (l->n == 0)
+        return OBJ_NONE;
+    uint32_t e = row_entry(st, ctx->heap, st->pane, l->cursor);
+    return heap_is_dangling(e) ? OBJ_NONE : e;
 }
 
 struct pane_search {
@@ -330,5 +384,6 @@ const struct view_ops view_object_ops = {
     .title = object_title,
     .position = object_position,
     .current = object_current,
+    .selected = object_selected,
     .search = object_search,
 };

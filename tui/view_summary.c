@@ -1,18 +1,31 @@
 /* view_summary.c: the type summary: meliae's table (Index, Count, %, Size, %,
- * Cum, Max, Kind) for every type, under the totals line; sorted by size,
- * count, max or name; / keeps the types whose name contains a substring. */
+ * Cum, Max, Kind) for every type, under the totals line, with the bytes each
+ * type retains (dominators_by_type, from the background analysis); in compare
+ * mode also +/-Count, +/-Size and New, as `heapwalk diff` prints them.  Sorted
+ * by size, count, max, name, retained size or (compare mode, the default
+ * there) growth; / keeps the types whose name contains a substring. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "compare.h"
 #include "draw.h"
 #include "view.h"
 
-enum { COL_INDEX, COL_COUNT, COL_COUNT_PCT, COL_SIZE, COL_SIZE_PCT, COL_CUM, COL_MAX, COL_KIND, NCOLS };
+/* This screen's columns come before meliae's, which stay exactly as
+ * `heapwalk summary` prints them. */
+enum {
+    COL_RETAINED, COL_DCOUNT, COL_DSIZE, COL_NEW, /* COL_D* and COL_NEW: compare mode only */
+    COL_INDEX, COL_COUNT, COL_COUNT_PCT, COL_SIZE, COL_SIZE_PCT, COL_CUM, COL_MAX, COL_KIND, NCOLS
+};
 
 /* The widths of meliae's '%6d%8d%4d%10d%4d%4d%8d %s', so a full-width row
  * reads exactly as `heapwalk summary` prints it. */
 static const struct column columns[NCOLS] = {
+    [COL_RETAINED] = {"Retained", 10, 0, 7, 0},
+    [COL_DCOUNT] = {"+/-Count", 9, 1, 5, 0},
+    [COL_DSIZE] = {"+/-Size", 10, 1, 7, 0},
+    [COL_NEW] = {"New", 8, 1, 5, 0},
     [COL_INDEX] = {"Index", 6, 0, 4, 0},
     [COL_COUNT] = {"Count", 8, 0, 8, 0},
     [COL_COUNT_PCT] = {"%", 4, 0, 1, 0},
@@ -25,9 +38,17 @@ static const struct column columns[NCOLS] = {
 #define KIND_MIN_WIDTH 12
 #define FILTER_MAX 256
 
+/* Orders this screen adds to summary.h's. */
+enum extra_order {
+    ORDER_ENGINE,            /* summary_sort() by st->order */
+    ORDER_RETAINED,          /* retained bytes, then size, descending */
+    ORDER_GROWTH,            /* compare mode: `heapwalk diff`'s order (|+/-Size|, size, name) */
+};
+
 struct summary_state {
     struct summary s;        /* a copy of the rows, in this screen's order */
     enum summary_order order;
+    enum extra_order extra;
     int reverse;
     uint32_t *shown;         /* indices into s.rows of the types that pass the filter */
     uint64_t *cum;           /* running total of the shown rows' sizes */
@@ -64,6 +85,52 @@ static void refilter(struct summary_state *st, const struct heap *h)
     list_reset(&st->list, st->nshown);
 }
 
+/* A row with the keys of an extra order, for qsort. */
+struct keyed_row {
+    struct type_row row;
+    uint64_t key;            /* retained bytes, or |+/-Size| */
+    const char *name;        /* the last tie-break, as `heapwalk diff` has it */
+};
+
+static int cmp_keyed(const void *a, const void *b)
+{
+    const struct keyed_row *x = a, *y = b;
+    if (x->key != y->key)
+        return x->key < y->key ? 1 : -1;
+    if (x->row.size != y->row.size)
+        return x->row.size < y->row.size ? 1 : -1;
+    return strcmp(x->name, y->name);
+}
+
+static uint64_t abs_delta(uint64_t a, uint64_t b)
+{
+    return a > b ? a - b : b - a;
+}
+
+/* Sort the rows by st->extra, largest first (last when reversed).  The
+ * caller checks that the retained sizes or the comparison are there. */
+static void sort_extra(struct summary_state *st, const struct view_ctx *ctx)
+{
+    size_t n = st->s.n;
+    struct keyed_row *k = xmalloc((n ? n : 1) * sizeof *k, "a sort of the types");
+    for (size_t i = 0; i < n; i++) {
+        const struct type_row *r = &st->s.rows[i];
+        uint64_t key = 0;
+        if (st->extra == ORDER_RETAINED) {
+            key = ctx->analysis->dom_by_type[r->type];
+        } else {
+            const struct diff_type *d = compare_type(ctx->compare, r->type);
+            key = d ? abs_delta(d->new_size, d->old_size) : 0;
+        }
+        k[i] = (struct keyed_row){*r, key, types_name(&ctx->heap->types, r->type)};
+    }
+    if (n > 1)
+        qsort(k, n, sizeof *k, cmp_keyed);
+    for (size_t i = 0; i < n; i++)
+        st->s.rows[st->reverse ? n - 1 - i : i] = k[i].row;
+    free(k);
+}
+
 static void summary_open(struct view *v, const struct view_ctx *ctx)
 {
     struct summary_state *st = xcalloc(1, sizeof *st, "the type summary screen");
@@ -75,6 +142,10 @@ static void summary_open(struct view *v, const struct view_ctx *ctx)
     st->shown = xmalloc((all->n ? all->n : 1) * sizeof *st->shown, "the type summary screen");
     st->cum = xmalloc((all->n ? all->n : 1) * sizeof *st->cum, "the type summary screen");
     st->order = SUMMARY_BY_SIZE;
+    if (ctx->compare) {
+        st->extra = ORDER_GROWTH;
+        sort_extra(st, ctx);
+    }
     refilter(st, ctx->heap);
     v->priv = st;
 }
@@ -92,12 +163,16 @@ static void summary_close(struct view *v)
 static void summary_layout(struct view *v, const struct view_ctx *ctx, const struct view_area *area)
 {
     struct summary_state *st = v->priv;
-    columns_fit(columns, NCOLS, area->width, KIND_MIN_WIDTH, st->cols);
+    for (int c = 0; c < NCOLS; c++)
+        st->cols[c] = ctx->compare || (c != COL_DCOUNT && c != COL_DSIZE && c != COL_NEW);
+    columns_fit_some(columns, NCOLS, area->width, KIND_MIN_WIDTH, st->cols);
     list_layout(&st->list, area->height - 2);
 }
 
 static int sorted_column(const struct summary_state *st)
 {
+    if (st->extra != ORDER_ENGINE)
+        return st->extra == ORDER_RETAINED ? COL_RETAINED : COL_DSIZE;
     switch (st->order) {
     case SUMMARY_BY_COUNT: return COL_COUNT;
     case SUMMARY_BY_MAX: return COL_MAX;
@@ -119,6 +194,18 @@ static void draw_type_row(const struct summary_state *st, const struct view_ctx 
     snprintf(num[COL_SIZE_PCT], sizeof num[0], "%lld", summary_percent(r->size, all->total_size));
     snprintf(num[COL_CUM], sizeof num[0], "%lld", summary_percent(st->cum[i], all->total_size));
     snprintf(num[COL_MAX], sizeof num[0], "%llu", (unsigned long long)r->max_size);
+    if (analysis_ready(ctx->analysis, ANALYSIS_DOMINATORS))
+        snprintf(num[COL_RETAINED], sizeof num[0], "%llu",
+                 (unsigned long long)ctx->analysis->dom_by_type[r->type]);
+    else
+        snprintf(num[COL_RETAINED], sizeof num[0], "...");
+    const struct diff_type *d = ctx->compare ? compare_type(ctx->compare, r->type) : NULL;
+    num[COL_DCOUNT][0] = num[COL_DSIZE][0] = num[COL_NEW][0] = '\0';
+    if (d) { /* the differences as `heapwalk diff` prints them */
+        snprintf(num[COL_DCOUNT], sizeof num[0], "%+lld", (long long)(d->new_count - d->old_count));
+        snprintf(num[COL_DSIZE], sizeof num[0], "%+lld", (long long)(d->new_size - d->old_size));
+        snprintf(num[COL_NEW], sizeof num[0], "%llu", (unsigned long long)d->added);
+    }
     for (int c = 0; c < COL_KIND; c++)
         cells[c] = num[c];
     cells[COL_KIND] = types_name(&ctx->heap->types, r->type);
@@ -134,7 +221,7 @@ static void summary_draw(const struct view *v, const struct view_ctx *ctx, const
     summary_format_total(ctx->summary, &sb);
     draw_row(area->y, area->width, sb_cstr(&sb), ROLE_NORMAL);
     sb_free(&sb);
-    int descending = (st->order != SUMMARY_BY_NAME) != (st->reverse != 0);
+    int descending = (st->extra != ORDER_ENGINE || st->order != SUMMARY_BY_NAME) != (st->reverse != 0);
     draw_header(area->y + 1, area->width, columns, NCOLS, st->cols, sorted_column(st), descending);
     int y = area->y + 2;
     if (st->nshown == 0) {
@@ -151,9 +238,23 @@ static void summary_draw(const struct view *v, const struct view_ctx *ctx, const
 /* Sort by order; asking again for the order in force reverses it. */
 static unsigned resort(struct summary_state *st, const struct view_ctx *ctx, enum summary_order order, int again)
 {
-    st->reverse = (order == st->order && again) ? !st->reverse : 0;
+    st->reverse = (st->extra == ORDER_ENGINE && order == st->order && again) ? !st->reverse : 0;
     st->order = order;
+    st->extra = ORDER_ENGINE;
     summary_sort(ctx->heap, &st->s, order, st->reverse);
+    refilter(st, ctx->heap);
+    return VIEW_HANDLED;
+}
+
+/* resort() for this screen's own orders. */
+static unsigned resort_extra(struct summary_state *st, const struct view_ctx *ctx, enum extra_order extra,
+                             int again, struct view_result *res)
+{
+    if (extra == ORDER_RETAINED && !analysis_ready(ctx->analysis, ANALYSIS_DOMINATORS))
+        return view_say(res, 0, "retained sizes are still being computed; R sorts once they are there");
+    st->reverse = (extra == st->extra && again) ? !st->reverse : 0;
+    st->extra = extra;
+    sort_extra(st, ctx);
     refilter(st, ctx->heap);
     return VIEW_HANDLED;
 }
@@ -173,7 +274,11 @@ static unsigned summary_key(struct view *v, const struct view_ctx *ctx, enum act
     case ACT_SORT_COUNT: return resort(st, ctx, SUMMARY_BY_COUNT, 1);
     case ACT_SORT_MAX: return resort(st, ctx, SUMMARY_BY_MAX, 1);
     case ACT_SORT_NAME: return resort(st, ctx, SUMMARY_BY_NAME, 1);
-    case ACT_SORT_DEFAULT: return resort(st, ctx, SUMMARY_BY_SIZE, 0);
+    case ACT_SORT_RETAINED: return resort_extra(st, ctx, ORDER_RETAINED, 1, res);
+    case ACT_SORT_DEFAULT:
+        if (ctx->compare)
+            return resort_extra(st, ctx, ORDER_GROWTH, 0, res);
+        return resort(st, ctx, SUMMARY_BY_SIZE, 0);
     default: return VIEW_IGNORED;
     }
 }
@@ -192,7 +297,13 @@ static void summary_title(const struct view *v, const struct view_ctx *ctx, stru
                   st->s.n, (unsigned long long)st->shown_count, (unsigned long long)st->shown_size);
     else
         sb_printf(out, "All %zu types", st->s.n);
-    sb_printf(out, ", by %s%s", by[st->order], st->reverse ? " (reversed)" : "");
+    const char *order = st->extra == ORDER_RETAINED ? "retained size"
+                        : st->extra == ORDER_GROWTH ? "growth (+/-Size)"
+                                                    : by[st->order];
+    sb_printf(out, ", by %s%s", order, st->reverse ? " (reversed)" : "");
+    if (ctx->compare)
+        sb_printf(out, "; %llu new objects, %llu gone", (unsigned long long)ctx->compare->diff.n_new,
+                  (unsigned long long)ctx->compare->diff.n_gone);
 }
 
 static void summary_position(const struct view *v, size_t *pos, size_t *total)

@@ -14,6 +14,7 @@ check_status "explorer with neither a terminal" 1 "$NOTERM" sh -c "echo q | time
 check_status "explorer: --color wants never or auto" 2 "--color wants never or auto, not 'blue'" \
     "$HW" --color=blue "$DUMP"
 check_status "explorer: one dump" 2 "which dump" "$HW" --raw
+check_status "explorer: one dump or two (OLD NEW)" 2 "one dump, or two to compare" "$HW" "$DUMP" "$DUMP" "$DUMP"
 check_status "explorer: an unknown option" 2 "usage:" "$HW" --frobnicate "$DUMP"
 check_grep "explorer --help names --color" "--color=WHEN" <("$HW" --raw --help)
 
