@@ -62,7 +62,7 @@ VT
 scene 5-help "$LEAK" <<'VT'
 wait Total 403733 objects
 key ?
-wait Sorting
+wait the keys of the explorer
 VT
 
 # Extra scenes, when the explorer has the screens: each is skipped (with a
