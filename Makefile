@@ -95,6 +95,7 @@ test: deps
 	  HW_SANITIZED=1 check
 
 bench: deps all
+	@$(MAKE) --no-print-directory deps DEB_PACKAGES="time gawk"
 	tests/bench/bench.sh $(BENCH_DUMP)
 
 # make screenshots: screenshots/*.txt (the screens as text) and *.png (drawn
