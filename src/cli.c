@@ -180,7 +180,7 @@ int cli_load(const char *path, const struct load_options *opt_in, int quiet, str
     struct hw_error err = {{0}};
     if (!quiet && isatty(STDERR_FILENO)) {
         opt.progress = progress_draw;
-        opt.progress_ctx = (void *)path;
+        opt.progress_ctx = (void *)(strcmp(path, "-") == 0 ? "<stdin>" : path);
     }
     static char context[HW_ERRMAX];
     snprintf(context, sizeof context, "loading %s", strcmp(path, "-") == 0 ? "<stdin>" : path);

@@ -378,6 +378,8 @@ int load_dump(const char *path, const struct load_options *opt, struct heap *h, 
             eof = 1;
         have += (size_t)got;
         h->stats.bytes_in += (uint64_t)got;
+        /* Slow input (a pipe, a network disk) shows its progress as it comes. */
+        report_progress(&L, "reading", input_pos(in), input_total(in), 0);
         if (!eof && have < cap)
             continue; /* fill the block */
         /* Whole lines go to the parsers; the partial last line waits for more. */
