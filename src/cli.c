@@ -122,6 +122,25 @@ int cli_parse(const struct cli_spec *spec, int argc, char **argv, struct cli_com
     return -1;
 }
 
+int cli_parse_addr(const char *cmd, const char *s, uint64_t *out)
+{
+    if (hw_parse_addr(s, out) == 0)
+        return 0;
+    fprintf(stderr, "heapwalk %s: '%s' is not an address (decimal, or hex with 0x)\n", cmd, s);
+    return -1;
+}
+
+obj_t cli_find(const struct heap *h, const char *dump, uint64_t addr)
+{
+    obj_t o = heap_find(h, addr);
+    if (o == OBJ_NONE)
+        fprintf(stderr, "heapwalk: %s: no object at address %llu (0x%llx)%s\n", dump, (unsigned long long)addr,
+                (unsigned long long)addr,
+                h->collapsed ? "; if it was an instance's __dict__, it is collapsed into its owner (--raw keeps it)"
+                             : "");
+    return o;
+}
+
 int cli_open(const char *path, const struct cli_common *co, struct heap *h)
 {
     heap_init(h);

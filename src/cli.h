@@ -59,6 +59,11 @@ struct cli_spec {
  * arguments being argv[*first .. argc); otherwise the exit status to return
  * (0 after --help, 2 after a usage error, already printed). */
 int cli_parse(const struct cli_spec *spec, int argc, char **argv, struct cli_common *co, void *ctx, int *first);
+/* An address argument of cmd, decimal or 0x-hex: 0, or -1 after saying it is not one. */
+int cli_parse_addr(const char *cmd, const char *s, uint64_t *out);
+/* The object at addr in the dump loaded into h, or OBJ_NONE after saying there is none
+ * (with a hint about collapsed __dict__s when collapse ran). */
+obj_t cli_find(const struct heap *h, const char *dump, uint64_t addr);
 /* heap_init then cli_load: 0, or -1 with the error printed and the heap freed. */
 int cli_open(const char *path, const struct cli_common *co, struct heap *h);
 

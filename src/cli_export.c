@@ -62,18 +62,14 @@ int cli_dot(int argc, char **argv)
     size_t depth = a.depth, fanout = a.fanout;
     int children = a.children;
     uint64_t addr;
-    if (hw_parse_addr(argv[first], &addr) < 0) {
-        fprintf(stderr, "heapwalk dot: '%s' is not an address (decimal, or hex with 0x)\n", argv[first]);
+    if (cli_parse_addr("dot", argv[first], &addr) < 0)
         return EXIT_USAGE;
-    }
     const char *dump = argv[first + 1];
     struct heap h;
     if (cli_open(dump, &co, &h) < 0)
         return EXIT_FAIL;
-    obj_t start = heap_find(&h, addr);
+    obj_t start = cli_find(&h, dump, addr);
     if (start == OBJ_NONE) {
-        fprintf(stderr, "heapwalk: %s: no object at address %llu (0x%llx)\n", dump, (unsigned long long)addr,
-                (unsigned long long)addr);
         heap_free(&h);
         return EXIT_FAIL;
     }

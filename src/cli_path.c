@@ -34,10 +34,8 @@ static obj_t *resolve_all(const struct heap *h, const char *path, const struct a
 {
     obj_t *o = xmalloc((l->n ? l->n : 1) * sizeof *o, "the option list");
     for (size_t k = 0; k < l->n; k++) {
-        o[k] = heap_find(h, l->a[k]);
+        o[k] = cli_find(h, path, l->a[k]);
         if (o[k] == OBJ_NONE) {
-            fprintf(stderr, "heapwalk: %s: no object at address %llu (0x%llx)\n", path, (unsigned long long)l->a[k],
-                    (unsigned long long)l->a[k]);
             free(o);
             return NULL;
         }
@@ -180,21 +178,16 @@ int cli_path(int argc, char **argv)
         goto out;
     status = EXIT_USAGE;
     uint64_t addr;
-    if (hw_parse_addr(argv[first], &addr) < 0) {
-        fprintf(stderr, "heapwalk path: '%s' is not an address (decimal, or hex with 0x)\n", argv[first]);
+    if (cli_parse_addr("path", argv[first], &addr) < 0)
         goto out;
-    }
     const char *dump = argv[first + 1];
     struct heap h;
     status = EXIT_FAIL;
     if (cli_open(dump, &co, &h) < 0)
         goto out;
-    obj_t target = heap_find(&h, addr);
-    if (target == OBJ_NONE) {
-        fprintf(stderr, "heapwalk: %s: no object at address %llu (0x%llx)\n", dump, (unsigned long long)addr,
-                (unsigned long long)addr);
+    obj_t target = cli_find(&h, dump, addr);
+    if (target == OBJ_NONE)
         goto out_heap;
-    }
     obj_t *pinned = resolve_all(&h, dump, &a.pins), *avoided = resolve_all(&h, dump, &a.avoid);
     if (!pinned || !avoided) {
         free(pinned);

@@ -219,8 +219,7 @@ int cli_show(int argc, char **argv)
     int naddr = argc - first - 1;
     uint64_t *addrs = xmalloc((size_t)naddr * sizeof *addrs, "the addresses to show");
     for (int k = 0; k < naddr; k++) {
-        if (hw_parse_addr(argv[first + k], &addrs[k]) < 0) {
-            fprintf(stderr, "heapwalk show: '%s' is not an address (decimal, or hex with 0x)\n", argv[first + k]);
+        if (cli_parse_addr("show", argv[first + k], &addrs[k]) < 0) {
             free(addrs);
             return EXIT_USAGE;
         }
@@ -236,12 +235,8 @@ int cli_show(int argc, char **argv)
     cli_analyse(&h, NULL, 0, 0, &roots, NULL, &dom);
     status = EXIT_OK;
     for (int k = 0; k < naddr; k++) {
-        obj_t i = heap_find(&h, addrs[k]);
+        obj_t i = cli_find(&h, path, addrs[k]);
         if (i == OBJ_NONE) {
-            fprintf(stderr, "heapwalk: %s: no object at address %llu (0x%llx)%s\n", path,
-                    (unsigned long long)addrs[k], (unsigned long long)addrs[k],
-                    h.collapsed ? "; if it was an instance's __dict__, it is collapsed into its owner (--raw keeps it)"
-                                : "");
             status = EXIT_FAIL;
             continue;
         }
