@@ -3,9 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "../src/cli.h"
 #include "../src/paths.h"
 #include "../src/roots.h"
 #include "../src/util.h"
@@ -37,23 +35,22 @@ static void *worker(void *arg)
     return NULL;
 }
 
-int compare_load(struct compare *c, const char *old_path, const char *new_path, const struct load_options *opt,
-                 int quiet, const struct heap *new_heap)
+int compare_load(struct compare *c, const char *old_path, const char *new_path, const struct open_options *opt,
+                 const struct heap *new_heap)
 {
     memset(c, 0, sizeof *c);
     atomic_init(&c->holders_done, 0);
     atomic_init(&c->cancel, 0);
-    heap_init(&c->old);
-    if (cli_load(old_path, opt, quiet, &c->old) < 0)
+    if (open_dump(old_path, opt, &c->old) < 0)
         return -1;
     c->heap = new_heap;
     snprintf(c->label, sizeof c->label, "compare: %s -> %s", base_name(old_path), base_name(new_path));
-    int progress = !quiet && isatty(STDERR_FILENO); /* as cli_load shows its progress */
+    int progress = open_shows_progress(opt); /* as loading shows its progress */
     if (progress)
         fputs("heapwalk: comparing the dumps...", stderr);
     diff_compute(&c->old, new_heap, NULL, NULL, &c->diff);
     if (progress)
-        fputs("\r\033[K", stderr);
+        open_progress_clear();
     uint32_t nt = new_heap->types.n;
     c->of_type = xcalloc(nt ? nt : 1, sizeof *c->of_type, "the comparison");
     for (size_t k = 0; k < c->diff.n_types; k++) {

@@ -19,7 +19,7 @@
 
 #include "../src/diff.h"
 #include "../src/heap.h"
-#include "../src/load.h"
+#include "../src/open.h"
 
 #define COMPARE_LABEL_MAX 512
 
@@ -42,8 +42,8 @@ struct compare {
  * the caller for as long as c lives) and start the worker. Returns -1 when
  * the old dump cannot be loaded (said on stderr); c then needs only
  * compare_free. */
-int compare_load(struct compare *c, const char *old_path, const char *new_path, const struct load_options *opt,
-                 int quiet, const struct heap *new_heap);
+int compare_load(struct compare *c, const char *old_path, const char *new_path, const struct open_options *opt,
+                 const struct heap *new_heap);
 /* Stop the worker and free everything; c may be all zero. */
 void compare_free(struct compare *c);
 

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../src/cli.h"
+#include "../src/version.h"
 #include "draw.h"
 #include "keymap.h"
 #include "view.h"
