@@ -33,10 +33,8 @@ static void *worker(void *arg)
 void analysis_start(struct analysis *a, const struct heap *h, const obj_t *pinned, size_t npinned,
                     unsigned kinds)
 {
-    unsigned generation = a->generation + 1;
     analysis_stop(a);
     memset(a, 0, sizeof *a);
-    a->generation = generation;
     a->heap = h;
     a->kinds = kinds;
     if (npinned) {

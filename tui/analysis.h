@@ -5,7 +5,8 @@
  * usable at once and every key still answers in milliseconds on a dump of
  * millions of objects. Screens ask analysis_ready() before they read a result
  * and show analysis_status() meanwhile; the main loop's finite getch timeout
- * redraws when a stage finishes (analysis_poll).
+ * notices when a stage finishes (analysis_poll), tells the screen
+ * (view_ops.analysis_changed) and redraws.
  *
  * The worker only reads the heap, which nothing writes after loading, and
  * writes its own results; a stage's results are read only after its flag is
@@ -33,8 +34,6 @@ struct analysis {
     obj_t *pinned;           /* user-pinned roots (owned) */
     size_t npinned;
     unsigned kinds;          /* edge kinds excluded from the paths */
-    unsigned generation;     /* counts analysis_start calls: what a screen computed from an
-                                older generation's roots is stale */
     struct roots roots;
     struct paths paths;
     struct dominators dom;

@@ -42,7 +42,8 @@ struct app {
     size_t npins;
     unsigned kinds;          /* ... and the kinds of refs paths skip (F, T): the analysis */
     int restart_due;         /* is restarted with them once its run has finished */
-    unsigned news;           /* counts changes in the background results (loop.c) */
+    unsigned news;           /* counts changes in the background results ... */
+    unsigned restarts;       /* ... and restarts of the analysis (loop.c tells the screens) */
     const char *dump_name;
 
     struct view *history[HISTORY_MAX];

@@ -213,6 +213,8 @@ int app_restart_analysis(struct app *a)
         return 0; /* the main loop calls again when the keys pause */
     analysis_start(&a->analysis, &a->heap, a->pins, a->npins, a->kinds);
     a->restart_due = 0;
+    a->news++;
+    a->restarts++;
     return 1;
 }
 

@@ -25,6 +25,8 @@ void app_open_view(struct app *a, struct view_spec spec)
     v->ops = view_ops_of(spec.kind);
     v->spec = spec;
     v->ops->open(v, &a->ctx);
+    v->news = a->news; /* it was built from the results as they are */
+    v->restarts = a->restarts;
     for (int i = a->current + 1; i < a->nhistory; i++)
         view_free(a->history[i]);
     a->nhistory = a->current + 1;

@@ -78,6 +78,34 @@ static void draw_status(const struct app *a, int y, int width)
     draw_fill(y, at, width - at, ROLE_STATUS);
 }
 
+/* Count what finished in the background since the last look; 1 if anything did. */
+static int poll_background(struct app *a)
+{
+    int changed = analysis_poll(&a->analysis);
+    if (a->ctx.compare)
+        changed |= compare_poll(&a->compare);
+    if (changed)
+        a->news++;
+    return changed;
+}
+
+void app_catch_up(struct app *a)
+{
+    poll_background(a);
+    struct view *v = app_view(a);
+    if (v->news != a->news) {
+        if (v->ops->analysis_changed)
+            v->ops->analysis_changed(v, &a->ctx, v->restarts != a->restarts);
+        v->news = a->news;
+        v->restarts = a->restarts;
+    }
+    if (a->why.news != a->news) {
+        why_refresh(&a->why, a->why.restarts != a->restarts);
+        a->why.news = a->news;
+        a->why.restarts = a->restarts;
+    }
+}
+
 void app_draw(struct app *a)
 {
     erase();
@@ -89,6 +117,7 @@ void app_draw(struct app *a)
         refresh();
         return;
     }
+    app_catch_up(a);
     struct view *v = app_view(a);
     struct view_area area = {1, LINES - 2, COLS};
     struct view_area pane = {0, app_why_rows(a, area.height), COLS};
@@ -131,17 +160,16 @@ void app_run(struct app *a)
             break;
         }
         if (in == TERM_TIMEOUT) {
-            dirty = analysis_poll(&a->analysis); /* a stage finished: show it */
+            dirty = poll_background(a); /* a stage finished: show it */
             if (a->restart_due)
                 dirty |= app_restart_analysis(a);
-            if (a->ctx.compare)
-                dirty |= compare_poll(&a->compare);
             continue;
         }
         dirty = 1;
         if (in == TERM_CODE && key == KEY_RESIZE)
             continue;
         double t0 = hw_now();
+        app_catch_up(a); /* the screen answers from the results as they are now */
         app_key(a, in == TERM_CODE, key);
         if (a->timing && !a->quit) {
             double t1 = hw_now();

@@ -93,6 +93,7 @@ struct view {
     const struct view_ops *ops;
     struct view_spec spec;
     void *priv;              /* the screen's state: allocated by open, freed by close */
+    unsigned news, restarts; /* the loop's counts when it last told the screen (analysis_changed) */
 };
 
 struct view_ops {
@@ -101,8 +102,15 @@ struct view_ops {
     /* Build the state for v->spec. */
     void (*open)(struct view *v, const struct view_ctx *ctx);
     void (*close)(struct view *v);
-    /* The terminal size or the content changed: fit the lists to the area.
-     * Called before every draw. */
+    /* The background results changed since the screen last heard: a stage
+     * of the analysis finished, or the holders of new objects came; with
+     * restarted, the analysis started again (pins, skipped kinds) and what
+     * the screen built from its results is gone.  The loop calls it before
+     * the screen draws or gets a key; NULL for screens that only read the
+     * results as they draw. */
+    void (*analysis_changed)(struct view *v, const struct view_ctx *ctx, int restarted);
+    /* Fit the rows to the area (the terminal's size); nothing else.  Called
+     * before every draw. */
     void (*layout)(struct view *v, const struct view_ctx *ctx, const struct view_area *area);
     void (*draw)(const struct view *v, const struct view_ctx *ctx, const struct view_area *area);
     /* Handle an action: returns VIEW_* flags and fills res when asked to. */

@@ -41,8 +41,6 @@ struct domtree_state {
     struct tree_row *rows;
     size_t n, cap;
     int filled;              /* the top rows are in (the dominators were ready) */
-    double generation;       /* analysis->started when they were: a restarted
-                                analysis (new pinned roots) has another tree */
     int repr_width;          /* from layout: the Object column's width */
     struct list list;
     unsigned char cols[NCOLS];
@@ -76,20 +74,13 @@ static size_t insert_children(struct domtree_state *st, const struct view_ctx *c
     return k;
 }
 
-/* The first rows, once the dominators are there; none while a restarted
- * analysis computes them again, and the new tree's first rows after. */
+/* The first rows, once the dominators are there. */
 static void fill(struct domtree_state *st, const struct view_ctx *ctx)
 {
-    int ready = analysis_ready(ctx->analysis, ANALYSIS_DOMINATORS);
-    if (st->filled && ready && st->generation == ctx->analysis->started)
-        return;
-    st->filled = 0;
-    st->n = 0;
-    list_reset(&st->list, 0);
-    if (!ready)
+    if (st->filled || !analysis_ready(ctx->analysis, ANALYSIS_DOMINATORS))
         return;
     st->filled = 1;
-    st->generation = ctx->analysis->started;
+    st->n = 0;
     if (st->top == OBJ_NONE) {
         insert_children(st, ctx, OBJ_NONE, 0, 0);
     } else {
@@ -116,10 +107,22 @@ static void domtree_close(struct view *v)
     v->priv = NULL;
 }
 
+/* A restarted analysis (new pinned roots) has another tree: none while it
+ * computes it, then the new tree's first rows. */
+static void domtree_analysis_changed(struct view *v, const struct view_ctx *ctx, int restarted)
+{
+    struct domtree_state *st = v->priv;
+    if (restarted) {
+        st->filled = 0;
+        st->n = 0;
+        list_reset(&st->list, 0);
+    }
+    fill(st, ctx);
+}
+
 static void domtree_layout(struct view *v, const struct view_ctx *ctx, const struct view_area *area)
 {
     struct domtree_state *st = v->priv;
-    fill(st, ctx);
     for (int c = 0; c < NCOLS; c++)
         st->cols[c] = c != COL_NEW || ctx->compare;
     columns_fit_some(columns, NCOLS, area->width, OBJECT_MIN_WIDTH, st->cols);
@@ -240,7 +243,6 @@ static unsigned collapse(struct domtree_state *st)
 static unsigned domtree_key(struct view *v, const struct view_ctx *ctx, enum action a, struct view_result *res)
 {
     struct domtree_state *st = v->priv;
-    fill(st, ctx); /* the dominators may have come since the last draw */
     if (list_move(&st->list, a))
         return VIEW_HANDLED;
     if (st->n == 0) {
@@ -326,6 +328,7 @@ const struct view_ops view_domtree_ops = {
     .hints = "Right:expand Left:fold Enter:open",
     .open = domtree_open,
     .close = domtree_close,
+    .analysis_changed = domtree_analysis_changed,
     .layout = domtree_layout,
     .draw = domtree_draw,
     .key = domtree_key,

@@ -48,10 +48,16 @@ static void holders_close(struct view *v)
     v->priv = NULL;
 }
 
-static void holders_layout(struct view *v, const struct view_ctx *ctx, const struct view_area *area)
+/* The holders may have come. */
+static void holders_analysis_changed(struct view *v, const struct view_ctx *ctx, int restarted)
 {
     struct holders_state *st = v->priv;
     list_set_count(&st->list, holder_rows(st->compare));
+}
+
+static void holders_layout(struct view *v, const struct view_ctx *ctx, const struct view_area *area)
+{
+    struct holders_state *st = v->priv;
     columns_fit(columns, NCOLS, area->width, KIND_MIN_WIDTH, st->cols);
     list_layout(&st->list, area->height - 1);
 }
@@ -150,6 +156,7 @@ const struct view_ops view_holders_ops = {
     .hints = "Enter:open the holder ?:help q:quit",
     .open = holders_open,
     .close = holders_close,
+    .analysis_changed = holders_analysis_changed,
     .layout = holders_layout,
     .draw = holders_draw,
     .key = holders_key,
