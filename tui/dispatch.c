@@ -131,7 +131,7 @@ static void mark_input(struct app *a, int is_code, unsigned key)
         return;
     }
     struct view *v = app_view(a);
-    obj_t o = v->ops->current(v);
+    obj_t o = view_current(v, &a->ctx);
     if (o == OBJ_NONE) {
         app_say(a, 1, "no object here to mark: select one in a list, or open one");
         return;
@@ -186,7 +186,7 @@ static int app_action(struct app *a, enum action act)
 int app_why_rows(const struct app *a, int height)
 {
     const struct view *v = app_view(a);
-    return v->ops->selected ? why_rows(&a->why, &a->ctx, height) : 0;
+    return v->ops->why_pane ? why_rows(&a->why, &a->ctx, height) : 0;
 }
 
 /* The object y and P act on: the pane's hop while it has the keys, else
@@ -196,9 +196,9 @@ static obj_t why_subject(const struct app *a)
     const struct view *v = app_view(a);
     obj_t o = a->why.focus ? why_focused(&a->why) : OBJ_NONE;
     if (o == OBJ_NONE)
-        o = v->ops->current(v);
-    if (o == OBJ_NONE && v->ops->selected)
-        o = v->ops->selected(v, &a->ctx);
+        o = view_current(v, &a->ctx);
+    if (o == OBJ_NONE && v->ops->why_pane)
+        o = view_selected(v, &a->ctx);
     return o;
 }
 
@@ -265,7 +265,7 @@ static int why_action(struct app *a, enum action act)
             app_say(a, 0, "the why-alive pane shows under lists of objects");
         return 1;
     case ACT_WHY_FOCUS:
-        if (!v->ops->selected) {
+        if (!v->ops->why_pane) {
             app_say(a, 1, "no why-alive pane here: it shows under lists of objects");
             return 1;
         }

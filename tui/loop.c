@@ -43,7 +43,7 @@ static void draw_status(const struct app *a, int y, int width)
         return;
     }
     size_t pos, total;
-    v->ops->position(v, &pos, &total);
+    view_position(v, &pos, &total);
     char where[128];
     snprintf(where, sizeof where, " %s %s %zu/%zu ", draw_glyph(GLYPH_SEP), v->ops->name, pos, total);
     const char *right = v->ops->hints;
@@ -125,7 +125,7 @@ void app_draw(struct app *a)
     pane.y = area.y + area.height;
     v->ops->layout(v, &a->ctx, &area);
     if (pane.height)
-        why_update(&a->why, &a->ctx, v->ops->selected(v, &a->ctx), pane.height);
+        why_update(&a->why, &a->ctx, view_selected(v, &a->ctx), pane.height);
     draw_title(a, COLS);
     v->ops->draw(v, &a->ctx, &area);
     if (pane.height)

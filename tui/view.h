@@ -117,15 +117,26 @@ struct view_ops {
     unsigned (*key)(struct view *v, const struct view_ctx *ctx, enum action a, struct view_result *res);
     /* The text of the title line. */
     void (*title)(const struct view *v, const struct view_ctx *ctx, struct strbuf *out);
-    /* The selected row (from 1) and the rows, for the status line. */
+
+    /* The shared list behaviour (view.c): a screen of rows says which list
+     * its cursor moves in and which object each row stands for; the rest
+     * follows from them unless the screen says otherwise. */
+    struct list *(*list)(const struct view *v);
+    /* The object on row i, or OBJ_NONE (a row without one); NULL when no
+     * row stands for an object. */
+    obj_t (*row)(const struct view *v, const struct view_ctx *ctx, size_t i);
+    /* The selected row (from 1) and the rows, for the status line; NULL:
+     * from list(). */
     void (*position)(const struct view *v, size_t *pos, size_t *total);
-    /* The object m would mark here, or OBJ_NONE. */
-    obj_t (*current)(const struct view *v);
-    /* The object on the selected row, whose path the why-alive pane shows
-     * (OBJ_NONE when the row has none); NULL for screens without the pane. */
+    /* The object m would mark here, or OBJ_NONE; NULL: the selected row's
+     * object (view_cursor_object). */
+    obj_t (*current)(const struct view *v, const struct view_ctx *ctx);
+    /* The object whose path the why-alive pane shows; NULL: current. */
     obj_t (*selected)(const struct view *v, const struct view_ctx *ctx);
-    /* Move to the next (dir > 0) or previous row matching m; NULL when the
-     * screen has nothing to search. */
+    int why_pane;            /* the why-alive pane shows under this screen */
+    /* Move to the next (dir > 0) or previous row matching m
+     * (view_search_rows for rows of objects); NULL when the screen has
+     * nothing to search. */
     enum list_found (*search)(struct view *v, const struct view_ctx *ctx, const struct query_match *m, int dir);
     /* Show only the rows matching text (the empty string: all); NULL unless
      * / filters this screen instead of searching it. */
@@ -138,6 +149,15 @@ struct view_ops {
 const struct view_ops *view_ops_of(enum view_kind kind);
 /* Put a printf-style message in res; returns VIEW_HANDLED | VIEW_SAY. */
 unsigned view_say(struct view_result *res, int error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* What the loop asks of any screen, with the defaults above filled in. */
+void view_position(const struct view *v, size_t *pos, size_t *total);
+obj_t view_current(const struct view *v, const struct view_ctx *ctx);
+obj_t view_selected(const struct view *v, const struct view_ctx *ctx);
+/* The object on the selected row of list(), or OBJ_NONE. */
+obj_t view_cursor_object(const struct view *v, const struct view_ctx *ctx);
+/* Search the rows' objects (type names, values, names: query_match_object). */
+enum list_found view_search_rows(struct view *v, const struct view_ctx *ctx, const struct query_match *m, int dir);
 
 extern const struct view_ops view_summary_ops;
 extern const struct view_ops view_instances_ops;

@@ -283,44 +283,16 @@ static void domtree_title(const struct view *v, const struct view_ctx *ctx, stru
     sb_printf(out, ": %llu bytes", (unsigned long long)bytes);
 }
 
-static void domtree_position(const struct view *v, size_t *pos, size_t *total)
-{
-    const struct domtree_state *st = v->priv;
-    *pos = st->n ? st->list.cursor + 1 : 0;
-    *total = st->n;
-}
-
-static obj_t domtree_current(const struct view *v)
-{
-    const struct domtree_state *st = v->priv;
-    return st->n ? st->rows[st->list.cursor].obj : OBJ_NONE;
-}
-
-/* The why-alive pane follows the selected row. */
-static obj_t domtree_selected(const struct view *v, const struct view_ctx *ctx)
-{
-    return domtree_current(v);
-}
-
-struct row_search {
-    const struct domtree_state *st;
-    const struct heap *heap;
-    const struct query_match *m;
-};
-
-static int row_matches(const void *ctx, size_t row)
-{
-    const struct row_search *rs = ctx;
-    return query_match_object(rs->heap, rs->m, rs->st->rows[row].obj);
-}
-
-/* Searches the rows listed, not the whole tree: the rest is not fetched. */
-static enum list_found domtree_search(struct view *v, const struct view_ctx *ctx, const struct query_match *m,
-                                      int dir)
+static struct list *domtree_list(const struct view *v)
 {
     struct domtree_state *st = v->priv;
-    struct row_search rs = {st, ctx->heap, m};
-    return list_find(&st->list, dir, row_matches, &rs);
+    return &st->list;
+}
+
+static obj_t domtree_row(const struct view *v, const struct view_ctx *ctx, size_t i)
+{
+    const struct domtree_state *st = v->priv;
+    return st->rows[i].obj;
 }
 
 const struct view_ops view_domtree_ops = {
@@ -333,8 +305,9 @@ const struct view_ops view_domtree_ops = {
     .draw = domtree_draw,
     .key = domtree_key,
     .title = domtree_title,
-    .position = domtree_position,
-    .current = domtree_current,
-    .selected = domtree_selected,
-    .search = domtree_search,
+    .list = domtree_list,
+    .row = domtree_row,
+    .why_pane = 1,
+    /* Searches the rows listed, not the whole tree: the rest is not fetched. */
+    .search = view_search_rows,
 };

@@ -121,11 +121,6 @@ static void help_position(const struct view *v, size_t *pos, size_t *total)
     *total = st->n;
 }
 
-static obj_t help_current(const struct view *v)
-{
-    return OBJ_NONE;
-}
-
 const struct view_ops view_help_ops = {
     .name = "help",
     .hints = "j/k:scroll Bksp:back q:quit",
@@ -136,5 +131,4 @@ const struct view_ops view_help_ops = {
     .key = help_key,
     .title = help_title,
     .position = help_position,
-    .current = help_current,
 };

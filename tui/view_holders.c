@@ -23,7 +23,7 @@ static const struct column columns[NCOLS] = {
 #define KIND_MIN_WIDTH 20
 
 struct holders_state {
-    const struct compare *compare; /* the context's, for position() */
+    const struct compare *compare; /* the context's, for row() */
     struct list list;
     unsigned char cols[NCOLS];
 };
@@ -130,25 +130,17 @@ static void holders_title(const struct view *v, const struct view_ctx *ctx, stru
               (unsigned long long)d->new_bytes);
 }
 
-static void holders_position(const struct view *v, size_t *pos, size_t *total)
+static struct list *holders_list(const struct view *v)
 {
-    const struct holders_state *st = v->priv;
-    *total = holder_rows(st->compare);
-    *pos = *total ? st->list.cursor + 1 : 0;
+    struct holders_state *st = v->priv;
+    return &st->list;
 }
 
-static obj_t holders_current(const struct view *v)
+/* A row's example holder: what Enter opens and the why-alive pane follows. */
+static obj_t holders_row(const struct view *v, const struct view_ctx *ctx, size_t i)
 {
     const struct holders_state *st = v->priv;
-    if (st->list.n == 0)
-        return OBJ_NONE;
-    return st->compare->full.holders[st->list.cursor].example;
-}
-
-/* The why-alive pane follows the selected row's example holder. */
-static obj_t holders_selected(const struct view *v, const struct view_ctx *ctx)
-{
-    return holders_current(v);
+    return st->compare->full.holders[i].example;
 }
 
 const struct view_ops view_holders_ops = {
@@ -161,7 +153,7 @@ const struct view_ops view_holders_ops = {
     .draw = holders_draw,
     .key = holders_key,
     .title = holders_title,
-    .position = holders_position,
-    .current = holders_current,
-    .selected = holders_selected,
+    .list = holders_list,
+    .row = holders_row,
+    .why_pane = 1,
 };

@@ -88,23 +88,22 @@ static void marks_title(const struct view *v, const struct view_ctx *ctx, struct
     sb_printf(out, "Marks: %zu set ('letter goes straight to one)", marks_set(ctx->marks));
 }
 
-static void marks_position(const struct view *v, size_t *pos, size_t *total)
+static struct list *marks_list(const struct view *v)
 {
-    const struct marks_state *st = v->priv;
-    *pos = st->list.n ? st->list.cursor + 1 : 0;
-    *total = st->list.n;
+    struct marks_state *st = v->priv;
+    return &st->list;
 }
 
-static obj_t marks_current(const struct view *v)
+static obj_t marks_row(const struct view *v, const struct view_ctx *ctx, size_t i)
+{
+    int s = slot_of_row(ctx->marks, i);
+    return s < 0 ? OBJ_NONE : ctx->marks->obj[s];
+}
+
+/* m marks nothing here: the rows are marks already. */
+static obj_t marks_current(const struct view *v, const struct view_ctx *ctx)
 {
     return OBJ_NONE;
-}
-
-static obj_t marks_selected(const struct view *v, const struct view_ctx *ctx)
-{
-    const struct marks_state *st = v->priv;
-    int s = slot_of_row(ctx->marks, st->list.cursor);
-    return s < 0 ? OBJ_NONE : ctx->marks->obj[s];
 }
 
 const struct view_ops view_marks_ops = {
@@ -116,7 +115,9 @@ const struct view_ops view_marks_ops = {
     .draw = marks_draw,
     .key = marks_key,
     .title = marks_title,
-    .position = marks_position,
+    .list = marks_list,
+    .row = marks_row,
     .current = marks_current,
-    .selected = marks_selected,
+    .selected = view_cursor_object,
+    .why_pane = 1,
 };

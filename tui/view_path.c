@@ -308,39 +308,24 @@ static void path_title(const struct view *v, const struct view_ctx *ctx, struct 
               (unsigned long long)h->addr[st->target]);
 }
 
-static void path_position(const struct view *v, size_t *pos, size_t *total)
+static struct list *path_list(const struct view *v)
 {
-    const struct path_state *st = v->priv;
-    *total = hops(st);
-    *pos = *total ? st->list.cursor + 1 : 0;
+    struct path_state *st = v->priv;
+    return &st->list;
 }
 
-/* The selected hop: what m marks and P pins here. */
-static obj_t path_current(const struct view *v)
+static obj_t path_row(const struct view *v, const struct view_ctx *ctx, size_t i)
+{
+    const struct path_state *st = v->priv;
+    return st->paths[st->index][i];
+}
+
+/* The selected hop, or the target while there is no path: what m marks
+ * and P pins here. */
+static obj_t path_current(const struct view *v, const struct view_ctx *ctx)
 {
     const struct path_state *st = v->priv;
     return st->n ? st->paths[st->index][st->list.cursor] : st->target;
-}
-
-struct hop_search {
-    const struct heap *heap;
-    const obj_t *path;
-    const struct query_match *m;
-};
-
-static int hop_matches(const void *ctx, size_t row)
-{
-    const struct hop_search *hs = ctx;
-    return query_match_object(hs->heap, hs->m, hs->path[row]);
-}
-
-static enum list_found path_search(struct view *v, const struct view_ctx *ctx, const struct query_match *m, int dir)
-{
-    struct path_state *st = v->priv;
-    if (st->n == 0)
-        return LIST_NOT_FOUND;
-    struct hop_search hs = {ctx->heap, st->paths[st->index], m};
-    return list_find(&st->list, dir, hop_matches, &hs);
 }
 
 const struct view_ops view_path_ops = {
@@ -353,7 +338,8 @@ const struct view_ops view_path_ops = {
     .draw = path_draw,
     .key = path_key,
     .title = path_title,
-    .position = path_position,
+    .list = path_list,
+    .row = path_row,
     .current = path_current,
-    .search = path_search,
+    .search = view_search_rows,
 };

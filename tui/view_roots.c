@@ -150,41 +150,16 @@ static void roots_title(const struct view *v, const struct view_ctx *ctx, struct
     sb_printf(out, "; %zu structural, %zu orphan candidates", st->n - st->n_anchor, st->n_orphan);
 }
 
-static void roots_position(const struct view *v, size_t *pos, size_t *total)
-{
-    const struct roots_state *st = v->priv;
-    *pos = st->n ? st->list.cursor + 1 : 0;
-    *total = st->n;
-}
-
-static obj_t roots_current(const struct view *v)
-{
-    const struct roots_state *st = v->priv;
-    return st->n ? st->rows[st->list.cursor] : OBJ_NONE;
-}
-
-static obj_t roots_selected(const struct view *v, const struct view_ctx *ctx)
-{
-    return roots_current(v);
-}
-
-struct root_search {
-    const struct heap *heap;
-    const obj_t *rows;
-    const struct query_match *m;
-};
-
-static int root_matches(const void *ctx, size_t row)
-{
-    const struct root_search *rs = ctx;
-    return query_match_object(rs->heap, rs->m, rs->rows[row]);
-}
-
-static enum list_found roots_search(struct view *v, const struct view_ctx *ctx, const struct query_match *m, int dir)
+static struct list *roots_list(const struct view *v)
 {
     struct roots_state *st = v->priv;
-    struct root_search rs = {ctx->heap, st->rows, m};
-    return list_find(&st->list, dir, root_matches, &rs);
+    return &st->list;
+}
+
+static obj_t roots_row(const struct view *v, const struct view_ctx *ctx, size_t i)
+{
+    const struct roots_state *st = v->priv;
+    return st->rows[i];
 }
 
 const struct view_ops view_roots_ops = {
@@ -197,8 +172,8 @@ const struct view_ops view_roots_ops = {
     .draw = roots_draw,
     .key = roots_key,
     .title = roots_title,
-    .position = roots_position,
-    .current = roots_current,
-    .selected = roots_selected,
-    .search = roots_search,
+    .list = roots_list,
+    .row = roots_row,
+    .why_pane = 1,
+    .search = view_search_rows,
 };

@@ -306,18 +306,6 @@ static void summary_title(const struct view *v, const struct view_ctx *ctx, stru
                   (unsigned long long)ctx->compare->diff.n_gone);
 }
 
-static void summary_position(const struct view *v, size_t *pos, size_t *total)
-{
-    const struct summary_state *st = v->priv;
-    *pos = st->nshown ? st->list.cursor + 1 : 0;
-    *total = st->nshown;
-}
-
-static obj_t summary_current(const struct view *v)
-{
-    return OBJ_NONE;
-}
-
 struct type_search {
     const struct summary_state *st;
     const struct query_match *m;
@@ -350,6 +338,12 @@ static const char *summary_filter_text(const struct view *v)
     return st->filter;
 }
 
+static struct list *summary_list(const struct view *v)
+{
+    struct summary_state *st = v->priv;
+    return &st->list;
+}
+
 const struct view_ops view_summary_ops = {
     .name = "types",
     .hints = "Enter:open /:filter ?:help q:quit",
@@ -359,8 +353,7 @@ const struct view_ops view_summary_ops = {
     .draw = summary_draw,
     .key = summary_key,
     .title = summary_title,
-    .position = summary_position,
-    .current = summary_current,
+    .list = summary_list,
     .search = summary_search,
     .filter = summary_filter,
     .filter_text = summary_filter_text,
