@@ -2,7 +2,9 @@
  * the prompt is open or a mark waits for its letter, they take the key;
  * otherwise the keymap names the action, and the why-alive pane (while it has
  * the focus), the program's own actions (history, prompts, marks, pins,
- * help) and the current screen get it, in that order. */
+ * help) and the current screen get it, in that order.  A screen may answer
+ * with another action (view_translate: Left on a list means Backspace), which
+ * goes round again; the program itself knows no screen's special cases. */
 #include <curses.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -311,31 +313,36 @@ static int why_pane_action(struct app *a, enum action act)
     return flags != VIEW_IGNORED;
 }
 
-static void view_action(struct app *a, enum action act)
+/* The current screen's answer to an action: 1 when it translated it into
+ * another one (*act, then), 0 when that was all. */
+static int view_action(struct app *a, enum action *act, enum action asked)
 {
     struct view *v = app_view(a);
     struct view_result res;
     memset(&res, 0, sizeof res);
-    unsigned flags = v->ops->key(v, &a->ctx, act, &res);
-    /* What Right, Left and D mean where a screen gives them nothing more
-     * precise (the dominator tree moves with Right and Left; an object opens
-     * its own subtree with D). */
-    if (flags == VIEW_IGNORED && act == ACT_RIGHT)
-        flags = v->ops->key(v, &a->ctx, ACT_OPEN, &res);
-    if (flags == VIEW_IGNORED && act == ACT_LEFT) {
-        app_go(a, -1);
-        return;
-    }
-    if (flags == VIEW_IGNORED && act == ACT_DOMTREE) {
-        res.open = (struct view_spec){VIEW_DOMTREE, 0, OBJ_NONE};
-        flags = VIEW_OPEN;
+    unsigned flags = v->ops->key(v, &a->ctx, *act, &res);
+    if (flags & VIEW_ACTION) {
+        *act = res.action;
+        return 1;
     }
     if (flags == VIEW_IGNORED)
-        app_say(a, 1, "not on this screen: %s", action_help(act));
+        app_say(a, 1, "not on this screen: %s", action_help(asked));
     if (flags & VIEW_SAY)
         app_say(a, res.error, "%s", res.message);
     if (flags & VIEW_OPEN)
         app_open_view(a, res.open);
+    return 0;
+}
+
+/* A screen translates an action at most this many times in a row. */
+#define TRANSLATIONS_MAX 4
+
+static void dispatch(struct app *a, enum action act)
+{
+    enum action asked = act;
+    for (int k = 0; k <= TRANSLATIONS_MAX; k++)
+        if (why_pane_action(a, act) || why_action(a, act) || app_action(a, act) || !view_action(a, &act, asked))
+            return;
 }
 
 void app_key(struct app *a, int is_code, unsigned key)
@@ -349,10 +356,8 @@ void app_key(struct app *a, int is_code, unsigned key)
         mark_input(a, is_code, key);
         return;
     }
-    enum action act = keymap_action(is_code, key);
     const struct view *before = app_view(a);
-    if (!why_pane_action(a, act) && !why_action(a, act) && !app_action(a, act))
-        view_action(a, act);
+    dispatch(a, keymap_action(is_code, key));
     if (app_view(a) != before)
         a->why.focus = 0; /* the keys go to the new screen's list */
 }

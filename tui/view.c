@@ -31,6 +31,24 @@ unsigned view_say(struct view_result *res, int error, const char *fmt, ...)
     return VIEW_HANDLED | VIEW_SAY;
 }
 
+unsigned view_translate(struct view_result *res, enum action a)
+{
+    res->action = a;
+    return VIEW_ACTION;
+}
+
+unsigned view_key_default(enum action a, struct view_result *res)
+{
+    switch (a) {
+    case ACT_RIGHT: return view_translate(res, ACT_OPEN);
+    case ACT_LEFT: return view_translate(res, ACT_BACK);
+    case ACT_DOMTREE:
+        res->open = (struct view_spec){VIEW_DOMTREE, 0, OBJ_NONE};
+        return VIEW_OPEN;
+    default: return VIEW_IGNORED;
+    }
+}
+
 void view_position(const struct view *v, size_t *pos, size_t *total)
 {
     if (v->ops->position) {

@@ -76,12 +76,14 @@ enum {
     VIEW_HANDLED = 1 << 0,
     VIEW_OPEN = 1 << 1,      /* open result->open as a new screen */
     VIEW_SAY = 1 << 2,       /* show result->message on the status line */
+    VIEW_ACTION = 1 << 3,    /* the screen translated the action: run result->action instead */
 };
 
 #define VIEW_MESSAGE_MAX 256
 
 struct view_result {
     struct view_spec open;
+    enum action action;      /* with VIEW_ACTION */
     char message[VIEW_MESSAGE_MAX];
     int error;               /* the message reports a problem */
 };
@@ -113,7 +115,9 @@ struct view_ops {
      * before every draw. */
     void (*layout)(struct view *v, const struct view_ctx *ctx, const struct view_area *area);
     void (*draw)(const struct view *v, const struct view_ctx *ctx, const struct view_area *area);
-    /* Handle an action: returns VIEW_* flags and fills res when asked to. */
+    /* Handle an action: returns VIEW_* flags and fills res when asked to.
+     * What the screen gives no meaning of its own goes to view_key_default
+     * (as tig's views pass on a request). */
     unsigned (*key)(struct view *v, const struct view_ctx *ctx, enum action a, struct view_result *res);
     /* The text of the title line. */
     void (*title)(const struct view *v, const struct view_ctx *ctx, struct strbuf *out);
@@ -149,6 +153,14 @@ struct view_ops {
 const struct view_ops *view_ops_of(enum view_kind kind);
 /* Put a printf-style message in res; returns VIEW_HANDLED | VIEW_SAY. */
 unsigned view_say(struct view_result *res, int error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Have the program run action a instead of the one asked for: returns
+ * VIEW_ACTION. */
+unsigned view_translate(struct view_result *res, enum action a);
+/* What an action means on a screen that gives it nothing more precise:
+ * Right is Enter, Left is Backspace, D opens the whole dominator tree;
+ * VIEW_IGNORED for anything else.  Key handlers end with it. */
+unsigned view_key_default(enum action a, struct view_result *res);
 
 /* What the loop asks of any screen, with the defaults above filled in. */
 void view_position(const struct view *v, size_t *pos, size_t *total);

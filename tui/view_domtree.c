@@ -219,8 +219,8 @@ static unsigned expand(struct domtree_state *st, const struct view_ctx *ctx, str
 }
 
 /* Collapse the selected row, or go up to its parent row; on a collapsed top
- * row, nothing (the main loop goes back). */
-static unsigned collapse(struct domtree_state *st)
+ * row, Left means what it means elsewhere: back. */
+static unsigned collapse(struct domtree_state *st, struct view_result *res)
 {
     size_t i = st->list.cursor;
     struct tree_row *r = &st->rows[i];
@@ -233,7 +233,7 @@ static unsigned collapse(struct domtree_state *st)
         return VIEW_HANDLED;
     }
     if (r->depth == 0)
-        return VIEW_IGNORED;
+        return view_translate(res, ACT_BACK);
     while (st->rows[i].depth >= r->depth)
         i--;
     list_select(&st->list, i);
@@ -247,14 +247,14 @@ static unsigned domtree_key(struct view *v, const struct view_ctx *ctx, enum act
         return VIEW_HANDLED;
     if (st->n == 0) {
         if (a == ACT_LEFT)
-            return VIEW_IGNORED;
+            return view_translate(res, ACT_BACK);
         if (a == ACT_RIGHT || a == ACT_OPEN || a == ACT_DOMTREE)
             return view_say(res, 0, st->filled ? "no objects here" : "the dominator tree is still being computed");
     }
     obj_t o = st->n ? st->rows[st->list.cursor].obj : OBJ_NONE;
     switch (a) {
     case ACT_RIGHT: return expand(st, ctx, res);
-    case ACT_LEFT: return collapse(st);
+    case ACT_LEFT: return collapse(st, res);
     case ACT_OPEN:
         res->open = (struct view_spec){VIEW_OBJECT, 0, o};
         return VIEW_OPEN;
@@ -263,7 +263,7 @@ static unsigned domtree_key(struct view *v, const struct view_ctx *ctx, enum act
             return view_say(res, 0, "this screen is that object's subtree");
         res->open = (struct view_spec){VIEW_DOMTREE, 0, o};
         return VIEW_OPEN;
-    default: return VIEW_IGNORED;
+    default: return view_key_default(a, res);
     }
 }
 

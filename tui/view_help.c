@@ -104,7 +104,7 @@ static unsigned help_key(struct view *v, const struct view_ctx *ctx, enum action
     case ACT_PAGE_DOWN: st->top = st->top + page < last ? st->top + page : last; break;
     case ACT_FIRST: st->top = 0; break;
     case ACT_LAST: st->top = last; break;
-    default: return VIEW_IGNORED;
+    default: return view_key_default(a, res);
     }
     return VIEW_HANDLED;
 }

@@ -111,7 +111,7 @@ static unsigned holders_key(struct view *v, const struct view_ctx *ctx, enum act
     if (list_move(&st->list, a))
         return VIEW_HANDLED;
     if (a != ACT_OPEN)
-        return VIEW_IGNORED;
+        return view_key_default(a, res);
     if (st->list.n == 0)
         return view_say(res, 1, compare_holders_ready(st->compare) ? "no holders to open"
                                                                    : "the holders are still being found");

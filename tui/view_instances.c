@@ -218,7 +218,7 @@ static unsigned instances_key(struct view *v, const struct view_ctx *ctx, enum a
     case ACT_SORT_DEFAULT: return resort(st, ctx, QUERY_GETALL, 0);
     case ACT_SORT_RETAINED: return resort_retained(st, ctx, res);
     case ACT_NEW_ONLY: return toggle_new_only(st, ctx, res);
-    default: return VIEW_IGNORED;
+    default: return view_key_default(a, res);
     }
 }
 

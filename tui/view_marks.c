@@ -75,7 +75,7 @@ static unsigned marks_key(struct view *v, const struct view_ctx *ctx, enum actio
     if (list_move(&st->list, a))
         return VIEW_HANDLED;
     if (a != ACT_OPEN)
-        return VIEW_IGNORED;
+        return view_key_default(a, res);
     int s = slot_of_row(ctx->marks, st->list.cursor);
     if (s < 0)
         return view_say(res, 1, "no mark to open");

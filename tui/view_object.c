@@ -310,7 +310,7 @@ static unsigned object_key(struct view *v, const struct view_ctx *ctx, enum acti
     case ACT_DOMTREE: /* this object's part of the dominator tree */
         res->open = (struct view_spec){VIEW_DOMTREE, 0, st->obj};
         return VIEW_OPEN;
-    default: return VIEW_IGNORED;
+    default: return view_key_default(a, res);
     }
 }
 

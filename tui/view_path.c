@@ -275,7 +275,7 @@ static unsigned path_key(struct view *v, const struct view_ctx *ctx, enum action
     if (list_move(&st->list, a))
         return VIEW_HANDLED;
     if (!path_action(a))
-        return VIEW_IGNORED;
+        return view_key_default(a, res);
     if (!st->found) { /* only until the roots are there */
         const char *busy = analysis_status(ctx->analysis);
         return view_say(res, 0, "%s", busy ? busy : "finding roots...");
@@ -296,7 +296,7 @@ static unsigned path_key(struct view *v, const struct view_ctx *ctx, enum action
         st->n_avoid = st->n_edges = 0;
         search_again(st, ctx);
         return view_say(res, 0, "the paths avoid nothing again");
-    default: return VIEW_IGNORED;
+    default: return view_key_default(a, res);
     }
 }
 

@@ -130,7 +130,7 @@ static unsigned roots_key(struct view *v, const struct view_ctx *ctx, enum actio
     if (list_move(&st->list, a))
         return VIEW_HANDLED;
     if (a != ACT_OPEN)
-        return VIEW_IGNORED;
+        return view_key_default(a, res);
     if (st->n == 0)
         return view_say(res, 1, "no root to open");
     res->open = (struct view_spec){VIEW_OBJECT, 0, st->rows[st->list.cursor]};

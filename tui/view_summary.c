@@ -279,7 +279,7 @@ static unsigned summary_key(struct view *v, const struct view_ctx *ctx, enum act
         if (ctx->compare)
             return resort_extra(st, ctx, ORDER_GROWTH, 0, res);
         return resort(st, ctx, SUMMARY_BY_SIZE, 0);
-    default: return VIEW_IGNORED;
+    default: return view_key_default(a, res);
     }
 }
 
