@@ -102,12 +102,16 @@ int tui_main(int argc, char **argv, void (*usage)(FILE *to))
         app_free(a);
         return TUI_EXIT_FAIL;
     }
+    if (keymap_init(&err) < 0) { /* before the terminal is set up: a bug, said plainly */
+        fprintf(stderr, "heapwalk: %s\n", err.msg);
+        app_free(a);
+        return TUI_EXIT_FAIL;
+    }
     if (term_start(opt.color, &err) < 0) {
         fprintf(stderr, "heapwalk: %s\n", err.msg);
         app_free(a);
         return TUI_EXIT_FAIL;
     }
-    keymap_init();
     app_open_view(a, (struct view_spec){VIEW_SUMMARY, 0, OBJ_NONE});
     app_run(a);
     term_stop();

@@ -10,6 +10,7 @@
 
 #include "app.h"
 #include "draw.h"
+#include "keymap.h"
 #include "terminal.h"
 
 #define MIN_COLS 40
@@ -46,7 +47,10 @@ static void draw_status(const struct app *a, int y, int width)
     view_position(v, &pos, &total);
     char where[128];
     snprintf(where, sizeof where, " %s %s %zu/%zu ", draw_glyph(GLYPH_SEP), v->ops->name, pos, total);
-    const char *right = v->ops->hints;
+    struct strbuf hints;
+    sb_init(&hints);
+    action_hints(v->ops->hints, &hints);
+    const char *right = sb_cstr(&hints);
     enum role role = ROLE_STATUS;
     /* While the background work runs, what it is doing replaces the hints. */
     const char *busy = analysis_status(&a->analysis);
@@ -65,7 +69,7 @@ static void draw_status(const struct app *a, int y, int width)
     /* The dump's name (two in compare mode) gives way to anything but the
      * hints, down to NAME_MIN columns; the screen and position stay. */
     int name_room = width - 1 - draw_width(where, strlen(where));
-    if (right != v->ops->hints && name_room - w - 1 < draw_width(a->dump_name, strlen(a->dump_name)))
+    if (right != sb_cstr(&hints) && name_room - w - 1 < draw_width(a->dump_name, strlen(a->dump_name)))
         name_room = name_room - w - 1 > NAME_MIN ? name_room - w - 1 : NAME_MIN;
     int x = draw_str(y, 0, width, " ", ROLE_STATUS);
     x += draw_str(y, x, name_room > 0 ? name_room : 0, a->dump_name, ROLE_STATUS);
@@ -76,6 +80,7 @@ static void draw_status(const struct app *a, int y, int width)
     if (at < width)
         at += draw_str(y, at, width - at, right, role);
     draw_fill(y, at, width - at, ROLE_STATUS);
+    sb_free(&hints);
 }
 
 /* Count what finished in the background since the last look; 1 if anything did. */

@@ -100,7 +100,7 @@ struct view {
 
 struct view_ops {
     const char *name;        /* the screen's name on the status line */
-    const char *hints;       /* its main keys, for the status line */
+    const struct action_hint *hints; /* its main keys, for the status line; ACT_NONE ends */
     /* Build the state for v->spec. */
     void (*open)(struct view *v, const struct view_ctx *ctx);
     void (*close)(struct view *v);

@@ -295,9 +295,13 @@ static obj_t domtree_row(const struct view *v, const struct view_ctx *ctx, size_
     return st->rows[i].obj;
 }
 
+static const struct action_hint domtree_hints[] = {
+    HINT(RIGHT, "expand"), HINT(LEFT, "fold"), HINT(OPEN, "open"), HINTS_END,
+};
+
 const struct view_ops view_domtree_ops = {
     .name = "dominators",
-    .hints = "Right:expand Left:fold Enter:open",
+    .hints = domtree_hints,
     .open = domtree_open,
     .close = domtree_close,
     .analysis_changed = domtree_analysis_changed,

@@ -121,9 +121,13 @@ static void help_position(const struct view *v, size_t *pos, size_t *total)
     *total = st->n;
 }
 
+static const struct action_hint help_hints[] = {
+    {ACT_DOWN, "scroll", ACT_UP}, HINT(BACK, "back"), HINT(QUIT, "quit"), HINTS_END,
+};
+
 const struct view_ops view_help_ops = {
     .name = "help",
-    .hints = "j/k:scroll Bksp:back q:quit",
+    .hints = help_hints,
     .open = help_open,
     .close = help_close,
     .layout = help_layout,

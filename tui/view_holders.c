@@ -143,9 +143,13 @@ static obj_t holders_row(const struct view *v, const struct view_ctx *ctx, size_
     return st->compare->full.holders[i].example;
 }
 
+static const struct action_hint holders_hints[] = {
+    HINT(OPEN, "open the holder"), HINT(HELP, "help"), HINT(QUIT, "quit"), HINTS_END,
+};
+
 const struct view_ops view_holders_ops = {
     .name = "holders",
-    .hints = "Enter:open the holder ?:help q:quit",
+    .hints = holders_hints,
     .open = holders_open,
     .close = holders_close,
     .analysis_changed = holders_analysis_changed,

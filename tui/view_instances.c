@@ -261,9 +261,13 @@ static obj_t instances_row(const struct view *v, const struct view_ctx *ctx, siz
     return st->rows[i];
 }
 
+static const struct action_hint instances_hints[] = {
+    HINT(OPEN, "open"), HINT(SEARCH, "search"), HINT(HELP, "help"), HINT(QUIT, "quit"), HINTS_END,
+};
+
 const struct view_ops view_instances_ops = {
     .name = "instances",
-    .hints = "Enter:open /:search ?:help q:quit",
+    .hints = instances_hints,
     .open = instances_open,
     .close = instances_close,
     .layout = instances_layout,

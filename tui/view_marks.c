@@ -106,9 +106,13 @@ static obj_t marks_current(const struct view *v, const struct view_ctx *ctx)
     return OBJ_NONE;
 }
 
+static const struct action_hint marks_hints[] = {
+    HINT(OPEN, "open"), HINT(BACK, "back"), HINT(HELP, "help"), HINTS_END,
+};
+
 const struct view_ops view_marks_ops = {
     .name = "marks",
-    .hints = "Enter:open Bksp:back ?:help",
+    .hints = marks_hints,
     .open = marks_open,
     .close = marks_close,
     .layout = marks_layout,

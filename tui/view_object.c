@@ -370,9 +370,13 @@ static enum list_found object_search(struct view *v, const struct view_ctx *ctx,
     return list_find(&st->list[st->pane], dir, pane_row_matches, &ps);
 }
 
+static const struct action_hint object_hints[] = {
+    HINT(PANE, "pane"), HINT(DICT, "dict"), HINT(HELP, "help"), HINT(QUIT, "quit"), HINTS_END,
+};
+
 const struct view_ops view_object_ops = {
     .name = "object",
-    .hints = "Tab:pane d:dict ?:help q:quit",
+    .hints = object_hints,
     .open = object_open,
     .close = object_close,
     .layout = object_layout,

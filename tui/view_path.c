@@ -328,9 +328,13 @@ static obj_t path_current(const struct view *v, const struct view_ctx *ctx)
     return st->n ? st->paths[st->index][st->list.cursor] : st->target;
 }
 
+static const struct action_hint path_hints[] = {
+    HINT(NEXT_PATH, "next path"), HINT(AVOID, "avoid"), HINT(AVOID_EDGE, "avoid ref"), HINT(HELP, "help"), HINTS_END,
+};
+
 const struct view_ops view_path_ops = {
     .name = "path",
-    .hints = "]:next path X:avoid e:avoid ref ?:help",
+    .hints = path_hints,
     .open = path_open,
     .close = path_close,
     .analysis_changed = path_analysis_changed,

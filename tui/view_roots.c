@@ -162,9 +162,13 @@ static obj_t roots_row(const struct view *v, const struct view_ctx *ctx, size_t 
     return st->rows[i];
 }
 
+static const struct action_hint roots_hints[] = {
+    HINT(OPEN, "open"), HINT(PATH, "paths"), HINT(WHY, "why"), HINT(HELP, "help"), HINTS_END,
+};
+
 const struct view_ops view_roots_ops = {
     .name = "roots",
-    .hints = "Enter:open y:paths w:why ?:help",
+    .hints = roots_hints,
     .open = roots_open,
     .close = roots_close,
     .analysis_changed = roots_analysis_changed,

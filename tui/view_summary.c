@@ -344,9 +344,13 @@ static struct list *summary_list(const struct view *v)
     return &st->list;
 }
 
+static const struct action_hint summary_hints[] = {
+    HINT(OPEN, "open"), HINT(SEARCH, "filter"), HINT(HELP, "help"), HINT(QUIT, "quit"), HINTS_END,
+};
+
 const struct view_ops view_summary_ops = {
     .name = "types",
-    .hints = "Enter:open /:filter ?:help q:quit",
+    .hints = summary_hints,
     .open = summary_open,
     .close = summary_close,
     .layout = summary_layout,
