@@ -34,6 +34,9 @@ struct analysis {
     obj_t *pinned;           /* user-pinned roots (owned) */
     size_t npinned;
     unsigned kinds;          /* edge kinds excluded from the paths */
+    /* Called on the worker thread once the paths are found (may be NULL). */
+    void (*paths_found)(void *ctx, const struct paths *p);
+    void *paths_found_ctx;
     struct roots roots;
     struct paths paths;
     struct dominators dom;
@@ -47,9 +50,11 @@ struct analysis {
 };
 
 /* Start (or restart, after pinning a root or changing the excluded edge
- * kinds) the worker for h. pinned (copied) may be NULL. */
+ * kinds) the worker for h. pinned (copied) may be NULL.  paths_found (may be
+ * NULL) is called with ctx on the worker thread when this run has found the
+ * paths, before it goes on to the dominators. */
 void analysis_start(struct analysis *a, const struct heap *h, const obj_t *pinned, size_t npinned,
-                    unsigned kinds);
+                    unsigned kinds, void (*paths_found)(void *ctx, const struct paths *p), void *ctx);
 /* Has the worker got at least this far? */
 int analysis_ready(const struct analysis *a, enum analysis_stage stage);
 /* A line for the status bar while the worker runs ("finding roots..."), or

@@ -32,7 +32,10 @@ static int app_load(struct app *a, const struct tui_options *o)
     }
     a->ctx = (struct view_ctx){&a->heap, &a->summary, &a->index, &a->marks, a->dump_name, &a->analysis,
                                o->old_path ? &a->compare : NULL};
-    analysis_start(&a->analysis, &a->heap, NULL, 0, 0);
+    /* The first run, with no pins and no skipped kinds, finds the holders of
+     * new objects too (compare.h). */
+    analysis_start(&a->analysis, &a->heap, NULL, 0, 0, o->old_path ? compare_paths_found : NULL,
+                   o->old_path ? &a->compare : NULL);
     why_init(&a->why);
     a->current = -1;
     snprintf(a->message, sizeof a->message, "loaded in %.1f s; ? shows the keys", hw_now() - start);

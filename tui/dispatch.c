@@ -213,7 +213,7 @@ int app_restart_analysis(struct app *a)
     a->restart_due = 1;
     if (!analysis_ready(&a->analysis, ANALYSIS_DOMINATORS))
         return 0; /* the main loop calls again when the keys pause */
-    analysis_start(&a->analysis, &a->heap, a->pins, a->npins, a->kinds);
+    analysis_start(&a->analysis, &a->heap, a->pins, a->npins, a->kinds, NULL, NULL);
     a->restart_due = 0;
     a->news++;
     a->restarts++;

@@ -3,7 +3,7 @@
  * objects of one type (the nearest object up their shortest path from a root
  * that is not itself new), with the count, their bytes and how many distinct
  * holders.  Enter opens the row's example holder.  The rows come from the
- * comparison's worker (compare.h); until it is done the screen says so. */
+ * background analysis' first run (compare.h); until then the screen says so. */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -28,10 +28,10 @@ struct holders_state {
     unsigned char cols[NCOLS];
 };
 
-/* The rows, or none while the worker runs. */
+/* The rows, or none until the holders are found. */
 static size_t holder_rows(const struct compare *c)
 {
-    return compare_holders_ready(c) ? c->full.n_holders : 0;
+    return compare_holders_ready(c) ? c->diff.n_holders : 0;
 }
 
 static void holders_open(struct view *v, const struct view_ctx *ctx)
@@ -65,7 +65,7 @@ static void holders_layout(struct view *v, const struct view_ctx *ctx, const str
 static void draw_holder(const struct holders_state *st, const struct heap *h, size_t i, int y, int width,
                         struct strbuf *kind)
 {
-    const struct diff_holder *r = &st->compare->full.holders[i];
+    const struct diff_holder *r = &st->compare->diff.holders[i];
     char num[COL_KIND][24];
     const char *cells[NCOLS];
     snprintf(num[COL_NEW], sizeof num[0], "%llu", (unsigned long long)r->objects);
@@ -115,7 +115,7 @@ static unsigned holders_key(struct view *v, const struct view_ctx *ctx, enum act
     if (st->list.n == 0)
         return view_say(res, 1, compare_holders_ready(st->compare) ? "no holders to open"
                                                                    : "the holders are still being found");
-    const struct diff_holder *r = &st->compare->full.holders[st->list.cursor];
+    const struct diff_holder *r = &st->compare->diff.holders[st->list.cursor];
     if (r->example == OBJ_NONE)
         return view_say(res, 1, "roots hold these directly: no one holder to open");
     res->open = (struct view_spec){VIEW_OBJECT, 0, r->example};
@@ -140,7 +140,7 @@ static struct list *holders_list(const struct view *v)
 static obj_t holders_row(const struct view *v, const struct view_ctx *ctx, size_t i)
 {
     const struct holders_state *st = v->priv;
-    return st->compare->full.holders[i].example;
+    return st->compare->diff.holders[i].example;
 }
 
 static const struct action_hint holders_hints[] = {
