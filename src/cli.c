@@ -1,5 +1,5 @@
-/* cli.c: what every batch subcommand shares: usage, common options, loading
- * with progress and notes, JSON helpers, timings; and `heapwalk scanner`. */
+/* cli.c: what every batch subcommand shares: usage, common options, opening
+ * a dump (open.h), JSON helpers; and `heapwalk scanner`. */
 #include "cli.h"
 
 #include <cjson/cJSON.h>
@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "dominators.h"
 #include "paths.h"
@@ -43,34 +42,19 @@ void cli_usage(FILE *to)
 
 int cli_parse_count(const char *cmd, const char *opt, const char *s, size_t *out)
 {
-    char *end;
-    if (!s || !*s || *s == '-')
-        goto bad;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (*end)
-        goto bad;
-    *out = (size_t)v;
-    return 0;
-bad:
-    fprintf(stderr, "heapwalk %s: %s wants a whole number, not '%s'\n", cmd, opt, s ? s : "");
-    return -1;
+    return open_parse_count(cmd, opt, s, out);
 }
 
 /* Handle an option shared by all subcommands: 1 handled, 0 not common, -1 usage error. */
 int cli_common_option(const char *cmd, int c, struct cli_common *co)
 {
-    size_t n;
     switch (c) {
     case OPT_RAW: co->load.collapse = 0; return 1;
     case OPT_STRICT: co->load.strict = 1; return 1;
     case OPT_FORCE: co->load.force = 1; return 1;
     case 'q': co->quiet = 1; return 1;
     case OPT_JSON: co->json = 1; return 1;
-    case OPT_THREADS:
-        if (cli_parse_count(cmd, "--threads", optarg, &n) < 0 || n > 64)
-            return -1;
-        co->load.threads = (int)n;
-        return 1;
+    case OPT_THREADS: return open_parse_threads(cmd, optarg, &co->load.threads) < 0 ? -1 : 1;
     default: return 0;
     }
 }
@@ -143,12 +127,8 @@ obj_t cli_find(const struct heap *h, const char *dump, uint64_t addr)
 
 int cli_open(const char *path, const struct cli_common *co, struct heap *h)
 {
-    heap_init(h);
-    if (cli_load(path, &co->load, co->quiet, h) < 0) {
-        heap_free(h);
-        return -1;
-    }
-    return 0;
+    struct open_options o = {co->load, co->quiet};
+    return open_dump(path, &o, h);
 }
 
 void cli_analyse(const struct heap *h, const obj_t *pinned, size_t npinned, unsigned kinds, struct roots *r,
@@ -169,81 +149,9 @@ void cli_analyse(const struct heap *h, const obj_t *pinned, size_t npinned, unsi
     }
 }
 
-/* --- loading with progress --- */
-
-static void progress_draw(const struct load_progress *p, void *ctx)
-{
-    const char *name = ctx;
-    if (p->done) {
-        fputs("\r\033[K", stderr);
-        fflush(stderr);
-        return;
-    }
-    if (strcmp(p->phase, "reading") == 0 && p->total)
-        fprintf(stderr, "\r\033[Kloading %s: %.1f of %.1f MB (%d%%), %llu objects, %.1fs", name,
-                (double)p->pos / 1e6, (double)p->total / 1e6, (int)(p->pos * 100 / p->total),
-                (unsigned long long)p->objects, p->elapsed);
-    else if (strcmp(p->phase, "reading") == 0)
-        fprintf(stderr, "\r\033[Kloading %s: %.1f MB, %llu objects, %.1fs", name, (double)p->pos / 1e6,
-                (unsigned long long)p->objects, p->elapsed);
-    else
-        fprintf(stderr, "\r\033[Kloading %s: %s, %llu objects, %.1fs", name, p->phase,
-                (unsigned long long)p->objects, p->elapsed);
-    fflush(stderr);
-}
-
-int cli_load(const char *path, const struct load_options *opt_in, int quiet, struct heap *h)
-{
-    struct load_options opt = *opt_in;
-    struct load_report rep;
-    struct hw_error err = {{0}};
-    if (!quiet && isatty(STDERR_FILENO)) {
-        opt.progress = progress_draw;
-        opt.progress_ctx = (void *)(strcmp(path, "-") == 0 ? "<stdin>" : path);
-    }
-    static char context[HW_ERRMAX];
-    snprintf(context, sizeof context, "loading %s", strcmp(path, "-") == 0 ? "<stdin>" : path);
-    hw_set_oom_context(context);
-    int rc = load_dump(path, &opt, h, &rep, &err);
-    if (opt.progress)
-        fputs("\r\033[K", stderr);
-    if (rc < 0) {
-        fprintf(stderr, "heapwalk: %s\n", err.msg);
-        return -1;
-    }
-    snprintf(context, sizeof context, "working on %s", strcmp(path, "-") == 0 ? "<stdin>" : path);
-    hw_set_oom_context(context);
-    if (getenv("HEAPWALK_TIMINGS")) {
-        const struct load_timings *t = &rep.timings;
-        fprintf(stderr,
-                "heapwalk: timings: read %.3f s, parse %.3f s, merge %.3f s, resolve %.3f s, collapse %.3f s, "
-                "parents %.3f s; total %.3f s; %llu lines by the fast path, %llu by cJSON; store %zu bytes\n",
-                t->read, t->parse, t->merge, t->resolve, t->collapse, t->parents, rep.seconds,
-                (unsigned long long)t->fast_lines, (unsigned long long)t->cjson_lines, heap_memory(h));
-    }
-    if (quiet)
-        return 0;
-    const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
-    if (rep.bad_lines) {
-        fprintf(stderr, "heapwalk: %s: skipped %llu bad line%s (--strict stops at the first)%s\n", name,
-                (unsigned long long)rep.bad_lines, rep.bad_lines == 1 ? "" : "s",
-                rep.n_messages < rep.bad_lines ? "; the first:" : ":");
-        for (size_t i = 0; i < rep.n_messages && i < 5; i++)
-            fprintf(stderr, "  %s\n", rep.messages[i]);
-    }
-    if (h->stats.duplicates)
-        fprintf(stderr, "heapwalk: %s: %llu repeated addresses ignored (the first occurrence wins; %llu with another type)\n",
-                name, (unsigned long long)h->stats.duplicates, (unsigned long long)h->stats.dup_type_mismatch);
-    if (h->stats.dangling_refs)
-        fprintf(stderr, "heapwalk: %s: %llu refs point to %zu addresses that are not in the dump\n", name,
-                (unsigned long long)h->stats.dangling_refs, h->n_dangling);
-    return 0;
-}
-
 void cli_timing(const char *what, double t0)
 {
-    if (getenv("HEAPWALK_TIMINGS"))
-        fprintf(stderr, "heapwalk: timings: %s %.3f s\n", what, hw_now() - t0);
+    open_timing(what, t0);
 }
 
 /* --- JSON helpers: integers go out as exact text, never through a double --- */

@@ -5,8 +5,8 @@
 #include <stdio.h>
 
 #include "load.h"
-
-#define HW_VERSION "0.1.0"
+#include "open.h"
+#include "version.h"
 
 /* Exit statuses: 0 success, 1 a failure (bad dump, unknown address), 2 usage. */
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
@@ -64,7 +64,7 @@ int cli_parse_addr(const char *cmd, const char *s, uint64_t *out);
 /* The object at addr in the dump loaded into h, or OBJ_NONE after saying there is none
  * (with a hint about collapsed __dict__s when collapse ran). */
 obj_t cli_find(const struct heap *h, const char *dump, uint64_t addr);
-/* heap_init then cli_load: 0, or -1 with the error printed and the heap freed. */
+/* open_dump with the common options: 0, or -1 with the error printed and the heap freed. */
 int cli_open(const char *path, const struct cli_common *co, struct heap *h);
 
 struct roots;
@@ -89,15 +89,9 @@ void cli_json_u64(struct cJSON *obj, const char *key, uint64_t v);
 /* Print a JSON document on one line to stdout and delete it. */
 void cli_json_print(struct cJSON *root);
 
-/* Load a dump for a subcommand: progress on stderr when it is a terminal, then
- * the notes about bad lines, duplicates and dangling refs (unless quiet).
- * Prints the error and returns -1 on failure. */
-int cli_load(const char *path, const struct load_options *opt, int quiet, struct heap *h);
-
 void cli_usage(FILE *to);
 
-/* With HEAPWALK_TIMINGS set in the environment: "heapwalk: timings: WHAT S s"
- * on stderr, S the seconds since t0 (hw_now()). For benchmarks and profiles. */
+/* open_timing(): with HEAPWALK_TIMINGS, how long WHAT took since t0. */
 void cli_timing(const char *what, double t0);
 
 #endif
