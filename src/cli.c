@@ -4,15 +4,37 @@
 
 #include <cjson/cJSON.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "dominators.h"
+#include "escape.h"
 #include "paths.h"
 #include "roots.h"
 
+
+void cli_eprintf(const char *fmt, ...)
+{
+    struct strbuf raw, safe;
+    va_list ap;
+    sb_init(&raw);
+    sb_init(&safe);
+    va_start(ap, fmt);
+    sb_vprintf(&raw, fmt, ap);
+    va_end(ap);
+    size_t n = raw.len;
+    int newline = n && raw.buf[n - 1] == '\n';
+    hw_sb_message(&safe, raw.buf ? raw.buf : "", n - (size_t)newline);
+    if (newline)
+        sb_addc(&safe, '\n');
+    if (safe.len)
+        fwrite(safe.buf, 1, safe.len, stderr);
+    sb_free(&raw);
+    sb_free(&safe);
+}
 
 void cli_usage(FILE *to)
 {
@@ -52,7 +74,7 @@ int cli_parse_count(const char *cmd, const char *opt, const char *s, size_t *out
     *out = (size_t)v;
     return 0;
 bad:
-    fprintf(stderr, "heapwalk %s: %s wants a whole number, not '%s'\n", cmd, opt, s ? s : "");
+    cli_eprintf("heapwalk %s: %s wants a whole number, not '%s'\n", cmd, opt, s ? s : "");
     return -1;
 }
 
@@ -114,7 +136,7 @@ int cli_parse(const struct cli_spec *spec, int argc, char **argv, struct cli_com
     }
     int nargs = argc - optind;
     if (nargs < spec->min_args || nargs > spec->max_args) {
-        fprintf(stderr, "heapwalk %s: %s\n", spec->name, spec->args_error);
+        cli_eprintf("heapwalk %s: %s\n", spec->name, spec->args_error);
         spec->usage(stderr);
         return EXIT_USAGE;
     }
@@ -126,7 +148,7 @@ int cli_parse_addr(const char *cmd, const char *s, uint64_t *out)
 {
     if (hw_parse_addr(s, out) == 0)
         return 0;
-    fprintf(stderr, "heapwalk %s: '%s' is not an address (decimal, or hex with 0x)\n", cmd, s);
+    cli_eprintf("heapwalk %s: '%s' is not an address (decimal, or hex with 0x)\n", cmd, s);
     return -1;
 }
 
@@ -134,7 +156,7 @@ obj_t cli_find(const struct heap *h, const char *dump, uint64_t addr)
 {
     obj_t o = heap_find(h, addr);
     if (o == OBJ_NONE)
-        fprintf(stderr, "heapwalk: %s: no object at address %llu (0x%llx)%s\n", dump, (unsigned long long)addr,
+        cli_eprintf("heapwalk: %s: no object at address %llu (0x%llx)%s\n", dump, (unsigned long long)addr,
                 (unsigned long long)addr,
                 h->collapsed ? "; if it was an instance's __dict__, it is collapsed into its owner (--raw keeps it)"
                              : "");
@@ -197,25 +219,33 @@ int cli_load(const char *path, const struct load_options *opt_in, int quiet, str
     struct load_options opt = *opt_in;
     struct load_report rep;
     struct hw_error err = {{0}};
+    struct strbuf shown;
+    sb_init(&shown);
+    if (strcmp(path, "-") == 0)
+        sb_adds(&shown, "<stdin>");
+    else
+        hw_sb_escaped_str(&shown, path);
     if (!quiet && isatty(STDERR_FILENO)) {
         opt.progress = progress_draw;
-        opt.progress_ctx = (void *)(strcmp(path, "-") == 0 ? "<stdin>" : path);
+        opt.progress_ctx = (void *)sb_cstr(&shown);
     }
     static char context[HW_ERRMAX];
-    snprintf(context, sizeof context, "loading %s", strcmp(path, "-") == 0 ? "<stdin>" : path);
+    snprintf(context, sizeof context, "loading %s", sb_cstr(&shown));
     hw_set_oom_context(context);
     int rc = load_dump(path, &opt, h, &rep, &err);
     if (opt.progress)
         fputs("\r\033[K", stderr);
     if (rc < 0) {
-        fprintf(stderr, "heapwalk: %s\n", err.msg);
+        cli_eprintf("heapwalk: %s\n", err.msg);
+        sb_free(&shown);
         return -1;
     }
-    snprintf(context, sizeof context, "working on %s", strcmp(path, "-") == 0 ? "<stdin>" : path);
+    snprintf(context, sizeof context, "working on %s", sb_cstr(&shown));
+    sb_free(&shown);
     hw_set_oom_context(context);
     if (getenv("HEAPWALK_TIMINGS")) {
         const struct load_timings *t = &rep.timings;
-        fprintf(stderr,
+        cli_eprintf(
                 "heapwalk: timings: read %.3f s, parse %.3f s, merge %.3f s, resolve %.3f s, collapse %.3f s, "
                 "parents %.3f s; total %.3f s; %llu lines by the fast path, %llu by cJSON; store %zu bytes\n",
                 t->read, t->parse, t->merge, t->resolve, t->collapse, t->parents, rep.seconds,
@@ -225,17 +255,17 @@ int cli_load(const char *path, const struct load_options *opt_in, int quiet, str
         return 0;
     const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
     if (rep.bad_lines) {
-        fprintf(stderr, "heapwalk: %s: skipped %llu bad line%s (--strict stops at the first)%s\n", name,
+        cli_eprintf("heapwalk: %s: skipped %llu bad line%s (--strict stops at the first)%s\n", name,
                 (unsigned long long)rep.bad_lines, rep.bad_lines == 1 ? "" : "s",
                 rep.n_messages < rep.bad_lines ? "; the first:" : ":");
         for (size_t i = 0; i < rep.n_messages && i < 5; i++)
-            fprintf(stderr, "  %s\n", rep.messages[i]);
+            cli_eprintf("  %s\n", rep.messages[i]);
     }
     if (h->stats.duplicates)
-        fprintf(stderr, "heapwalk: %s: %llu repeated addresses ignored (the first occurrence wins; %llu with another type)\n",
+        cli_eprintf("heapwalk: %s: %llu repeated addresses ignored (the first occurrence wins; %llu with another type)\n",
                 name, (unsigned long long)h->stats.duplicates, (unsigned long long)h->stats.dup_type_mismatch);
     if (h->stats.dangling_refs)
-        fprintf(stderr, "heapwalk: %s: %llu refs point to %zu addresses that are not in the dump\n", name,
+        cli_eprintf("heapwalk: %s: %llu refs point to %zu addresses that are not in the dump\n", name,
                 (unsigned long long)h->stats.dangling_refs, h->n_dangling);
     return 0;
 }
@@ -243,7 +273,7 @@ int cli_load(const char *path, const struct load_options *opt_in, int quiet, str
 void cli_timing(const char *what, double t0)
 {
     if (getenv("HEAPWALK_TIMINGS"))
-        fprintf(stderr, "heapwalk: timings: %s %.3f s\n", what, hw_now() - t0);
+        cli_eprintf("heapwalk: timings: %s %.3f s\n", what, hw_now() - t0);
 }
 
 /* --- JSON helpers: integers go out as exact text, never through a double --- */
@@ -260,8 +290,13 @@ void cli_json_print(cJSON *root)
     char *s = cJSON_PrintUnformatted(root);
     if (!s)
         die(EXIT_FAIL, "out of memory while writing JSON");
-    fputs(s, stdout);
-    fputc('\n', stdout);
+    /* cJSON escapes C0 only: DEL, C1 and format characters go out as \u too. */
+    struct strbuf safe;
+    sb_init(&safe);
+    hw_json_sanitize(&safe, s, strlen(s));
+    sb_addc(&safe, '\n');
+    fwrite(safe.buf, 1, safe.len, stdout);
+    sb_free(&safe);
     free(s);
     cJSON_Delete(root);
 }
@@ -285,7 +320,7 @@ int cli_scanner(int argc, char **argv)
         return EXIT_USAGE;
     }
     if (fwrite(scanner_py, 1, scanner_py_len, stdout) != scanner_py_len || fflush(stdout) != 0) {
-        fprintf(stderr, "heapwalk scanner: writing failed\n");
+        cli_eprintf("heapwalk scanner: writing failed\n");
         return EXIT_FAIL;
     }
     return EXIT_OK;

@@ -96,6 +96,11 @@ int cli_load(const char *path, const struct load_options *opt, int quiet, struct
 
 void cli_usage(FILE *to);
 
+/* fprintf(stderr, ...) for every message the commands print: the text is
+ * escaped as escape.h says (a trailing newline kept), so a file name, an
+ * argument or dump text in it cannot reach the terminal raw. */
+void cli_eprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* With HEAPWALK_TIMINGS set in the environment: "heapwalk: timings: WHAT S s"
  * on stderr, S the seconds since t0 (hw_now()). For benchmarks and profiles. */
 void cli_timing(const char *what, double t0);

@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "dominators.h"
+#include "escape.h"
 #include "refs.h"
 #include "roots.h"
 #include "summary.h"
@@ -149,8 +150,10 @@ static void show_text(const struct heap *h, const struct dominators *d, obj_t i,
     sb_init(&sb);
     refs_repr(h, i, 0, &sb);
     printf("%s\n", sb_cstr(&sb));
+    sb_reset(&sb);
+    hw_sb_escaped_str(&sb, heap_type_name(h, i));
     printf("  address %llu (0x%llx), type %s, size %llu", (unsigned long long)h->addr[i],
-           (unsigned long long)h->addr[i], heap_type_name(h, i), (unsigned long long)heap_size(h, i));
+           (unsigned long long)h->addr[i], sb_cstr(&sb), (unsigned long long)heap_size(h, i));
     if (h->flags[i] & OF_HAS_LEN)
         printf(", len %llu%s", (unsigned long long)heap_len(h, i),
                (h->flags[i] & OF_COLLAPSED) ? " (its __dict__'s)" : "");

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "escape.h"
 #include "refs.h"
 
 /* Type ids the edge kinds and labels look at, found once per call. */
@@ -361,7 +362,7 @@ static void key_label(const struct heap *h, uint32_t key, int attr, struct strbu
     int is_str = s && (h->flags[key] & OF_VALUE) && (type_is(h, key, "str") || type_is(h, key, "unicode"));
     if (attr && is_str) {
         sb_addc(out, '.');
-        sb_add(out, s, len);
+        hw_sb_escaped(out, s, len);
         return;
     }
     sb_addc(out, '[');
@@ -431,7 +432,9 @@ void paths_root_label(const struct heap *h, const struct roots *r, obj_t root, s
             refs_py_quote(s, len, out);
         sb_addc(out, '>');
     } else {
-        sb_printf(out, "<%s at 0x%llx>", heap_type_name(h, root), (unsigned long long)h->addr[root]);
+        sb_addc(out, '<');
+        hw_sb_escaped_str(out, heap_type_name(h, root));
+        sb_printf(out, " at 0x%llx>", (unsigned long long)h->addr[root]);
     }
 }
 
