@@ -3,6 +3,7 @@
 #include "cli.h"
 
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -63,17 +64,23 @@ void cli_usage(FILE *to)
           to);
 }
 
-int cli_parse_count(const char *cmd, const char *opt, const char *s, size_t *out)
+int cli_count_value(const char *s, size_t *out)
 {
     char *end;
-    if (!s || !*s || *s == '-')
-        goto bad;
+    if (!s || *s < '0' || *s > '9')
+        return -1;
+    errno = 0;
     unsigned long long v = strtoull(s, &end, 10);
-    if (*end)
-        goto bad;
+    if (*end || errno || v > SIZE_MAX)
+        return -1;
     *out = (size_t)v;
     return 0;
-bad:
+}
+
+int cli_parse_count(const char *cmd, const char *opt, const char *s, size_t *out)
+{
+    if (cli_count_value(s, out) == 0)
+        return 0;
     cli_eprintf("heapwalk %s: %s wants a whole number, not '%s'\n", cmd, opt, s ? s : "");
     return -1;
 }
@@ -89,8 +96,12 @@ int cli_common_option(const char *cmd, int c, struct cli_common *co)
     case 'q': co->quiet = 1; return 1;
     case OPT_JSON: co->json = 1; return 1;
     case OPT_THREADS:
-        if (cli_parse_count(cmd, "--threads", optarg, &n) < 0 || n > 64)
+        if (cli_parse_count(cmd, "--threads", optarg, &n) < 0)
             return -1;
+        if (n > 64) {
+            cli_eprintf("heapwalk %s: --threads takes 0 (one per core) to 64, not %zu\n", cmd, n);
+            return -1;
+        }
         co->load.threads = (int)n;
         return 1;
     default: return 0;
@@ -101,6 +112,22 @@ void cli_common_init(struct cli_common *co)
 {
     memset(co, 0, sizeof *co);
     load_options_default(&co->load);
+    /* The line limit (64 MB) is far above any real line; this raises it. */
+    const char *mb = getenv("HEAPWALK_MAX_LINE_MB");
+    size_t n;
+    if (mb && cli_count_value(mb, &n) == 0 && n > 0 && n < ((size_t)1 << 20))
+        co->load.max_line = n << 20;
+}
+
+/* What getopt found wrong with arg (its message would echo arg raw). */
+static void bad_option(const char *cmd, int c, const char *arg)
+{
+    if (c == ':')
+        cli_eprintf("heapwalk %s: %s wants a value\n", cmd, arg);
+    else if (optopt && optopt < 256 && arg[0] == '-' && arg[1] != '-')
+        cli_eprintf("heapwalk %s: unknown option '-%c'\n", cmd, optopt);
+    else
+        cli_eprintf("heapwalk %s: unknown option '%s'\n", cmd, arg);
 }
 
 int cli_parse(const struct cli_spec *spec, int argc, char **argv, struct cli_common *co, void *ctx, int *first)
@@ -116,8 +143,9 @@ int cli_parse(const struct cli_spec *spec, int argc, char **argv, struct cli_com
 
     cli_common_init(co);
     optind = 1;
+    opterr = 0; /* getopt would echo a bad option raw: ours is escaped */
     int c;
-    while ((c = getopt_long(argc, argv, "q", all, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":q", all, NULL)) != -1) {
         int r = cli_common_option(spec->name, c, co);
         if (r == 1)
             continue;
@@ -128,6 +156,7 @@ int cli_parse(const struct cli_spec *spec, int argc, char **argv, struct cli_com
             return EXIT_OK;
         }
         if (c == '?' || c == ':' || !spec->option) {
+            bad_option(spec->name, c, argv[optind - 1]);
             spec->usage(stderr);
             return EXIT_USAGE;
         }
@@ -138,6 +167,14 @@ int cli_parse(const struct cli_spec *spec, int argc, char **argv, struct cli_com
     if (nargs < spec->min_args || nargs > spec->max_args) {
         cli_eprintf("heapwalk %s: %s\n", spec->name, spec->args_error);
         spec->usage(stderr);
+        return EXIT_USAGE;
+    }
+    int stdin_uses = 0;
+    for (int k = optind; k < argc; k++)
+        stdin_uses += strcmp(argv[k], "-") == 0;
+    if (stdin_uses > 1) {
+        cli_eprintf("heapwalk %s: standard input (-) can be read only once: give at most one dump as -\n",
+                    spec->name);
         return EXIT_USAGE;
     }
     *first = optind;

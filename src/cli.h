@@ -29,7 +29,7 @@ extern const size_t scanner_py_len;
 /* Options every subcommand takes (getopt_long codes and table entries). */
 enum {
     OPT_RAW = 1000, OPT_STRICT, OPT_THREADS, OPT_JSON, OPT_TOP, OPT_BY_COUNT, OPT_LIMIT, OPT_HELP,
-    OPT_FORCE, OPT_ALL, OPT_ROOT, OPT_AVOID, OPT_EXCLUDE, OPT_DEPTH, OPT_PARENTS, OPT_CHILDREN, OPT_FANOUT, OPT_BY_TYPE,
+    OPT_FORCE, OPT_ALL, OPT_ROOT, OPT_AVOID, OPT_EXCLUDE, OPT_DEPTH, OPT_PARENTS, OPT_CHILDREN, OPT_FANOUT, OPT_BY_TYPE, OPT_FULL,
 };
 #define CLI_COMMON_LONG_OPTIONS                                                             \
     {"raw", no_argument, NULL, OPT_RAW}, {"strict", no_argument, NULL, OPT_STRICT},           \
@@ -82,6 +82,8 @@ int cli_common_option(const char *cmd, int c, struct cli_common *co);
 int cli_parse_kinds(const char *s, unsigned *kinds);
 /* A whole number for option opt of cmd: 0, or -1 with the usage error printed. */
 int cli_parse_count(const char *cmd, const char *opt, const char *s, size_t *out);
+/* The same without a message: 0, or -1 when s is not a whole number (digits only). */
+int cli_count_value(const char *s, size_t *out);
 
 struct cJSON;
 /* An integer as exact JSON text (never through a double). */

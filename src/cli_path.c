@@ -143,8 +143,8 @@ static int path_option(int c, const char *arg, void *ctx)
     struct path_args *a = ctx;
     switch (c) {
     case OPT_ALL:
-        if (cli_parse_count("path", "--all", arg, &a->all) < 0 || a->all == 0 || a->all > 100) {
-            cli_eprintf("heapwalk path: --all takes 1 to 100\n");
+        if (cli_count_value(arg, &a->all) < 0 || a->all == 0 || a->all > 100) {
+            cli_eprintf("heapwalk path: --all takes 1 to 100, not '%s'\n", arg);
             return -1;
         }
         return 0;
