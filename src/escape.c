@@ -214,6 +214,16 @@ int hw_fputs_json(FILE *f, const char *s, size_t len)
     return write_sb(f, &sb);
 }
 
+int hw_is_utf8(const char *s, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    unsigned c;
+    for (size_t i = 0, n; i < len; i += n)
+        if ((n = utf8_decode(u + i, len - i, &c)) == 0)
+            return 0;
+    return 1;
+}
+
 int hw_is_safe_text(const char *s, size_t len)
 {
     const unsigned char *u = (const unsigned char *)s;
@@ -225,4 +235,67 @@ int hw_is_safe_text(const char *s, size_t len)
         i += n;
     }
     return 1;
+}
+
+static void add_utf8(struct strbuf *out, unsigned c)
+{
+    char b[4];
+    size_t n;
+    if (c < 0x80) {
+        b[0] = (char)c, n = 1;
+    } else if (c < 0x800) {
+        b[0] = (char)(0xC0 | c >> 6), b[1] = (char)(0x80 | (c & 0x3F)), n = 2;
+    } else if (c < 0x10000) {
+        b[0] = (char)(0xE0 | c >> 12), b[1] = (char)(0x80 | ((c >> 6) & 0x3F)), b[2] = (char)(0x80 | (c & 0x3F));
+        n = 3;
+    } else {
+        b[0] = (char)(0xF0 | c >> 18), b[1] = (char)(0x80 | ((c >> 12) & 0x3F));
+        b[2] = (char)(0x80 | ((c >> 6) & 0x3F)), b[3] = (char)(0x80 | (c & 0x3F));
+        n = 4;
+    }
+    sb_add(out, b, n);
+}
+
+static int hex_value(const char *s, size_t n, unsigned *v)
+{
+    *v = 0;
+    for (size_t k = 0; k < n; k++) {
+        char ch = s[k];
+        unsigned d = ch >= '0' && ch <= '9' ? (unsigned)(ch - '0')
+                   : ch >= 'a' && ch <= 'f' ? (unsigned)(ch - 'a' + 10)
+                   : ch >= 'A' && ch <= 'F' ? (unsigned)(ch - 'A' + 10) : 16;
+        if (d == 16)
+            return -1;
+        *v = *v * 16 + d;
+    }
+    return 0;
+}
+
+int hw_unescape(struct strbuf *out, const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] != '\\') {
+            sb_addc(out, s[i]);
+            continue;
+        }
+        if (++i == len)
+            return -1;
+        size_t digits = 0;
+        switch (s[i]) {
+        case '\\': case '\'': case '"': sb_addc(out, s[i]); continue;
+        case 'n': sb_addc(out, '\n'); continue;
+        case 'r': sb_addc(out, '\r'); continue;
+        case 't': sb_addc(out, '\t'); continue;
+        case 'x': digits = 2; break;
+        case 'u': digits = 4; break;
+        case 'U': digits = 8; break;
+        default: return -1;
+        }
+        unsigned c;
+        if (len - i - 1 < digits || hex_value(s + i + 1, digits, &c) < 0 || c > 0x10FFFF)
+            return -1;
+        add_utf8(out, c);
+        i += digits;
+    }
+    return 0;
 }

@@ -54,6 +54,13 @@ void hw_json_sanitize(struct strbuf *out, const char *json, size_t len);
  * arguments, dump text): the rule above except that a backslash is kept, so
  * text already escaped is not escaped twice. */
 void hw_sb_message(struct strbuf *out, const char *s, size_t len);
+/* Undo hw_sb_escaped (and the inside of hw_sb_repr): \\ \n \r \t \' \" \xNN
+ * \uNNNN \UNNNNNNNN. 0, or -1 for a malformed escape. For tests: an invalid
+ * UTF-8 byte and the C1 character of the same value both read \xNN, and
+ * come back as the character. */
+int hw_unescape(struct strbuf *out, const char *s, size_t len);
+/* 1 when s[0..len) is valid UTF-8 (no overlong forms, surrogates or code points past U+10FFFF). */
+int hw_is_utf8(const char *s, size_t len);
 /* 1 when s[0..len) holds nothing the rule would escape (backslash aside). */
 int hw_is_safe_text(const char *s, size_t len);
 
