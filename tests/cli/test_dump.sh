@@ -35,6 +35,53 @@ start() {
 # state PID: its state letter (R, S, T for stopped, ...).
 state() { sed 's/.*) \(.\).*/\1/' "/proc/$1/stat"; }
 
+# check_threads VERSION DUMP: the worker thread's local `batch` (500 Items)
+# is reached through that thread, and `heapwalk threads` shows it; every line
+# is JSON with meliae's keys first, in meliae's order.
+check_threads() {
+    local v=$1 dump=$2 item
+    item=$(zcat "$dump" | grep -m1 '"type": "Item"' | sed 's/^{"address": \([0-9]*\),.*/\1/')
+    if "$HW" path -q "$item" "$dump" > "$T/path" 2> "$T/err" &&
+        grep -Eq "^  thread 'worker-1' > handle\(\) > batch\[[0-9]+\]$" "$T/path" &&
+        grep -q 'from a thread root' "$T/path"; then
+        ok "threads: Python $v: an Item in worker-1's local batch has the path thread 'worker-1' > handle() > batch[i]"
+    else
+        not_ok "threads: Python $v: path through the thread" "$(cat "$T/path" "$T/err" | tail -4)"
+    fi
+    if "$HW" threads -q --json "$dump" > "$T/threads.json" && python3 - "$T/threads.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+w = [t for t in d["threads"] if t["name"] == "worker-1"]
+assert len(w) == 1, d
+fr = [f for f in w[0]["frames"] if f["function"] == "handle"]
+assert len(fr) == 1, w
+loc = {l["name"]: l for l in fr[0]["locals"]}
+assert loc["batch"]["type"] == "list", loc
+# the list, its 500 Items (and their names): at least 500 * 48 bytes
+assert loc["batch"]["retained"] > 500 * 48, loc
+assert w[0]["retained"] >= loc["batch"]["retained"], w
+assert "MainThread" in [t["name"] for t in d["threads"]], d
+PY
+    then
+        ok "threads: Python $v: heapwalk threads --json: worker-1 > handle() holds batch, retained sizes"
+    else
+        not_ok "threads: Python $v: heapwalk threads --json" "$(head -c 300 "$T/threads.json")"
+    fi
+    if zcat "$dump" | python3 -c '
+import json, sys
+order = ["address", "type", "size", "name", "len", "value", "refs"]
+for n, line in enumerate(sys.stdin, 1):
+    keys = list(json.loads(line))
+    std = [k for k in keys if k in order]
+    assert std == [k for k in order if k in std] and keys[:len(std)] == std, (n, keys)
+    assert set(keys) - set(order) <= {"file", "line"}, (n, keys)
+'; then
+        ok "threads: Python $v: every line is JSON, meliae's keys first in meliae's order, then file/line"
+    else
+        not_ok "threads: Python $v: line format"
+    fi
+}
+
 # --- every CPython: an idle server and a busy one ---
 for v in $VERSIONS; do
     py=$PYENV/$v/bin/python3
@@ -52,6 +99,7 @@ for v in $VERSIONS; do
     else
         not_ok "dump: Python $v, idle server" "$(head -5 "$T/err")" "$(cat "$T/out")"
     fi
+    check_threads "$v" "$out"
     if ping "$(cat "$r")" && [ "$(state "$pid")" != T ] && [ ! -s "$r.stderr" ] &&
         ! ls /tmp/.heapwalk-"$pid"-* > /dev/null 2>&1; then
         ok "dump: Python $v, idle server still serves, not stopped, nothing on its stderr, no files left"
@@ -199,3 +247,11 @@ else
     not_ok "dump: after a timeout" "$(ls /tmp/.heapwalk-"$pid"-* 2>&1)"
 fi
 kill "$pid"
+
+# --- meliae's dumps (frames are objects): stacks with the thread unknown ---
+if "$HW" threads -q tests/data/edge-py310.json.gz > "$T/t" && grep -q '^thread unknown$' "$T/t" &&
+    grep -Eq '^  #0 keep_frame\(\)  frame [0-9]+  retains [0-9]+ bytes$' "$T/t" && grep -q '^  #1 main()' "$T/t"; then
+    ok "threads: a meliae 3.10 dump: frame roots as stacks down f_back, thread unknown"
+else
+    not_ok "threads: meliae dump" "$(head -5 "$T/t")"
+fi
