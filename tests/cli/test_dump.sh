@@ -143,6 +143,15 @@ else
     not_ok "dump: default output" "$(cat "$T/out")" "$(head -5 "$T/err")"
 fi
 rm -f "$(cat "$T/out")"
+
+# --open: the explorer on the new dump, in a terminal (vtdrive).
+printf 'wait "Total "\nwait "Kind"\nkey q\nexit 0\n' > "$T/open.vt"
+if out=$("${VTDRIVE:?}" -s 100x24 -t vt100 -e LANG=C -e LC_ALL=C -T 30000 "$T/open.vt" -- \
+    "$HW" dump --open -o "$T/open.json.gz" "$pid" 2>&1) && gzip -t "$T/open.json.gz"; then
+    ok "dump --open: the explorer opens on the new dump"
+else
+    not_ok "dump --open" "$(printf '%s\n' "$out" | head -8)"
+fi
 kill "$pid"
 
 # --- a service in its own mount namespace with a private /tmp ---
