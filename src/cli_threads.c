@@ -95,6 +95,11 @@ static cJSON *frame_json(const struct heap *h, const struct dominators *d, obj_t
     if (s && (h->flags[fr] & OF_VALUE))
         sb_add(sb, s, len);
     cJSON_AddStringToObject(jf, "function", sb->len ? sb_cstr(sb) : "");
+    uint32_t line = heap_line(h, fr);
+    if (line)
+        cli_json_u64(jf, "line", line);
+    else
+        cJSON_AddNullToObject(jf, "line");
     cli_json_u64(jf, "address", h->addr[fr]);
     cli_json_u64(jf, "retained", d->retained[fr]);
     cJSON *jl = cJSON_AddArrayToObject(jf, "locals");

@@ -379,6 +379,9 @@ void paths_frame_label(const struct heap *h, obj_t frame, struct strbuf *out)
     else
         sb_adds(out, "?");
     sb_adds(out, "()");
+    uint32_t line = heap_line(h, frame);
+    if (line)
+        sb_printf(out, ":%u", line);
 }
 
 size_t paths_frame_locals(const struct heap *h, obj_t frame)

@@ -80,7 +80,7 @@ void paths_edge_label(const struct heap *h, obj_t parent, obj_t child, struct st
 /* Between a thread and a frame, a frame and a local: " > " (ASCII; the engine
  * prints no other glyphs). */
 #define PATHS_STEP " > "
-/* A frame as a path step: "handle()". */
+/* A frame as a path step: "handle():88" (the line when the dump says it). */
 void paths_frame_label(const struct heap *h, obj_t frame, struct strbuf *out);
 /* How many [value, name] pairs of locals start a frame's children (heapwalk's
  * scanner writes them for the frames on thread stacks, with "len"): 0 if none. */

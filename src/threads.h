@@ -4,7 +4,8 @@
  * heapwalk's scanner writes each thread as an object of type "thread" (its
  * address the thread's ident, its name the thread's name) whose children are
  * the frames of its stack, innermost first; the frames on a stack start their
- * children with [value, name] pairs of their locals ("len" pairs). A dump
+ * children with [value, name] pairs of their locals ("len" pairs), and their
+ * "line" key is kept (heap_line). A dump
  * without threads (meliae's, Python 2.7 to 3.10, where frames are objects)
  * gets one stack per frame root (a frame no frame refers to), followed down
  * f_back: the thread is unknown. */

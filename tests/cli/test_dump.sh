@@ -42,9 +42,9 @@ check_threads() {
     local v=$1 dump=$2 item
     item=$(zcat "$dump" | grep -m1 '"type": "Item"' | sed 's/^{"address": \([0-9]*\),.*/\1/')
     if "$HW" path -q "$item" "$dump" > "$T/path" 2> "$T/err" &&
-        grep -Eq "^  thread 'worker-1' > handle\(\) > batch\[[0-9]+\]$" "$T/path" &&
+        grep -Eq "^  thread 'worker-1' > handle\(\):[0-9]+ > batch\[[0-9]+\]$" "$T/path" &&
         grep -q 'from a thread root' "$T/path"; then
-        ok "threads: Python $v: an Item in worker-1's local batch has the path thread 'worker-1' > handle() > batch[i]"
+        ok "threads: Python $v: an Item in worker-1's local batch has the path thread 'worker-1' > handle():N > batch[i]"
     else
         not_ok "threads: Python $v: path through the thread" "$(cat "$T/path" "$T/err" | tail -4)"
     fi
@@ -55,6 +55,8 @@ w = [t for t in d["threads"] if t["name"] == "worker-1"]
 assert len(w) == 1, d
 fr = [f for f in w[0]["frames"] if f["function"] == "handle"]
 assert len(fr) == 1, w
+src = open("tests/cli/dump_target.py").read().splitlines()
+assert "threading.Event().wait()" in src[fr[0]["line"] - 1], fr[0]["line"]
 loc = {l["name"]: l for l in fr[0]["locals"]}
 assert loc["batch"]["type"] == "list", loc
 # the list, its 500 Items (and their names): at least 500 * 48 bytes

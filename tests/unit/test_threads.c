@@ -13,7 +13,7 @@ static const char scanner_dump[] =
     "{\"address\": 100, \"type\": \"thread\", \"size\": 0, \"name\": \"worker-1\", \"refs\": [30, 20]}\n"
     "{\"address\": 30, \"type\": \"frame\", \"size\": 16, \"len\": 2, \"value\": \"handle\", \"refs\": [2, 7, 3, 8, 50], "
     "\"file\": \"app.py\", \"line\": 88}\n"
-    "{\"address\": 20, \"type\": \"frame\", \"size\": 16, \"len\": 0, \"value\": \"run\", \"refs\": []}\n"
+    "{\"address\": 20, \"type\": \"frame\", \"size\": 16, \"len\": 0, \"value\": \"run\", \"refs\": [], \"line\": \"x\"}\n"
     "{\"address\": 2, \"type\": \"list\", \"size\": 72, \"len\": 3, \"refs\": [6, 5, 4]}\n"
     "{\"address\": 4, \"type\": \"Item\", \"size\": 48, \"refs\": []}\n"
     "{\"address\": 5, \"type\": \"Item\", \"size\": 48, \"refs\": []}\n"
@@ -55,7 +55,9 @@ static void test_scanner_threads(void **state)
     struct strbuf sb;
     sb_init(&sb);
     paths_expression(&h, &r, path, len, &sb);
-    assert_string_equal(sb_cstr(&sb), "thread 'worker-1' > handle() > batch[1]");
+    assert_string_equal(sb_cstr(&sb), "thread 'worker-1' > handle():88 > batch[1]");
+    assert_int_equal(heap_line(&h, handle), 88);
+    assert_int_equal(heap_line(&h, tu_obj(&h, 20)), 0);
     sb_reset(&sb);
     paths_edge_label(&h, handle, tu_obj(&h, 50), &sb);
     assert_string_equal(sb_cstr(&sb), ".?"); /* past the locals: no name */
