@@ -483,22 +483,25 @@ static int copy_fd(int in, int out)
     }
 }
 
-/* Copy from into the open file out; 0, or -1 with errno. Syncs a regular file. */
-static int copy_into(const char *from, int out)
+/* Copy from into the open file out (syncs a regular file), then close out:
+ * 0, or the errno of the first failure. */
+static int copy_and_close(const char *from, int out)
 {
+    int e = 0;
     int in = open(from, O_RDONLY | O_CLOEXEC);
-    if (in < 0)
-        return -1;
-    int rc = copy_fd(in, out);
-    int e = errno;
-    close(in);
-    struct stat st;
-    if (rc == 0 && fstat(out, &st) == 0 && S_ISREG(st.st_mode) && fsync(out) < 0) {
-        rc = -1;
+    if (in < 0) {
         e = errno;
+    } else {
+        if (copy_fd(in, out) < 0)
+            e = errno;
+        close(in);
     }
-    errno = e;
-    return rc;
+    struct stat st;
+    if (!e && fstat(out, &st) == 0 && S_ISREG(st.st_mode) && fsync(out) < 0)
+        e = errno;
+    if (close(out) < 0 && !e)
+        e = errno;
+    return e;
 }
 
 /* Move the finished dump to `to`: a rename, or (another file system: a
@@ -513,13 +516,8 @@ static int move_dump(const char *from, const char *to, struct hw_error *err)
         int out = open(to, O_WRONLY | O_CLOEXEC | trunc);
         if (out < 0)
             return hw_fail(err, "cannot write the dump to %s: %s", to, strerror(errno));
-        int rc = copy_into(from, out);
-        int e = errno;
-        if (close(out) < 0 && rc == 0) {
-            rc = -1;
-            e = errno;
-        }
-        return rc < 0 ? hw_fail(err, "writing the dump to %s: %s", to, strerror(e)) : 0;
+        int e = copy_and_close(from, out);
+        return e ? hw_fail(err, "writing the dump to %s: %s", to, strerror(e)) : 0;
     }
     if (rename(from, to) == 0)
         return 0;
@@ -534,17 +532,10 @@ static int move_dump(const char *from, const char *to, struct hw_error *err)
     int out = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (out < 0)
         return hw_fail(err, "cannot create %s: %s", tmp, strerror(errno));
-    int rc = copy_into(from, out);
-    int e = errno;
-    if (close(out) < 0 && rc == 0) {
-        rc = -1;
+    int e = copy_and_close(from, out);
+    if (!e && rename(tmp, to) < 0)
         e = errno;
-    }
-    if (rc == 0 && rename(tmp, to) < 0) {
-        rc = -1;
-        e = errno;
-    }
-    if (rc < 0) {
+    if (e) {
         unlink(tmp);
         return hw_fail(err, "writing the dump to %s: %s", to, strerror(e));
     }
