@@ -324,8 +324,11 @@ int cli_roots(int argc, char **argv)
                               roots_list_json(&h, &roots, roots.orphans, roots.n_orphans, limit));
         cli_json_print(root);
     } else {
-        printf("%zu anchor roots (%zu threads, %zu modules, %zu frames), %zu structural roots, %zu orphan candidates\n",
-               roots.n_anchor, nthread, nmod, nframe, roots.n - roots.n_anchor, roots.n_orphans);
+        printf("%zu anchor roots (", roots.n_anchor);
+        if (nthread) /* only dumps with threads (heapwalk's scanner) say so */
+            printf("%zu thread%s, ", nthread, nthread == 1 ? "" : "s");
+        printf("%zu modules, %zu frames), %zu structural roots, %zu orphan candidates\n", nmod, nframe,
+               roots.n - roots.n_anchor, roots.n_orphans);
         roots_list_text(&h, "anchor roots", roots.list, roots.n_anchor, limit);
         roots_list_text(&h, "structural roots", roots.list + roots.n_anchor, roots.n - roots.n_anchor, limit);
         roots_list_text(&h, "orphan candidates (no parent, not an anchor)", roots.orphans, roots.n_orphans, limit);
