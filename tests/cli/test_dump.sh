@@ -69,6 +69,9 @@ PY
     else
         not_ok "threads: Python $v: heapwalk threads --json" "$(head -c 300 "$T/threads.json")"
     fi
+    # worker-1 and MainThread; the thread that wrote the dump is left out.
+    check_grep "threads: Python $v: roots counts the two threads" \
+        "^[0-9]+ anchor roots \\(2 threads, [0-9]+ modules, 0 frames\\)" <("$HW" roots -q "$dump")
     if zcat "$dump" | python3 -c '
 import json, sys
 order = ["address", "type", "size", "name", "len", "value", "refs"]
