@@ -49,7 +49,7 @@ static int parse_timeout(const char *s, double *out)
     char *end;
     double v = strtod(s, &end);
     if (!*s || *end || !(v > 0) || v > 1e7) {
-        fprintf(stderr, "heapwalk dump: --timeout wants a number of seconds, not '%s'\n", s);
+        hw_eprintf("heapwalk dump: --timeout wants a number of seconds, not '%s'\n", s);
         return -1;
     }
     *out = v;
@@ -61,7 +61,7 @@ static int parse_pid(const char *s, pid_t *out)
     char *end;
     long v = strtol(s, &end, 10);
     if (!*s || *end || v <= 0 || v > 0x3fffffff) {
-        fprintf(stderr, "heapwalk dump: '%s' is not a process id\n", s);
+        hw_eprintf("heapwalk dump: '%s' is not a process id\n", s);
         return -1;
     }
     *out = (pid_t)v;
@@ -93,7 +93,7 @@ int cli_dump(int argc, char **argv)
         }
     }
     if (argc - optind != 1) {
-        fprintf(stderr, "heapwalk dump: wants one process id\n");
+        hw_eprintf("heapwalk dump: wants one process id\n");
         dump_usage(stderr);
         return EXIT_USAGE;
     }
@@ -117,11 +117,11 @@ int cli_dump(int argc, char **argv)
     if (ps.shown)
         fputs("\r\033[K", stderr);
     if (rc < 0) {
-        fprintf(stderr, "heapwalk dump: %s\n", err.msg);
+        hw_eprintf("heapwalk dump: %s\n", err.msg);
         return EXIT_FAIL;
     }
     if (!quiet)
-        fprintf(stderr, "heapwalk dump: %llu objects, %llu bytes, %.1f s\n", (unsigned long long)res.objects,
+        hw_eprintf("heapwalk dump: %llu objects, %llu bytes, %.1f s\n", (unsigned long long)res.objects,
                 (unsigned long long)res.bytes, res.seconds);
     struct stat st;
     if (lstat(out, &st) == 0 && S_ISREG(st.st_mode))
@@ -130,5 +130,5 @@ int cli_dump(int argc, char **argv)
         return EXIT_OK;
     fflush(stdout);
     char *tui_argv[] = {"heapwalk", (char *)out, NULL};
-    return tui_main(2, tui_argv);
+    return tui_main(2, tui_argv, cli_usage);
 }
