@@ -135,6 +135,7 @@ struct search {
     uint8_t *avoid;                  /* per object */
     const struct path_edge *more_edges; /* Yen's extra exclusions */
     size_t n_more_edges;
+    struct path_budget *budget;      /* may be NULL */
 };
 
 static int edge_listed(const struct path_edge *e, size_t n, obj_t parent, obj_t child)
@@ -191,6 +192,10 @@ static obj_t *search_back(struct search *s, obj_t start, size_t *len)
         obj_t v = queue[head++];
         const uint32_t *p = heap_parents(h, v);
         size_t np = heap_nparents(h, v);
+        if (paths_budget_spend(s->budget, np + 1)) {
+            found = structural = OBJ_NONE;
+            break;
+        }
         for (size_t k = 0; k < np; k++) {
             obj_t u = p[k];
             if (succ[u] || s->avoid[u] || !edge_allowed(s, u, v))
@@ -241,8 +246,15 @@ static void search_init(struct search *s, const struct heap *h, const struct roo
 obj_t *paths_find(const struct heap *h, const struct roots *r, obj_t target, const struct path_filter *f,
                   size_t *len)
 {
+    return paths_find_budget(h, r, target, f, NULL, len);
+}
+
+obj_t *paths_find_budget(const struct heap *h, const struct roots *r, obj_t target, const struct path_filter *f,
+                         struct path_budget *b, size_t *len)
+{
     struct search s;
     search_init(&s, h, r, f);
+    s.budget = b;
     s.avoid[target] = 0;
     obj_t *path = search_back(&s, target, len);
     free(s.avoid);

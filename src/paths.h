@@ -87,6 +87,13 @@ struct path_budget {
                                   the first ones, in order, found before it stopped */
 };
 
+/* Count steps against b (NULL: no budget): 1 when the work must stop (over
+ * budget, or the cancel flag is set; b->stopped is then 1). */
+int paths_budget_spend(struct path_budget *b, uint64_t steps);
+/* paths_find within a budget: NULL when stopped too (b->stopped says which). */
+obj_t *paths_find_budget(const struct heap *h, const struct roots *r, obj_t target, const struct path_filter *f,
+                         struct path_budget *b, size_t *len);
+
 /* paths_find_k within a budget (b may be NULL: none). For a caller that must
  * stay responsive: run it in a thread and set *b->cancel, or give it a step
  * budget (about 10 million steps a second). */
