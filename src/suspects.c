@@ -93,10 +93,62 @@ static int cmp_holds(const void *a, const void *b)
     return x->type < y->type ? -1 : x->type > y->type;
 }
 
-/* Walk the dominated sets of the members (one object, or every child of
- * parent of the group's type) and count them by type. */
-static void fill_holds(const struct heap *h, const struct domkids *k, const uint8_t *is_new, struct suspect *s,
-                       uint64_t *count, uint64_t *bytes, uint64_t *ncount, uint64_t *nbytes, obj_t *stack)
+static int is_member(const struct heap *h, const struct dominators *d, const struct suspect *s, obj_t o)
+{
+    return h->type[o] == s->type && d->idom[o] == s->accumulation;
+}
+
+/* What a group retains together: its members' dominated sets, and the
+ * objects only members reach (a string every member refers to is dominated
+ * by the container, not by any one member). Every path from a root to the
+ * container's dominated set goes through the container, so: mark that set
+ * (1), search it from the container without entering members (3); what the
+ * search misses is the group's. mark and queue have h->n entries. */
+static void group_set(const struct heap *h, const struct roots *r, const struct dominators *d,
+                      const struct domkids *k, const struct suspect *s, uint8_t *mark, obj_t *queue)
+{
+    size_t n = h->n, qn = 0;
+    obj_t acc = s->accumulation;
+    if (acc == OBJ_NONE) {
+        memset(mark, 1, n);
+    } else {
+        memset(mark, 0, n);
+        queue[qn++] = acc;
+        while (qn) {
+            obj_t o = queue[--qn];
+            mark[o] = 1;
+            for (uint32_t j = k->off[o]; j < k->off[o + 1]; j++)
+                queue[qn++] = k->kid[j];
+        }
+    }
+    size_t head = 0;
+    if (acc != OBJ_NONE) {
+        mark[acc] = 3;
+        queue[qn++] = acc;
+    } else {
+        for (size_t j = 0; j < r->n; j++)
+            if (mark[r->list[j]] == 1 && !is_member(h, d, s, r->list[j])) {
+                mark[r->list[j]] = 3;
+                queue[qn++] = r->list[j];
+            }
+    }
+    while (head < qn) {
+        obj_t o = queue[head++];
+        const uint32_t *c = heap_children(h, o);
+        for (size_t j = 0; j < heap_nchildren(h, o); j++) {
+            if (heap_is_dangling(c[j]) || mark[c[j]] != 1 || is_member(h, d, s, c[j]))
+                continue;
+            mark[c[j]] = 3;
+            queue[qn++] = c[j];
+        }
+    }
+}
+
+/* Count by type what the suspect holds: a single object's dominated set, or
+ * what a group retains together (group_set). */
+static void fill_holds(const struct heap *h, const struct roots *r, const struct dominators *d,
+                       const struct domkids *k, const uint8_t *is_new, struct suspect *s, uint64_t *count,
+                       uint64_t *bytes, uint64_t *ncount, uint64_t *nbytes, obj_t *stack, uint8_t *mark)
 {
     uint32_t nt = h->types.n;
     memset(count, 0, nt * sizeof *count);
@@ -106,14 +158,19 @@ static void fill_holds(const struct heap *h, const struct domkids *k, const uint
     size_t sp = 0;
     if (!s->is_group) {
         stack[sp++] = s->object;
-    } else {
-        size_t parent = s->accumulation == OBJ_NONE ? h->n : s->accumulation;
-        for (uint32_t j = k->off[parent]; j < k->off[parent + 1]; j++)
-            if (h->type[k->kid[j]] == s->type)
+        while (sp) {
+            obj_t o = stack[--sp];
+            mark[o] = 2;
+            for (uint32_t j = k->off[o]; j < k->off[o + 1]; j++)
                 stack[sp++] = k->kid[j];
+        }
+    } else {
+        group_set(h, r, d, k, s, mark, stack);
     }
-    while (sp) {
-        obj_t o = stack[--sp];
+    for (size_t i = 0; i < h->n; i++) {
+        obj_t o = (obj_t)i;
+        if (s->is_group ? mark[o] != 1 || o == s->accumulation : mark[o] != 2)
+            continue;
         uint64_t size = heap_size(h, o);
         count[h->type[o]]++;
         bytes[h->type[o]] += size;
@@ -125,9 +182,9 @@ static void fill_holds(const struct heap *h, const struct domkids *k, const uint
             s->new_objects++;
             s->new_bytes += size;
         }
-        for (uint32_t j = k->off[o]; j < k->off[o + 1]; j++)
-            stack[sp++] = k->kid[j];
     }
+    if (s->is_group)
+        s->retained = s->held_bytes;
     size_t n = 0;
     for (uint32_t t = 0; t < nt; t++)
         n += count[t] != 0;
@@ -211,8 +268,12 @@ void suspects_compute(const struct heap *h, const struct roots *r, const struct 
     uint32_t nt = h->types.n ? h->types.n : 1;
     uint64_t *buf = xmalloc(4 * nt * sizeof *buf, "the leak suspects");
     obj_t *stack = xmalloc((n ? n : 1) * sizeof *stack, "the leak suspects");
-    for (size_t j = 0; j < s->n; j++)
-        fill_holds(h, &k, is_new, &s->list[j], buf, buf + nt, buf + 2 * nt, buf + 3 * nt, stack);
+    uint8_t *mark = xmalloc(n ? n : 1, "the leak suspects");
+    for (size_t j = 0; j < s->n; j++) {
+        memset(mark, 0, n);
+        fill_holds(h, r, d, &k, is_new, &s->list[j], buf, buf + nt, buf + 2 * nt, buf + 3 * nt, stack, mark);
+    }
+    free(mark);
     free(stack);
     free(buf);
     domkids_free(&k);

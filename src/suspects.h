@@ -14,8 +14,11 @@
  * biggest dominated child while that child retains at least 70% of the
  * current object's retained size; where the retained size spreads out is
  * where objects accumulate.
- * What a suspect holds is its dominated set (the group's: the union of its
- * members'), by type; with a second, older dump, the objects of that set that
+ * Groups are chosen by the sum of their members' retained sizes, then
+ * reported with what they retain together: their members' dominated sets and
+ * the objects only members reach (a string all members share is dominated by
+ * the container, not by one member). What a suspect holds is that set (a
+ * single object's: its dominated set), by type; with a second, older dump, the objects of that set that
  * are new (diff.c) are what grew. */
 #ifndef HW_SUSPECTS_H
 #define HW_SUSPECTS_H
@@ -43,7 +46,7 @@ struct suspect {
     obj_t object;            /* the object; for a group, its biggest member */
     uint32_t type;           /* the object's or the group's type id */
     uint64_t n_objects;      /* 1, or the group's members */
-    uint64_t retained;       /* the object's, or the sum of the members' */
+    uint64_t retained;       /* the object's; a group's: what its members retain together */
     obj_t accumulation;      /* the accumulation point; OBJ_NONE: the roots (a root-level group) */
     uint64_t acc_retained;   /* its retained size (0 for OBJ_NONE) */
     struct suspect_type *holds; /* by type, largest bytes first; owned */
