@@ -24,7 +24,7 @@ static void trend_usage(FILE *to)
     fputs("usage: heapwalk trend [--top N] [--json | --csv] [--svg FILE] [--fail-if TYPE:+N[%]]...\n"
           "                      [--raw] [--strict] [-q] DUMP1 DUMP2 [DUMP3...]\n"
           "Per type, the count and total size in each dump (in the order given), the types\n"
-          "that grow steadily first. score = (last size - first size) * (rises - falls) / steps,\n"
+          "that grow steadily first. score = (last size - first size) * |rises - falls| / steps,\n"
           "in bytes: steps = dumps - 1; a rise (fall) is a step where the type's size went\n"
           "up (down). One dump is in memory at a time.\n"
           "  --top N          rows (default 20; 0 for all)\n"

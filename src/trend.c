@@ -109,7 +109,7 @@ void trend_finish(struct trend *t)
         }
         r->count_change = t->n_dumps ? (int64_t)(r->count[last] - r->count[0]) : 0;
         r->size_change = t->n_dumps ? (int64_t)(r->size[last] - r->size[0]) : 0;
-        r->score = last ? (double)r->size_change * ((double)r->rises - (double)r->falls) / (double)last : 0;
+        r->score = last ? (double)r->size_change * fabs((double)r->rises - (double)r->falls) / (double)last : 0;
     }
     if (t->n_types > 1)
         qsort(t->types, t->n_types, sizeof *t->types, cmp_rows);

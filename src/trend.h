@@ -5,11 +5,11 @@
  * the largest plus a few numbers per type and dump.
  *
  * The score says how steadily a type grows, in bytes:
- *     score = (last size - first size) * (rises - falls) / steps
+ *     score = (last size - first size) * |rises - falls| / steps
  * where steps = dumps - 1 and rises (falls) counts the steps in which the
  * type's total size went up (down). A type that grows in every step scores its
  * whole growth; one that goes up and down as much scores near 0; one that
- * shrinks scores below 0. Types are ordered by score, then by growth. */
+ * shrinks steadily scores its (negative) change. Types are ordered by score, then by growth. */
 #ifndef HW_TREND_H
 #define HW_TREND_H
 

@@ -87,11 +87,11 @@ def check_trend(hw, dumps):
     def score(s):
         rises = sum(1 for a, b in zip(s, s[1:]) if b > a)
         falls = sum(1 for a, b in zip(s, s[1:]) if b < a)
-        return (s[-1] - s[0]) * (rises - falls) / steps
+        return (s[-1] - s[0]) * abs(rises - falls) / steps
     bad = [r["type"] for r in doc["types"] if abs(r["score"] - round(score(r["sizes"]))) > 0.5]
     keys = [(score(r["sizes"]), r["sizes"][-1] - r["sizes"][0]) for r in doc["types"]]
     ordered = all(a >= b for a, b in zip(keys, keys[1:]))
-    report(not bad and ordered, "trend: score = growth x (rises - falls) / steps, and rows in score order", bad)
+    report(not bad and ordered, "trend: score = growth x |rises - falls| / steps, and rows in score order", bad)
 
     csv = subprocess.run([hw, "trend", "-q", "--csv", "--top", "0"] + dumps, capture_output=True, text=True).stdout
     lines = csv.strip().split("\n")
