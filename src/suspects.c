@@ -216,6 +216,15 @@ static void add_suspect(struct suspects *s, size_t *cap, const struct suspect *o
     s->list[s->n++] = *one;
 }
 
+/* Whether the first n suspects hold a root-level group of this type. */
+static int in_root_group(const struct suspects *s, size_t n, uint32_t type)
+{
+    for (size_t j = 0; j < n; j++)
+        if (s->list[j].is_group && s->list[j].accumulation == OBJ_NONE && s->list[j].type == type)
+            return 1;
+    return 0;
+}
+
 void suspects_compute(const struct heap *h, const struct roots *r, const struct dominators *d,
                       const uint8_t *is_new, double share, struct suspects *s)
 {
@@ -228,21 +237,6 @@ void suspects_compute(const struct heap *h, const struct roots *r, const struct 
     struct domkids k;
     domkids_build(h, d, &k);
     size_t cap = 0, n = h->n;
-
-    /* Single objects: the virtual root's children that retain enough. */
-    for (uint32_t j = k.off[n]; j < k.off[n + 1]; j++) {
-        obj_t o = k.kid[j];
-        if (d->retained[o] < s->threshold)
-            continue;
-        struct suspect one = {0};
-        one.object = o;
-        one.type = h->type[o];
-        one.n_objects = 1;
-        one.retained = d->retained[o];
-        one.accumulation = accumulation_point(d, &k, o);
-        one.acc_retained = d->retained[one.accumulation];
-        add_suspect(s, &cap, &one);
-    }
 
     /* Groups: one type under one dominator, two members or more. */
     size_t gcap;
@@ -264,6 +258,22 @@ void suspects_compute(const struct heap *h, const struct roots *r, const struct 
         add_suspect(s, &cap, &one);
     }
     free(g);
+    size_t n_groups = s->n;
+
+    /* Single objects: the virtual root's children that retain enough. */
+    for (uint32_t j = k.off[n]; j < k.off[n + 1]; j++) {
+        obj_t o = k.kid[j];
+        if (d->retained[o] < s->threshold || in_root_group(s, n_groups, h->type[o]))
+            continue; /* a member of a root-level group is reported with it */
+        struct suspect one = {0};
+        one.object = o;
+        one.type = h->type[o];
+        one.n_objects = 1;
+        one.retained = d->retained[o];
+        one.accumulation = accumulation_point(d, &k, o);
+        one.acc_retained = d->retained[one.accumulation];
+        add_suspect(s, &cap, &one);
+    }
 
     uint32_t nt = h->types.n ? h->types.n : 1;
     uint64_t *buf = xmalloc(4 * nt * sizeof *buf, "the leak suspects");

@@ -8,7 +8,8 @@
  *   dominator (the container they pile up in), whose retained sizes together
  *   reach the share. Root-level groups (one type, no dominator but the virtual
  *   root) count too, modules and frames excepted: many parentless objects of
- *   one type are what a refcount leak in a C extension leaves.
+ *   one type are what a refcount leak in a C extension leaves; its members
+ *   are not listed again as single objects.
  * Each has an accumulation point: for a group, the dominator they share; for a
  * single object, MAT's rule: go down the dominator tree from the object to its
  * biggest dominated child while that child retains at least 70% of the
