@@ -86,6 +86,19 @@ static void title_text(const struct heap *h, const struct suspects *ss, const st
               (unsigned long long)s->retained, (long long)(s->retained * 100 / (ss->total ? ss->total : 1)));
 }
 
+/* The suspect's path from a root, escaped, or "(none)". */
+static void path_text(const struct heap *h, const struct roots *r, const struct paths *p, const struct suspect *s,
+                      struct strbuf *out)
+{
+    struct strbuf e;
+    sb_init(&e);
+    if (suspects_path(h, r, p, s, &e))
+        report_escape_quoted(sb_cstr(&e), out);
+    else
+        sb_adds(out, "(none)");
+    sb_free(&e);
+}
+
 static size_t holds_shown(const struct suspect *s, size_t top)
 {
     return (top && top < s->n_holds) ? top : s->n_holds;
@@ -117,12 +130,8 @@ static void print_text(const struct heap *h, const struct roots *r, const struct
             printf("  accumulation point: %s retains %llu bytes\n", sb_cstr(&sb), (unsigned long long)s->acc_retained);
         }
         sb_reset(&sb);
-        struct strbuf e;
-        sb_init(&e);
-        if (suspects_path(h, r, p, s, &e))
-            report_escape_quoted(sb_cstr(&e), &sb);
-        sb_free(&e);
-        printf("  path: %s\n", sb.len ? sb_cstr(&sb) : "(none)");
+        path_text(h, r, p, s, &sb);
+        printf("  path: %s\n", sb_cstr(&sb));
         printf("  holds %llu objects, %llu bytes", (unsigned long long)s->held_objects,
                (unsigned long long)s->held_bytes);
         if (ss->have_old)
@@ -176,13 +185,9 @@ static void print_md(const struct heap *h, const struct roots *r, const struct p
                    (unsigned long long)s->acc_retained);
         }
         sb_reset(&t);
-        struct strbuf e;
-        sb_init(&e);
-        if (suspects_path(h, r, p, s, &e))
-            report_escape_quoted(sb_cstr(&e), &t);
-        sb_free(&e);
+        path_text(h, r, p, s, &t);
         sb_reset(&sb);
-        report_md_text(t.len ? sb_cstr(&t) : "(none)", &sb);
+        report_md_text(sb_cstr(&t), &sb);
         printf("- **Path from a root:** %s\n", sb_cstr(&sb));
         printf("- **Holds:** %llu objects, %llu bytes\n", (unsigned long long)s->held_objects,
                (unsigned long long)s->held_bytes);

@@ -23,8 +23,10 @@ from collections import defaultdict
 SKIP = set("str dict tuple list type function wrapper_descriptor code classobj int weakref".split())
 
 
-def load(path):
-    objs, order = {}, []
+def read_objects(path):
+    """The objects of a raw dump (gzip JSON lines, or the array form), in
+    order, the first occurrence of an address only."""
+    seen = set()
     with gzip.open(path, "rt", encoding="utf-8", errors="surrogatepass") as f:
         for line in f:
             line = line.strip()
@@ -36,12 +38,19 @@ def load(path):
                 o = json.loads(line)
             except ValueError:
                 continue  # heapwalk skips bad lines too (the test dumps have one, in edge)
-            a = o["address"]
-            if a in objs:
+            if o["address"] in seen:
                 continue
-            objs[a] = {"type": o["type"], "size": o.get("size", 0), "refs": o.get("refs") or [],
-                       "name": o.get("name")}
-            order.append(a)
+            seen.add(o["address"])
+            yield o
+
+
+def load(path):
+    objs, order = {}, []
+    for o in read_objects(path):
+        a = o["address"]
+        objs[a] = {"type": o["type"], "size": o.get("size", 0), "refs": o.get("refs") or [],
+                   "name": o.get("name")}
+        order.append(a)
     removed = set()
     for a in order:
         o = objs[a]

@@ -11,7 +11,6 @@ usage: check_reports.py trend HEAPWALK DUMP...
             takes the larger of their list growths)
 Prints "ok - ..." / "not ok - ..." lines.
 """
-import gzip
 import json
 import math
 import os
@@ -20,7 +19,7 @@ import sys
 from collections import Counter, defaultdict
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from check_diff import load, SKIP  # meliae's collapse, written out in Python
+from check_diff import load, read_objects, SKIP  # meliae's collapse, written out in Python
 
 
 def report(ok, name, details=()):
@@ -40,21 +39,9 @@ def run_json(args):
 def load_raw(path):
     """Every object, first occurrence of an address wins, no collapse."""
     objs, order = {}, []
-    with gzip.open(path, "rt", encoding="utf-8", errors="surrogatepass") as f:
-        for line in f:
-            line = line.strip()
-            if line in ("[", "]", ""):
-                continue
-            if line.endswith(","):
-                line = line[:-1]
-            try:
-                o = json.loads(line)
-            except ValueError:
-                continue
-            if o["address"] in objs:
-                continue
-            objs[o["address"]] = o
-            order.append(o["address"])
+    for o in read_objects(path):
+        objs[o["address"]] = o
+        order.append(o["address"])
     return objs, order
 
 
