@@ -158,7 +158,16 @@ static void print_json(const struct heap *h, const struct waste *w, size_t top)
         size_t len;
         const char *s = heap_str(h, d->example, &len);
         cJSON_AddStringToObject(it, "type", types_name(&h->types, d->type));
-        cJSON_AddStringToObject(it, "value", s); /* interned values hold no NUL but at the end */
+        if (memchr(s, '\0', len)) { /* JSON text from cJSON stops at a NUL: write it escaped */
+            struct strbuf e;
+            sb_init(&e);
+            report_escape(s, len, &e);
+            cJSON_AddStringToObject(it, "value", sb_cstr(&e));
+            cJSON_AddTrueToObject(it, "escaped");
+            sb_free(&e);
+        } else {
+            cJSON_AddStringToObject(it, "value", s);
+        }
         cli_json_u64(it, "copies", d->copies);
         cli_json_u64(it, "bytes", d->bytes);
         cli_json_u64(it, "saving", d->saving);

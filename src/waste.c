@@ -104,6 +104,22 @@ int waste_value_cut(const struct heap *h, obj_t o)
     return heap_len(h, o) > chars;
 }
 
+obj_t *waste_copies(const struct heap *h, const struct waste_dup *d, size_t *n)
+{
+    size_t cap = d->copies ? (size_t)d->copies : 1, count = 0;
+    obj_t *out = xmalloc(cap * sizeof *out, "the copies of a value");
+    for (size_t i = 0; i < h->n; i++) {
+        obj_t o = (obj_t)i;
+        if (h->type[o] != d->type || h->str[o] != d->str || waste_value_cut(h, o))
+            continue;
+        if (count == cap)
+            out = xreallocarray(out, cap *= 2, sizeof *out, "the copies of a value");
+        out[count++] = o;
+    }
+    *n = count;
+    return out;
+}
+
 static int is_string_type(const char *name)
 {
     return strcmp(name, "str") == 0 || strcmp(name, "bytes") == 0 || strcmp(name, "unicode") == 0;

@@ -92,6 +92,10 @@ uint64_t waste_natural_size(enum heap_flavour f, enum waste_kind kind, uint64_t 
 void waste_compute(const struct heap *h, size_t top, struct waste *w);
 void waste_free(struct waste *w);
 
+/* The copies of a duplicated value, in dump order: a new array (caller
+ * frees) of *n objects; for a screen that lists them and their holders. */
+obj_t *waste_copies(const struct heap *h, const struct waste_dup *d, size_t *n);
+
 /* Whether a str/bytes value was cut short by the scanner: its len is more
  * than the characters the dump holds. */
 int waste_value_cut(const struct heap *h, obj_t o);

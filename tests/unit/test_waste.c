@@ -69,6 +69,13 @@ static void test_report(void **state)
     assert_int_equal(w.dups[0].holders[0].copies, 3);
     assert_string_equal(w.dups[0].holders[1].name, "Rec"); /* one in a Rec's __dict__ */
     assert_true(w.dups[0].holders[1].instance_dict);
+    size_t n;
+    obj_t *copies = waste_copies(&h, &w.dups[0], &n);
+    assert_int_equal(n, 4);
+    const uint64_t want[] = {10, 11, 12, 15};
+    for (size_t k = 0; k < n; k++)
+        assert_int_equal(h.addr[copies[k]], want[k]);
+    free(copies);
     assert_true(waste_value_cut(&h, tu_obj(&h, 13)));
     assert_false(waste_value_cut(&h, tu_obj(&h, 10)));
     /* Containers: the empty list; the module's dict (len 3 in 360 bytes, natural 232) is over by 128. */
