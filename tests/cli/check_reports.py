@@ -19,7 +19,7 @@ import sys
 from collections import Counter, defaultdict
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from check_diff import load, read_objects, SKIP  # meliae's collapse, written out in Python
+from check_diff import absorbed_dict, load, read_objects, SKIP  # meliae's collapse, written out in Python
 
 
 def report(ok, name, details=()):
@@ -102,20 +102,8 @@ def load_graph(path):
     for a in order:
         o = objs[a]
         refs = o.get("refs") or []
-        if o["type"] in SKIP:
-            continue
-        d = None
-        if o["type"] == "module" and len(refs) == 1:
-            c = objs.get(refs[0])
-            d = c if c and c["type"] == "dict" else None
-        elif len(refs) == 2:
-            c0, c1 = objs.get(refs[0]), objs.get(refs[1])
-            if c0 and c1 and c0["type"] == "dict" and c1["type"] == "type":
-                d = c0
-            elif c0 and c1 and o["type"] == "instance" and c0["type"] == "classobj" and c1["type"] == "dict":
-                d = c1
-                o["type"] = c0.get("name", "instance")
-        if d is None or d is o:
+        d, o["type"] = absorbed_dict(objs, o)
+        if d is None:
             continue
         o["size"] += d["size"]
         o["refs"] = list(d.get("refs") or []) + [r for r in refs if r != d["address"]]
