@@ -145,6 +145,9 @@ valgrind: all
 	$(VALGRIND) ./heapwalk retained -q --by-type $(VG_DUMP) > /dev/null
 	$(VALGRIND) ./heapwalk export -q $(VG_DUMP) > /dev/null
 	$(VALGRIND) ./heapwalk diff -q tests/data/small-py310.json.gz $(VG_DUMP) > /dev/null
+	$(VALGRIND) ./heapwalk trend -q --svg /dev/null $(VG_DUMP) tests/data/small-py310.json.gz > /dev/null
+	$(VALGRIND) ./heapwalk suspects -q --md $(VG_DUMP) tests/data/small-py310.json.gz > /dev/null
+	$(VALGRIND) ./heapwalk waste -q --json $(VG_DUMP) > /dev/null
 	$(VALGRIND) ./heapwalk summary -q tests/cli/no-such-dump.json > /dev/null 2>&1; [ $$? -eq 1 ]
 	@echo "valgrind: no errors, no leaks"
 

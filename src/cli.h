@@ -24,6 +24,9 @@ int cli_diff(int argc, char **argv);
 int cli_scanner(int argc, char **argv);
 int cli_dump(int argc, char **argv);
 int cli_threads(int argc, char **argv);
+int cli_trend(int argc, char **argv);
+int cli_suspects(int argc, char **argv);
+int cli_waste(int argc, char **argv);
 
 /* scanner/heapwalk_scanner.py, built into the binary by the Makefile. */
 extern const unsigned char scanner_py[];

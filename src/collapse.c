@@ -11,6 +11,14 @@ static const char *const not_candidates[] = {
     "code", "classobj", "int", "weakref",
 };
 
+int collapse_candidate_type(const char *name)
+{
+    for (size_t k = 0; k < sizeof not_candidates / sizeof *not_candidates; k++)
+        if (strcmp(name, not_candidates[k]) == 0)
+            return 0;
+    return 1;
+}
+
 void collapse_instance_dicts(struct heap *h)
 {
     size_t n = h->n;

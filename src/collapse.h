@@ -12,6 +12,11 @@
 
 #include "heap.h"
 
+/* Whether objects of this type can absorb a __dict__ (meliae's rule: any type
+ * but str, dict, tuple, list, type, function, wrapper_descriptor, code,
+ * classobj, int, weakref). */
+int collapse_candidate_type(const char *name);
+
 /* Run on a resolved heap (heap_resolve done, parents not yet built); compacts it. */
 void collapse_instance_dicts(struct heap *h);
 

@@ -63,5 +63,11 @@ static int run(int argc, char **argv)
         return cli_dump(argc - 1, argv + 1);
     if (strcmp(cmd, "scanner") == 0)
         return cli_scanner(argc - 1, argv + 1);
+    if (strcmp(cmd, "trend") == 0)
+        return cli_trend(argc - 1, argv + 1);
+    if (strcmp(cmd, "suspects") == 0)
+        return cli_suspects(argc - 1, argv + 1);
+    if (strcmp(cmd, "waste") == 0)
+        return cli_waste(argc - 1, argv + 1);
     return tui_main(argc, argv, cli_usage);
 }

@@ -23,8 +23,10 @@ from collections import defaultdict
 SKIP = set("str dict tuple list type function wrapper_descriptor code classobj int weakref".split())
 
 
-def load(path):
-    objs, order = {}, []
+def read_objects(path):
+    """The objects of a raw dump (gzip JSON lines, or the array form), in
+    order, the first occurrence of an address only."""
+    seen = set()
     with gzip.open(path, "rt", encoding="utf-8", errors="surrogatepass") as f:
         for line in f:
             line = line.strip()
@@ -36,31 +38,43 @@ def load(path):
                 o = json.loads(line)
             except ValueError:
                 continue  # heapwalk skips bad lines too (the test dumps have one, in edge)
-            a = o["address"]
-            if a in objs:
+            if o["address"] in seen:
                 continue
-            objs[a] = {"type": o["type"], "size": o.get("size", 0), "refs": o.get("refs") or [],
-                       "name": o.get("name")}
-            order.append(a)
+            seen.add(o["address"])
+            yield o
+
+
+def absorbed_dict(objs, o):
+    """meliae's collapse rule: the dict that o absorbs (None if it absorbs
+    none) and o's type afterwards (a Python 2 instance takes its class's name)."""
+    refs = o.get("refs") or []
+    if o["type"] in SKIP:
+        return None, o["type"]
+    d, t = None, o["type"]
+    if o["type"] == "module" and len(refs) == 1:
+        c = objs.get(refs[0])
+        d = c if c and c["type"] == "dict" else None
+    elif len(refs) == 2:
+        c0, c1 = objs.get(refs[0]), objs.get(refs[1])
+        if c0 and c1 and c0["type"] == "dict" and c1["type"] == "type":
+            d = c0
+        elif c0 and c1 and o["type"] == "instance" and c0["type"] == "classobj" and c1["type"] == "dict":
+            d, t = c1, c0.get("name")
+    return (None, o["type"]) if d is None or d is o else (d, t)
+
+
+def load(path):
+    objs, order = {}, []
+    for o in read_objects(path):
+        a = o["address"]
+        objs[a] = {"type": o["type"], "size": o.get("size", 0), "refs": o.get("refs") or [],
+                   "name": o.get("name")}
+        order.append(a)
     removed = set()
     for a in order:
         o = objs[a]
-        if o["type"] in SKIP:
-            continue
-        refs = o["refs"]
-        d = None
-        if o["type"] == "module" and len(refs) == 1:
-            c = objs.get(refs[0])
-            if c and c["type"] == "dict":
-                d = c
-        elif len(refs) == 2:
-            c0, c1 = objs.get(refs[0]), objs.get(refs[1])
-            if c0 and c1 and c0["type"] == "dict" and c1["type"] == "type":
-                d = c0
-            elif c0 and c1 and o["type"] == "instance" and c0["type"] == "classobj" and c1["type"] == "dict":
-                d = c1
-                o["type"] = c0["name"]
-        if d is None or d is o:
+        d, o["type"] = absorbed_dict(objs, o)
+        if d is None:
             continue
         o["size"] += d["size"]
         removed.add(id(d))
