@@ -5,8 +5,7 @@
 #include <stdio.h>
 
 #include "load.h"
-
-#define HW_VERSION "0.1.0"
+#include "version.h"
 
 /* Exit statuses: 0 success, 1 a failure (bad dump, unknown address), 2 usage. */
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
