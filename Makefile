@@ -210,7 +210,8 @@ dist: $(BUILD)/dist/heapwalk
 	ldd $(BUILD)/dist/heapwalk | awk '$$2 == "=>" && $$3 ~ /^\// {print $$3}' | grep -Ev '/($(DIST_HOST_LIBS))' \
 	  | while read -r lib; do cp -L "$$lib" $(DIST_DIR)/lib/ || exit 1; done
 	for t in $$(grep -v '^#' packaging/terminfo.list); do \
-	  infocmp -x $$t > $(BUILD)/dist/$$t.src && tic -x -o $(DIST_DIR)/share/terminfo $(BUILD)/dist/$$t.src || exit 1; \
+	  f=$$(infocmp -x $$t | sed -n 's/^#.* from file: //p') && [ -f "$$f" ] || { echo "make dist: no terminfo entry $$t"; exit 1; }; \
+	  d=$(DIST_DIR)/share/terminfo/$$(basename $$(dirname $$f)); mkdir -p $$d && cp -L $$f $$d/$$t || exit 1; \
 	done
 	cp README.md $(DIST_DIR)/
 	mkdir -p $(PKG_OUT) && tar -C $(BUILD)/dist -czf $(DIST_FILE) --owner=0 --group=0 $(DIST_NAME)
