@@ -207,6 +207,7 @@ $(BUILD)/dist/heapwalk: $(MAIN_OBJ) $(ENGINE_OBJ) $(TUI_OBJ) $(BUILD)/gen/scanne
 dist: $(BUILD)/dist/heapwalk
 	rm -rf $(DIST_DIR) && mkdir -p $(DIST_DIR)/lib $(DIST_DIR)/share/terminfo
 	$(MAKE) --no-print-directory install INSTALL_BIN=$(BUILD)/dist/heapwalk PREFIX= DESTDIR=$(abspath $(DIST_DIR))
+	strip --strip-unneeded $(DIST_DIR)/bin/heapwalk
 	ldd $(BUILD)/dist/heapwalk | awk '$$2 == "=>" && $$3 ~ /^\// {print $$3}' | grep -Ev '/($(DIST_HOST_LIBS))' \
 	  | while read -r lib; do cp -L "$$lib" $(DIST_DIR)/lib/ || exit 1; done
 	for t in $$(grep -v '^#' packaging/terminfo.list); do \
