@@ -202,7 +202,7 @@ DIST_HOST_LIBS = linux-vdso|ld-linux|libc\.so|libm\.so|libpthread\.so|libdl\.so|
 
 $(BUILD)/dist/heapwalk: $(MAIN_OBJ) $(ENGINE_OBJ) $(TUI_OBJ) $(BUILD)/gen/scanner_py.o
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(EXTRA_CFLAGS) -o $@ $^ -Wl,-rpath,'$$ORIGIN/../lib' $(DIST_LDLIBS)
+	$(CC) $(CFLAGS) $(EXTRA_CFLAGS) -o $@ $^ -Wl,--disable-new-dtags,-rpath,'$$ORIGIN/../lib' $(DIST_LDLIBS)
 
 dist: $(BUILD)/dist/heapwalk
 	rm -rf $(DIST_DIR) && mkdir -p $(DIST_DIR)/lib $(DIST_DIR)/share/terminfo

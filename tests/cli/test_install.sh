@@ -68,7 +68,7 @@ else
 fi
 
 # make deb: the package's files and a Depends that names the package of
-# every library the binary links.
+# every library the binary links directly (dpkg-shlibdeps's job).
 deb=$T/pkg/heapwalk_${VERSION}_$(dpkg --print-architecture).deb
 if hw_make deb && [ -f "$deb" ]; then
     ok "make deb builds $(basename "$deb")"
@@ -81,7 +81,9 @@ for f in usr/bin/heapwalk usr/share/man/man1/heapwalk.1.gz usr/share/bash-comple
 done
 depends=$(dpkg-deb --field "$deb" Depends 2>&1)
 missing=""
-for lib in $(ldd "$HW" | awk '$2 == "=>" && $3 ~ /^\// {print $3}'); do
+ldd "$HW" > "$T/ldd"
+for soname in $(readelf -d "$HW" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
+    lib=$(awk -v n="$soname" '$1 == n && $2 == "=>" {print $3}' "$T/ldd")
     pkg=$(dpkg -S "$(readlink -f "$lib")" 2>/dev/null | head -n1 | cut -d: -f1)
     [ -z "$pkg" ] && pkg=$(dpkg -S "$lib" 2>/dev/null | head -n1 | cut -d: -f1)
     case ", $depends" in *", $pkg "*|*", $pkg,"*|*", $pkg") ;; *) missing="$missing $lib($pkg)" ;; esac
@@ -89,7 +91,7 @@ done
 if [ -n "$depends" ] && [ -z "$missing" ]; then
     ok "deb Depends names the package of every linked library: $depends"
 else
-    not_ok "deb Depends names every linked library's package" "Depends: $depends" "missing:$missing"
+    not_ok "deb Depends names the package of every linked library" "Depends: $depends" "missing:$missing"
 fi
 
 # A real install, when this host can take one and give it back as it was.
