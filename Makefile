@@ -62,6 +62,13 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c tests/unit/testutil.h $(ENGINE_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(ENGINE_OBJ) -lcmocka $(LDLIBS_ENGINE)
 
+# Unit tests of the explorer's logic link the tui/ files that need no terminal
+# (keymap.c takes only the KEY_* codes from curses.h).
+TUI_LOGIC_OBJ = $(BUILD)/tui/keymap.o $(BUILD)/tui/list.o $(BUILD)/tui/retained.o
+$(BUILD)/tests/test_tui_%: tests/unit/test_tui_%.c tests/unit/testutil.h $(ENGINE_OBJ) $(TUI_LOGIC_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Isrc -Itui -o $@ $< $(TUI_LOGIC_OBJ) $(ENGINE_OBJ) -lcmocka $(LDLIBS_ENGINE) $(LDLIBS_TUI)
+
 $(VTDRIVE): tests/tui/vtdrive.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< -lvterm -lutil -lncursesw
@@ -108,7 +115,7 @@ screenshots: deps $(BUILD)/heapwalk $(VTDRIVE)
 # make fuzz [FUZZ_SECONDS=60]: each libFuzzer target (clang, ASan+UBSan) for
 # that long on a copy of its seed corpus; crashes land in build/fuzz/.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS = parse load
+FUZZ_TARGETS = parse load escape
 fuzz:
 	@command -v clang >/dev/null || { echo "make fuzz: needs clang (apt-get install clang)"; exit 2; }
 	@mkdir -p build/fuzz

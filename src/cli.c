@@ -1,17 +1,20 @@
-/* cli.c: what every batch subcommand shares: usage, common options, loading
- * with progress and notes, JSON helpers, timings; and `heapwalk scanner`. */
+/* cli.c: what every batch subcommand shares: usage, common options, opening
+ * a dump (open.h), JSON helpers; and `heapwalk scanner`. */
 #include "cli.h"
 
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "dominators.h"
+#include "escape.h"
 #include "paths.h"
 #include "roots.h"
+
 
 
 void cli_usage(FILE *to)
@@ -43,34 +46,19 @@ void cli_usage(FILE *to)
 
 int cli_parse_count(const char *cmd, const char *opt, const char *s, size_t *out)
 {
-    char *end;
-    if (!s || !*s || *s == '-')
-        goto bad;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (*end)
-        goto bad;
-    *out = (size_t)v;
-    return 0;
-bad:
-    fprintf(stderr, "heapwalk %s: %s wants a whole number, not '%s'\n", cmd, opt, s ? s : "");
-    return -1;
+    return open_parse_count(cmd, opt, s, out);
 }
 
 /* Handle an option shared by all subcommands: 1 handled, 0 not common, -1 usage error. */
 int cli_common_option(const char *cmd, int c, struct cli_common *co)
 {
-    size_t n;
     switch (c) {
     case OPT_RAW: co->load.collapse = 0; return 1;
     case OPT_STRICT: co->load.strict = 1; return 1;
     case OPT_FORCE: co->load.force = 1; return 1;
     case 'q': co->quiet = 1; return 1;
     case OPT_JSON: co->json = 1; return 1;
-    case OPT_THREADS:
-        if (cli_parse_count(cmd, "--threads", optarg, &n) < 0 || n > 64)
-            return -1;
-        co->load.threads = (int)n;
-        return 1;
+    case OPT_THREADS: return open_parse_threads(cmd, optarg, &co->load.threads) < 0 ? -1 : 1;
     default: return 0;
     }
 }
@@ -79,6 +67,18 @@ void cli_common_init(struct cli_common *co)
 {
     memset(co, 0, sizeof *co);
     load_options_default(&co->load);
+    open_load_env(&co->load);
+}
+
+/* What getopt found wrong with arg (its message would echo arg raw). */
+static void bad_option(const char *cmd, int c, const char *arg)
+{
+    if (c == ':')
+        hw_eprintf("heapwalk %s: %s wants a value\n", cmd, arg);
+    else if (optopt && optopt < 256 && arg[0] == '-' && arg[1] != '-')
+        hw_eprintf("heapwalk %s: unknown option '-%c'\n", cmd, optopt);
+    else
+        hw_eprintf("heapwalk %s: unknown option '%s'\n", cmd, arg);
 }
 
 int cli_parse(const struct cli_spec *spec, int argc, char **argv, struct cli_common *co, void *ctx, int *first)
@@ -94,8 +94,9 @@ int cli_parse(const struct cli_spec *spec, int argc, char **argv, struct cli_com
 
     cli_common_init(co);
     optind = 1;
+    opterr = 0; /* getopt would echo a bad option raw: ours is escaped */
     int c;
-    while ((c = getopt_long(argc, argv, "q", all, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":q", all, NULL)) != -1) {
         int r = cli_common_option(spec->name, c, co);
         if (r == 1)
             continue;
@@ -106,6 +107,7 @@ int cli_parse(const struct cli_spec *spec, int argc, char **argv, struct cli_com
             return EXIT_OK;
         }
         if (c == '?' || c == ':' || !spec->option) {
+            bad_option(spec->name, c, argv[optind - 1]);
             spec->usage(stderr);
             return EXIT_USAGE;
         }
@@ -114,8 +116,16 @@ int cli_parse(const struct cli_spec *spec, int argc, char **argv, struct cli_com
     }
     int nargs = argc - optind;
     if (nargs < spec->min_args || nargs > spec->max_args) {
-        fprintf(stderr, "heapwalk %s: %s\n", spec->name, spec->args_error);
+        hw_eprintf("heapwalk %s: %s\n", spec->name, spec->args_error);
         spec->usage(stderr);
+        return EXIT_USAGE;
+    }
+    int stdin_uses = 0;
+    for (int k = optind; k < argc; k++)
+        stdin_uses += strcmp(argv[k], "-") == 0;
+    if (stdin_uses > 1) {
+        hw_eprintf("heapwalk %s: standard input (-) can be read only once: give at most one dump as -\n",
+                    spec->name);
         return EXIT_USAGE;
     }
     *first = optind;
@@ -126,7 +136,7 @@ int cli_parse_addr(const char *cmd, const char *s, uint64_t *out)
 {
     if (hw_parse_addr(s, out) == 0)
         return 0;
-    fprintf(stderr, "heapwalk %s: '%s' is not an address (decimal, or hex with 0x)\n", cmd, s);
+    hw_eprintf("heapwalk %s: '%s' is not an address (decimal, or hex with 0x)\n", cmd, s);
     return -1;
 }
 
@@ -134,7 +144,7 @@ obj_t cli_find(const struct heap *h, const char *dump, uint64_t addr)
 {
     obj_t o = heap_find(h, addr);
     if (o == OBJ_NONE)
-        fprintf(stderr, "heapwalk: %s: no object at address %llu (0x%llx)%s\n", dump, (unsigned long long)addr,
+        hw_eprintf("heapwalk: %s: no object at address %llu (0x%llx)%s\n", dump, (unsigned long long)addr,
                 (unsigned long long)addr,
                 h->collapsed ? "; if it was an instance's __dict__, it is collapsed into its owner (--raw keeps it)"
                              : "");
@@ -143,12 +153,8 @@ obj_t cli_find(const struct heap *h, const char *dump, uint64_t addr)
 
 int cli_open(const char *path, const struct cli_common *co, struct heap *h)
 {
-    heap_init(h);
-    if (cli_load(path, &co->load, co->quiet, h) < 0) {
-        heap_free(h);
-        return -1;
-    }
-    return 0;
+    struct open_options o = {co->load, co->quiet};
+    return open_dump(path, &o, h);
 }
 
 void cli_analyse(const struct heap *h, const obj_t *pinned, size_t npinned, unsigned kinds, struct roots *r,
@@ -169,81 +175,9 @@ void cli_analyse(const struct heap *h, const obj_t *pinned, size_t npinned, unsi
     }
 }
 
-/* --- loading with progress --- */
-
-static void progress_draw(const struct load_progress *p, void *ctx)
-{
-    const char *name = ctx;
-    if (p->done) {
-        fputs("\r\033[K", stderr);
-        fflush(stderr);
-        return;
-    }
-    if (strcmp(p->phase, "reading") == 0 && p->total)
-        fprintf(stderr, "\r\033[Kloading %s: %.1f of %.1f MB (%d%%), %llu objects, %.1fs", name,
-                (double)p->pos / 1e6, (double)p->total / 1e6, (int)(p->pos * 100 / p->total),
-                (unsigned long long)p->objects, p->elapsed);
-    else if (strcmp(p->phase, "reading") == 0)
-        fprintf(stderr, "\r\033[Kloading %s: %.1f MB, %llu objects, %.1fs", name, (double)p->pos / 1e6,
-                (unsigned long long)p->objects, p->elapsed);
-    else
-        fprintf(stderr, "\r\033[Kloading %s: %s, %llu objects, %.1fs", name, p->phase,
-                (unsigned long long)p->objects, p->elapsed);
-    fflush(stderr);
-}
-
-int cli_load(const char *path, const struct load_options *opt_in, int quiet, struct heap *h)
-{
-    struct load_options opt = *opt_in;
-    struct load_report rep;
-    struct hw_error err = {{0}};
-    if (!quiet && isatty(STDERR_FILENO)) {
-        opt.progress = progress_draw;
-        opt.progress_ctx = (void *)(strcmp(path, "-") == 0 ? "<stdin>" : path);
-    }
-    static char context[HW_ERRMAX];
-    snprintf(context, sizeof context, "loading %s", strcmp(path, "-") == 0 ? "<stdin>" : path);
-    hw_set_oom_context(context);
-    int rc = load_dump(path, &opt, h, &rep, &err);
-    if (opt.progress)
-        fputs("\r\033[K", stderr);
-    if (rc < 0) {
-        fprintf(stderr, "heapwalk: %s\n", err.msg);
-        return -1;
-    }
-    snprintf(context, sizeof context, "working on %s", strcmp(path, "-") == 0 ? "<stdin>" : path);
-    hw_set_oom_context(context);
-    if (getenv("HEAPWALK_TIMINGS")) {
-        const struct load_timings *t = &rep.timings;
-        fprintf(stderr,
-                "heapwalk: timings: read %.3f s, parse %.3f s, merge %.3f s, resolve %.3f s, collapse %.3f s, "
-                "parents %.3f s; total %.3f s; %llu lines by the fast path, %llu by cJSON; store %zu bytes\n",
-                t->read, t->parse, t->merge, t->resolve, t->collapse, t->parents, rep.seconds,
-                (unsigned long long)t->fast_lines, (unsigned long long)t->cjson_lines, heap_memory(h));
-    }
-    if (quiet)
-        return 0;
-    const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
-    if (rep.bad_lines) {
-        fprintf(stderr, "heapwalk: %s: skipped %llu bad line%s (--strict stops at the first)%s\n", name,
-                (unsigned long long)rep.bad_lines, rep.bad_lines == 1 ? "" : "s",
-                rep.n_messages < rep.bad_lines ? "; the first:" : ":");
-        for (size_t i = 0; i < rep.n_messages && i < 5; i++)
-            fprintf(stderr, "  %s\n", rep.messages[i]);
-    }
-    if (h->stats.duplicates)
-        fprintf(stderr, "heapwalk: %s: %llu repeated addresses ignored (the first occurrence wins; %llu with another type)\n",
-                name, (unsigned long long)h->stats.duplicates, (unsigned long long)h->stats.dup_type_mismatch);
-    if (h->stats.dangling_refs)
-        fprintf(stderr, "heapwalk: %s: %llu refs point to %zu addresses that are not in the dump\n", name,
-                (unsigned long long)h->stats.dangling_refs, h->n_dangling);
-    return 0;
-}
-
 void cli_timing(const char *what, double t0)
 {
-    if (getenv("HEAPWALK_TIMINGS"))
-        fprintf(stderr, "heapwalk: timings: %s %.3f s\n", what, hw_now() - t0);
+    open_timing(what, t0);
 }
 
 /* --- JSON helpers: integers go out as exact text, never through a double --- */
@@ -260,8 +194,13 @@ void cli_json_print(cJSON *root)
     char *s = cJSON_PrintUnformatted(root);
     if (!s)
         die(EXIT_FAIL, "out of memory while writing JSON");
-    fputs(s, stdout);
-    fputc('\n', stdout);
+    /* cJSON escapes C0 only: DEL, C1 and format characters go out as \u too. */
+    struct strbuf safe;
+    sb_init(&safe);
+    hw_json_sanitize(&safe, s, strlen(s));
+    sb_addc(&safe, '\n');
+    fwrite(safe.buf, 1, safe.len, stdout);
+    sb_free(&safe);
     free(s);
     cJSON_Delete(root);
 }
@@ -285,7 +224,7 @@ int cli_scanner(int argc, char **argv)
         return EXIT_USAGE;
     }
     if (fwrite(scanner_py, 1, scanner_py_len, stdout) != scanner_py_len || fflush(stdout) != 0) {
-        fprintf(stderr, "heapwalk scanner: writing failed\n");
+        hw_eprintf("heapwalk scanner: writing failed\n");
         return EXIT_FAIL;
     }
     return EXIT_OK;

@@ -4,7 +4,9 @@
 
 #include <stdio.h>
 
+#include "escape.h"
 #include "load.h"
+#include "open.h"
 #include "version.h"
 
 /* Exit statuses: 0 success, 1 a failure (bad dump, unknown address), 2 usage. */
@@ -28,7 +30,7 @@ extern const size_t scanner_py_len;
 /* Options every subcommand takes (getopt_long codes and table entries). */
 enum {
     OPT_RAW = 1000, OPT_STRICT, OPT_THREADS, OPT_JSON, OPT_TOP, OPT_BY_COUNT, OPT_LIMIT, OPT_HELP,
-    OPT_FORCE, OPT_ALL, OPT_ROOT, OPT_AVOID, OPT_EXCLUDE, OPT_DEPTH, OPT_PARENTS, OPT_CHILDREN, OPT_FANOUT, OPT_BY_TYPE,
+    OPT_FORCE, OPT_ALL, OPT_ROOT, OPT_AVOID, OPT_EXCLUDE, OPT_DEPTH, OPT_PARENTS, OPT_CHILDREN, OPT_FANOUT, OPT_BY_TYPE, OPT_FULL,
 };
 #define CLI_COMMON_LONG_OPTIONS                                                             \
     {"raw", no_argument, NULL, OPT_RAW}, {"strict", no_argument, NULL, OPT_STRICT},           \
@@ -63,7 +65,7 @@ int cli_parse_addr(const char *cmd, const char *s, uint64_t *out);
 /* The object at addr in the dump loaded into h, or OBJ_NONE after saying there is none
  * (with a hint about collapsed __dict__s when collapse ran). */
 obj_t cli_find(const struct heap *h, const char *dump, uint64_t addr);
-/* heap_init then cli_load: 0, or -1 with the error printed and the heap freed. */
+/* open_dump with the common options: 0, or -1 with the error printed and the heap freed. */
 int cli_open(const char *path, const struct cli_common *co, struct heap *h);
 
 struct roots;
@@ -88,15 +90,9 @@ void cli_json_u64(struct cJSON *obj, const char *key, uint64_t v);
 /* Print a JSON document on one line to stdout and delete it. */
 void cli_json_print(struct cJSON *root);
 
-/* Load a dump for a subcommand: progress on stderr when it is a terminal, then
- * the notes about bad lines, duplicates and dangling refs (unless quiet).
- * Prints the error and returns -1 on failure. */
-int cli_load(const char *path, const struct load_options *opt, int quiet, struct heap *h);
-
 void cli_usage(FILE *to);
 
-/* With HEAPWALK_TIMINGS set in the environment: "heapwalk: timings: WHAT S s"
- * on stderr, S the seconds since t0 (hw_now()). For benchmarks and profiles. */
+/* open_timing(): with HEAPWALK_TIMINGS, how long WHAT took since t0. */
 void cli_timing(const char *what, double t0);
 
 #endif

@@ -53,7 +53,7 @@ struct holder_slot {
     UT_hash_handle hh;
 };
 
-static void find_holders(const struct heap *h, const struct paths *p, struct diff *d)
+void diff_find_holders(const struct heap *h, const struct paths *p, struct diff *d)
 {
     size_t n = h->n;
     /* holder[o]: the nearest object up o's shortest path that is not new.
@@ -206,19 +206,19 @@ void diff_compute(const struct heap *old, const struct heap *nw, const struct he
         free(s);
     }
     if (p)
-        find_holders(nw, p, d);
+        diff_find_holders(nw, p, d);
     diff_sort(d, DIFF_BY_SIZE);
 }
 
-static enum diff_order sort_order;
-
 static uint64_t absdiff(uint64_t a, uint64_t b) { return a > b ? a - b : b - a; }
 
-static int cmp_types(const void *x, const void *y)
+/* qsort_r: the order comes as an argument, so two sorts can run at once. */
+static int cmp_types(const void *x, const void *y, void *arg)
 {
     const struct diff_type *a = x, *b = y;
+    enum diff_order order = *(const enum diff_order *)arg;
     uint64_t da, db;
-    if (sort_order == DIFF_BY_COUNT) {
+    if (order == DIFF_BY_COUNT) {
         da = absdiff(a->new_count, a->old_count);
         db = absdiff(b->new_count, b->old_count);
     } else {
@@ -234,9 +234,8 @@ static int cmp_types(const void *x, const void *y)
 
 void diff_sort(struct diff *d, enum diff_order order)
 {
-    sort_order = order;
     if (d->n_types > 1)
-        qsort(d->types, d->n_types, sizeof *d->types, cmp_types);
+        qsort_r(d->types, d->n_types, sizeof *d->types, cmp_types, &order);
 }
 
 void diff_free(struct diff *d)

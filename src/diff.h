@@ -51,10 +51,15 @@ struct diff {
 enum diff_order { DIFF_BY_SIZE, DIFF_BY_COUNT };
 
 /* Compare old and new (and newer, may be NULL). p holds the new heap's
- * shortest paths (paths_compute), for the holders. */
+ * shortest paths (paths_compute), for the holders; NULL: no holders (yet). */
 void diff_compute(const struct heap *old, const struct heap *new_heap, const struct heap *newer,
                   const struct paths *p, struct diff *d);
-/* Sort the types by absolute delta size (or delta count), largest first. */
+/* The holders of d's new objects (d computed without paths) from p, the new
+ * heap's shortest paths: fills d->holders and d->n_holders only, so another
+ * thread may read the rest of d meanwhile. */
+void diff_find_holders(const struct heap *new_heap, const struct paths *p, struct diff *d);
+/* Sort the types by absolute delta size (or delta count), largest first.
+ * Safe on several threads at once (no shared state). */
 void diff_sort(struct diff *d, enum diff_order order);
 void diff_free(struct diff *d);
 

@@ -59,5 +59,5 @@ static int run(int argc, char **argv)
         return cli_diff(argc - 1, argv + 1);
     if (strcmp(cmd, "scanner") == 0)
         return cli_scanner(argc - 1, argv + 1);
-    return tui_main(argc, argv);
+    return tui_main(argc, argv, cli_usage);
 }

@@ -70,6 +70,17 @@ enum action {
     ACT_COUNT
 };
 
+/* A status-line hint: an action's key and what it does on a screen
+ * ("Enter:open"); also, when not ACT_NONE, a second action's key shown with
+ * the first ("j/k:scroll"). */
+struct action_hint {
+    enum action act;
+    const char *what;
+    enum action also;
+};
+#define HINT(name, what) {ACT_##name, what, ACT_NONE}
+#define HINTS_END {ACT_NONE, NULL, ACT_NONE}
+
 /* Sections of the help screen, in order. */
 enum action_group { GROUP_MOVE, GROUP_GO, GROUP_SORT, GROUP_FIND, GROUP_WHY, GROUP_OTHER, GROUP_COUNT };
 

@@ -18,6 +18,8 @@ static void *worker(void *arg)
     paths_compute(a->heap, &a->roots, a->kinds, &a->paths);
     a->seconds[ANALYSIS_PATHS] = hw_now() - t;
     atomic_store_explicit(&a->stage, ANALYSIS_PATHS, memory_order_release);
+    if (a->paths_found && !atomic_load(&a->cancel))
+        a->paths_found(a->paths_found_ctx, &a->paths);
     if (atomic_load(&a->cancel))
         return NULL;
     t = hw_now();
@@ -31,14 +33,14 @@ static void *worker(void *arg)
 }
 
 void analysis_start(struct analysis *a, const struct heap *h, const obj_t *pinned, size_t npinned,
-                    unsigned kinds)
+                    unsigned kinds, void (*paths_found)(void *ctx, const struct paths *p), void *ctx)
 {
-    unsigned generation = a->generation + 1;
     analysis_stop(a);
     memset(a, 0, sizeof *a);
-    a->generation = generation;
     a->heap = h;
     a->kinds = kinds;
+    a->paths_found = paths_found;
+    a->paths_found_ctx = ctx;
     if (npinned) {
         a->pinned = xmalloc(npinned * sizeof *a->pinned, "the pinned roots");
         memcpy(a->pinned, pinned, npinned * sizeof *a->pinned);

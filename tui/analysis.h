@@ -5,7 +5,8 @@
  * usable at once and every key still answers in milliseconds on a dump of
  * millions of objects. Screens ask analysis_ready() before they read a result
  * and show analysis_status() meanwhile; the main loop's finite getch timeout
- * redraws when a stage finishes (analysis_poll).
+ * notices when a stage finishes (analysis_poll), tells the screen
+ * (view_ops.analysis_changed) and redraws.
  *
  * The worker only reads the heap, which nothing writes after loading, and
  * writes its own results; a stage's results are read only after its flag is
@@ -33,8 +34,9 @@ struct analysis {
     obj_t *pinned;           /* user-pinned roots (owned) */
     size_t npinned;
     unsigned kinds;          /* edge kinds excluded from the paths */
-    unsigned generation;     /* counts analysis_start calls: what a screen computed from an
-                                older generation's roots is stale */
+    /* Called on the worker thread once the paths are found (may be NULL). */
+    void (*paths_found)(void *ctx, const struct paths *p);
+    void *paths_found_ctx;
     struct roots roots;
     struct paths paths;
     struct dominators dom;
@@ -48,9 +50,11 @@ struct analysis {
 };
 
 /* Start (or restart, after pinning a root or changing the excluded edge
- * kinds) the worker for h. pinned (copied) may be NULL. */
+ * kinds) the worker for h. pinned (copied) may be NULL.  paths_found (may be
+ * NULL) is called with ctx on the worker thread when this run has found the
+ * paths, before it goes on to the dominators. */
 void analysis_start(struct analysis *a, const struct heap *h, const obj_t *pinned, size_t npinned,
-                    unsigned kinds);
+                    unsigned kinds, void (*paths_found)(void *ctx, const struct paths *p), void *ctx);
 /* Has the worker got at least this far? */
 int analysis_ready(const struct analysis *a, enum analysis_stage stage);
 /* A line for the status bar while the worker runs ("finding roots..."), or

@@ -1,13 +1,10 @@
+/* compare.c: compare mode (see compare.h). */
 #include "compare.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "../src/cli.h"
-#include "../src/paths.h"
-#include "../src/roots.h"
 #include "../src/util.h"
 
 static const char *base_name(const char *path)
@@ -16,44 +13,21 @@ static const char *base_name(const char *path)
     return slash ? slash + 1 : path;
 }
 
-/* The holders: roots and paths of the newer dump as `heapwalk diff` finds
- * them, then the whole comparison again with them (diff.h computes the
- * holders only inside diff_compute). */
-static void *worker(void *arg)
-{
-    struct compare *c = arg;
-    struct roots roots;
-    struct paths paths;
-    roots_compute(c->heap, NULL, 0, &roots);
-    if (!atomic_load(&c->cancel)) {
-        paths_compute(c->heap, &roots, 0, &paths);
-        if (!atomic_load(&c->cancel)) {
-            diff_compute(&c->old, c->heap, NULL, &paths, &c->full);
-            atomic_store_explicit(&c->holders_done, 1, memory_order_release);
-        }
-        paths_free(&paths);
-    }
-    roots_free(&roots);
-    return NULL;
-}
-
-int compare_load(struct compare *c, const char *old_path, const char *new_path, const struct load_options *opt,
-                 int quiet, const struct heap *new_heap)
+int compare_load(struct compare *c, const char *old_path, const char *new_path, const struct open_options *opt,
+                 const struct heap *new_heap)
 {
     memset(c, 0, sizeof *c);
     atomic_init(&c->holders_done, 0);
-    atomic_init(&c->cancel, 0);
-    heap_init(&c->old);
-    if (cli_load(old_path, opt, quiet, &c->old) < 0)
+    if (open_dump(old_path, opt, &c->old) < 0)
         return -1;
     c->heap = new_heap;
     snprintf(c->label, sizeof c->label, "compare: %s -> %s", base_name(old_path), base_name(new_path));
-    int progress = !quiet && isatty(STDERR_FILENO); /* as cli_load shows its progress */
+    int progress = open_shows_progress(opt); /* as loading shows its progress */
     if (progress)
         fputs("heapwalk: comparing the dumps...", stderr);
     diff_compute(&c->old, new_heap, NULL, NULL, &c->diff);
     if (progress)
-        fputs("\r\033[K", stderr);
+        open_progress_clear();
     uint32_t nt = new_heap->types.n;
     c->of_type = xcalloc(nt ? nt : 1, sizeof *c->of_type, "the comparison");
     for (size_t k = 0; k < c->diff.n_types; k++) {
@@ -61,20 +35,20 @@ int compare_load(struct compare *c, const char *old_path, const char *new_path, 
         if (t != UINT32_MAX)
             c->of_type[t] = &c->diff.types[k];
     }
-    if (pthread_create(&c->thread, NULL, worker, c) == 0)
-        c->running = 1;
-    else
-        worker(c); /* no thread to be had: find the holders now */
     return 0;
+}
+
+void compare_paths_found(void *arg, const struct paths *p)
+{
+    struct compare *c = arg;
+    if (atomic_load_explicit(&c->holders_done, memory_order_acquire))
+        return;
+    diff_find_holders(c->heap, p, &c->diff);
+    atomic_store_explicit(&c->holders_done, 1, memory_order_release);
 }
 
 void compare_free(struct compare *c)
 {
-    atomic_store(&c->cancel, 1);
-    if (c->running)
-        pthread_join(c->thread, NULL);
-    if (atomic_load(&c->holders_done))
-        diff_free(&c->full);
     if (c->heap)
         diff_free(&c->diff);
     free(c->of_type);

@@ -2,24 +2,26 @@
  * says, beside it, what changed since OLD (diff.h, the engine of `heapwalk
  * diff`).
  *
- * The per-type deltas and which objects are new are computed while loading
- * (diff_compute without paths: one address lookup per object), so the first
- * screen can sort by them. The holders of new objects need NEW's shortest
- * paths from the roots: a worker thread finds its own roots and paths, with
- * the defaults `heapwalk diff` uses, so the screen shows the same rows even
- * when the user pins roots or excludes edge kinds in the analysis (which then
- * restarts and frees its paths). The worker writes only c->full and publishes
- * it with a release store; the main thread reads it after an acquire load. */
+ * The per-type deltas and which objects are new are computed once, while
+ * loading (diff_compute without paths: one address lookup per object), so
+ * the first screen can sort by them.  The holders of new objects need NEW's
+ * shortest paths from the roots with the defaults `heapwalk diff` uses: the
+ * background analysis' first run has exactly those (app.c starts it with no
+ * pins and no skipped kinds, and restarts only once it has finished), and
+ * hands them to compare_paths_found on its worker thread, which adds the
+ * holders to the same comparison (diff_find_holders) and publishes them with
+ * a release store; the main thread reads them after an acquire load.  So the
+ * screen shows the rows `heapwalk diff` prints even after the user pins
+ * roots or skips kinds of refs. */
 #ifndef HW_TUI_COMPARE_H
 #define HW_TUI_COMPARE_H
 
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stddef.h>
 
 #include "../src/diff.h"
 #include "../src/heap.h"
-#include "../src/load.h"
+#include "../src/open.h"
 
 #define COMPARE_LABEL_MAX 512
 
@@ -27,31 +29,30 @@ struct compare {
     struct heap old;         /* the older dump: diff's type names point into it too */
     const struct heap *heap; /* the newer dump, the one the explorer shows (not owned) */
     char label[COMPARE_LABEL_MAX]; /* "compare: OLD -> NEW", base names */
-    struct diff diff;        /* per-type deltas (`heapwalk diff` order) and is_new; no holders */
+    struct diff diff;        /* per-type deltas (`heapwalk diff` order), is_new; the holders once ready */
     const struct diff_type **of_type; /* per type id of heap: its row of diff.types */
-    struct diff full;        /* the worker's: diff with the holders of new objects */
-    atomic_int holders_done; /* full is ready */
-    atomic_int cancel;       /* the worker stops between its steps */
-    int seen_done;           /* holders_done when the main loop last redrew */
-    int running;
-    pthread_t thread;
+    atomic_int holders_done; /* diff.holders is ready */
+    int seen_done;           /* holders_done when the main loop last looked */
 };
 
 /* Load the older dump from old_path (progress and errors on stderr, as the
- * subcommands do), compare it with new_heap (loaded from new_path, kept by
- * the caller for as long as c lives) and start the worker. Returns -1 when
- * the old dump cannot be loaded (said on stderr); c then needs only
- * compare_free. */
-int compare_load(struct compare *c, const char *old_path, const char *new_path, const struct load_options *opt,
-                 int quiet, const struct heap *new_heap);
-/* Stop the worker and free everything; c may be all zero. */
+ * subcommands do) and compare it with new_heap (loaded from new_path, kept by
+ * the caller for as long as c lives).  Returns -1 when the old dump cannot be
+ * loaded (said on stderr); c then needs only compare_free. */
+int compare_load(struct compare *c, const char *old_path, const char *new_path, const struct open_options *opt,
+                 const struct heap *new_heap);
+/* The analysis found the newer dump's paths with the default roots and
+ * kinds: find the holders of new objects, once (analysis.h's paths_found,
+ * with c as ctx; runs on the analysis' worker thread). */
+void compare_paths_found(void *c, const struct paths *p);
+/* Free everything; c may be all zero.  Stop the analysis first. */
 void compare_free(struct compare *c);
 
-/* Are the holders of new objects (c->full.holders) ready? */
+/* Are the holders of new objects (c->diff.holders) ready? */
 int compare_holders_ready(const struct compare *c);
 /* 1 once when the holders become ready: the main loop redraws. */
 int compare_poll(struct compare *c);
-/* A line for the status bar while the worker runs, or NULL. */
+/* A line for the status bar until the holders are ready, or NULL. */
 const char *compare_status(const struct compare *c);
 
 /* Is object o of the newer dump new (not in the old one)? 0 when c is NULL,

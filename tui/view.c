@@ -1,4 +1,5 @@
-/* view.c: what the screens share: the table of screens and their messages. */
+/* view.c: what the screens share: the table of screens, their messages, and
+ * the behaviour of a list of rows that stand for objects. */
 #include "view.h"
 
 #include <stdarg.h>
@@ -28,4 +29,70 @@ unsigned view_say(struct view_result *res, int error, const char *fmt, ...)
     va_end(ap);
     res->error = error;
     return VIEW_HANDLED | VIEW_SAY;
+}
+
+unsigned view_translate(struct view_result *res, enum action a)
+{
+    res->action = a;
+    return VIEW_ACTION;
+}
+
+unsigned view_key_default(enum action a, struct view_result *res)
+{
+    switch (a) {
+    case ACT_RIGHT: return view_translate(res, ACT_OPEN);
+    case ACT_LEFT: return view_translate(res, ACT_BACK);
+    case ACT_DOMTREE:
+        res->open = (struct view_spec){VIEW_DOMTREE, 0, OBJ_NONE};
+        return VIEW_OPEN;
+    default: return VIEW_IGNORED;
+    }
+}
+
+void view_position(const struct view *v, size_t *pos, size_t *total)
+{
+    if (v->ops->position) {
+        v->ops->position(v, pos, total);
+        return;
+    }
+    const struct list *l = v->ops->list ? v->ops->list(v) : NULL;
+    *total = l ? l->n : 0;
+    *pos = *total ? l->cursor + 1 : 0;
+}
+
+obj_t view_cursor_object(const struct view *v, const struct view_ctx *ctx)
+{
+    if (!v->ops->list || !v->ops->row)
+        return OBJ_NONE;
+    const struct list *l = v->ops->list(v);
+    return l->n ? v->ops->row(v, ctx, l->cursor) : OBJ_NONE;
+}
+
+obj_t view_current(const struct view *v, const struct view_ctx *ctx)
+{
+    return v->ops->current ? v->ops->current(v, ctx) : view_cursor_object(v, ctx);
+}
+
+obj_t view_selected(const struct view *v, const struct view_ctx *ctx)
+{
+    return v->ops->selected ? v->ops->selected(v, ctx) : view_current(v, ctx);
+}
+
+struct row_search {
+    const struct view *v;
+    const struct view_ctx *ctx;
+    const struct query_match *m;
+};
+
+static int row_matches(const void *arg, size_t row)
+{
+    const struct row_search *rs = arg;
+    obj_t o = rs->v->ops->row(rs->v, rs->ctx, row);
+    return o != OBJ_NONE && query_match_object(rs->ctx->heap, rs->m, o);
+}
+
+enum list_found view_search_rows(struct view *v, const struct view_ctx *ctx, const struct query_match *m, int dir)
+{
+    struct row_search rs = {v, ctx, m};
+    return list_find(v->ops->list(v), dir, row_matches, &rs);
 }

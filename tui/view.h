@@ -76,12 +76,14 @@ enum {
     VIEW_HANDLED = 1 << 0,
     VIEW_OPEN = 1 << 1,      /* open result->open as a new screen */
     VIEW_SAY = 1 << 2,       /* show result->message on the status line */
+    VIEW_ACTION = 1 << 3,    /* the screen translated the action: run result->action instead */
 };
 
 #define VIEW_MESSAGE_MAX 256
 
 struct view_result {
     struct view_spec open;
+    enum action action;      /* with VIEW_ACTION */
     char message[VIEW_MESSAGE_MAX];
     int error;               /* the message reports a problem */
 };
@@ -93,31 +95,52 @@ struct view {
     const struct view_ops *ops;
     struct view_spec spec;
     void *priv;              /* the screen's state: allocated by open, freed by close */
+    unsigned news, restarts; /* the loop's counts when it last told the screen (analysis_changed) */
 };
 
 struct view_ops {
     const char *name;        /* the screen's name on the status line */
-    const char *hints;       /* its main keys, for the status line */
+    const struct action_hint *hints; /* its main keys, for the status line; ACT_NONE ends */
     /* Build the state for v->spec. */
     void (*open)(struct view *v, const struct view_ctx *ctx);
     void (*close)(struct view *v);
-    /* The terminal size or the content changed: fit the lists to the area.
-     * Called before every draw. */
+    /* The background results changed since the screen last heard: a stage
+     * of the analysis finished, or the holders of new objects came; with
+     * restarted, the analysis started again (pins, skipped kinds) and what
+     * the screen built from its results is gone.  The loop calls it before
+     * the screen draws or gets a key; NULL for screens that only read the
+     * results as they draw. */
+    void (*analysis_changed)(struct view *v, const struct view_ctx *ctx, int restarted);
+    /* Fit the rows to the area (the terminal's size); nothing else.  Called
+     * before every draw. */
     void (*layout)(struct view *v, const struct view_ctx *ctx, const struct view_area *area);
     void (*draw)(const struct view *v, const struct view_ctx *ctx, const struct view_area *area);
-    /* Handle an action: returns VIEW_* flags and fills res when asked to. */
+    /* Handle an action: returns VIEW_* flags and fills res when asked to.
+     * What the screen gives no meaning of its own goes to view_key_default
+     * (as tig's views pass on a request). */
     unsigned (*key)(struct view *v, const struct view_ctx *ctx, enum action a, struct view_result *res);
     /* The text of the title line. */
     void (*title)(const struct view *v, const struct view_ctx *ctx, struct strbuf *out);
-    /* The selected row (from 1) and the rows, for the status line. */
+
+    /* The shared list behaviour (view.c): a screen of rows says which list
+     * its cursor moves in and which object each row stands for; the rest
+     * follows from them unless the screen says otherwise. */
+    struct list *(*list)(const struct view *v);
+    /* The object on row i, or OBJ_NONE (a row without one); NULL when no
+     * row stands for an object. */
+    obj_t (*row)(const struct view *v, const struct view_ctx *ctx, size_t i);
+    /* The selected row (from 1) and the rows, for the status line; NULL:
+     * from list(). */
     void (*position)(const struct view *v, size_t *pos, size_t *total);
-    /* The object m would mark here, or OBJ_NONE. */
-    obj_t (*current)(const struct view *v);
-    /* The object on the selected row, whose path the why-alive pane shows
-     * (OBJ_NONE when the row has none); NULL for screens without the pane. */
+    /* The object m would mark here, or OBJ_NONE; NULL: the selected row's
+     * object (view_cursor_object). */
+    obj_t (*current)(const struct view *v, const struct view_ctx *ctx);
+    /* The object whose path the why-alive pane shows; NULL: current. */
     obj_t (*selected)(const struct view *v, const struct view_ctx *ctx);
-    /* Move to the next (dir > 0) or previous row matching m; NULL when the
-     * screen has nothing to search. */
+    int why_pane;            /* the why-alive pane shows under this screen */
+    /* Move to the next (dir > 0) or previous row matching m
+     * (view_search_rows for rows of objects); NULL when the screen has
+     * nothing to search. */
     enum list_found (*search)(struct view *v, const struct view_ctx *ctx, const struct query_match *m, int dir);
     /* Show only the rows matching text (the empty string: all); NULL unless
      * / filters this screen instead of searching it. */
@@ -130,6 +153,23 @@ struct view_ops {
 const struct view_ops *view_ops_of(enum view_kind kind);
 /* Put a printf-style message in res; returns VIEW_HANDLED | VIEW_SAY. */
 unsigned view_say(struct view_result *res, int error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Have the program run action a instead of the one asked for: returns
+ * VIEW_ACTION. */
+unsigned view_translate(struct view_result *res, enum action a);
+/* What an action means on a screen that gives it nothing more precise:
+ * Right is Enter, Left is Backspace, D opens the whole dominator tree;
+ * VIEW_IGNORED for anything else.  Key handlers end with it. */
+unsigned view_key_default(enum action a, struct view_result *res);
+
+/* What the loop asks of any screen, with the defaults above filled in. */
+void view_position(const struct view *v, size_t *pos, size_t *total);
+obj_t view_current(const struct view *v, const struct view_ctx *ctx);
+obj_t view_selected(const struct view *v, const struct view_ctx *ctx);
+/* The object on the selected row of list(), or OBJ_NONE. */
+obj_t view_cursor_object(const struct view *v, const struct view_ctx *ctx);
+/* Search the rows' objects (type names, values, names: query_match_object). */
+enum list_found view_search_rows(struct view *v, const struct view_ctx *ctx, const struct query_match *m, int dir);
 
 extern const struct view_ops view_summary_ops;
 extern const struct view_ops view_instances_ops;

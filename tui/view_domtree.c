@@ -41,8 +41,6 @@ struct domtree_state {
     struct tree_row *rows;
     size_t n, cap;
     int filled;              /* the top rows are in (the dominators were ready) */
-    double generation;       /* analysis->started when they were: a restarted
-                                analysis (new pinned roots) has another tree */
     int repr_width;          /* from layout: the Object column's width */
     struct list list;
     unsigned char cols[NCOLS];
@@ -76,20 +74,13 @@ static size_t insert_children(struct domtree_state *st, const struct view_ctx *c
     return k;
 }
 
-/* The first rows, once the dominators are there; none while a restarted
- * analysis computes them again, and the new tree's first rows after. */
+/* The first rows, once the dominators are there. */
 static void fill(struct domtree_state *st, const struct view_ctx *ctx)
 {
-    int ready = analysis_ready(ctx->analysis, ANALYSIS_DOMINATORS);
-    if (st->filled && ready && st->generation == ctx->analysis->started)
-        return;
-    st->filled = 0;
-    st->n = 0;
-    list_reset(&st->list, 0);
-    if (!ready)
+    if (st->filled || !analysis_ready(ctx->analysis, ANALYSIS_DOMINATORS))
         return;
     st->filled = 1;
-    st->generation = ctx->analysis->started;
+    st->n = 0;
     if (st->top == OBJ_NONE) {
         insert_children(st, ctx, OBJ_NONE, 0, 0);
     } else {
@@ -116,10 +107,22 @@ static void domtree_close(struct view *v)
     v->priv = NULL;
 }
 
+/* A restarted analysis (new pinned roots) has another tree: none while it
+ * computes it, then the new tree's first rows. */
+static void domtree_analysis_changed(struct view *v, const struct view_ctx *ctx, int restarted)
+{
+    struct domtree_state *st = v->priv;
+    if (restarted) {
+        st->filled = 0;
+        st->n = 0;
+        list_reset(&st->list, 0);
+    }
+    fill(st, ctx);
+}
+
 static void domtree_layout(struct view *v, const struct view_ctx *ctx, const struct view_area *area)
 {
     struct domtree_state *st = v->priv;
-    fill(st, ctx);
     for (int c = 0; c < NCOLS; c++)
         st->cols[c] = c != COL_NEW || ctx->compare;
     columns_fit_some(columns, NCOLS, area->width, OBJECT_MIN_WIDTH, st->cols);
@@ -216,8 +219,8 @@ static unsigned expand(struct domtree_state *st, const struct view_ctx *ctx, str
 }
 
 /* Collapse the selected row, or go up to its parent row; on a collapsed top
- * row, nothing (the main loop goes back). */
-static unsigned collapse(struct domtree_state *st)
+ * row, Left means what it means elsewhere: back. */
+static unsigned collapse(struct domtree_state *st, struct view_result *res)
 {
     size_t i = st->list.cursor;
     struct tree_row *r = &st->rows[i];
@@ -230,7 +233,7 @@ static unsigned collapse(struct domtree_state *st)
         return VIEW_HANDLED;
     }
     if (r->depth == 0)
-        return VIEW_IGNORED;
+        return view_translate(res, ACT_BACK);
     while (st->rows[i].depth >= r->depth)
         i--;
     list_select(&st->list, i);
@@ -240,19 +243,18 @@ static unsigned collapse(struct domtree_state *st)
 static unsigned domtree_key(struct view *v, const struct view_ctx *ctx, enum action a, struct view_result *res)
 {
     struct domtree_state *st = v->priv;
-    fill(st, ctx); /* the dominators may have come since the last draw */
     if (list_move(&st->list, a))
         return VIEW_HANDLED;
     if (st->n == 0) {
         if (a == ACT_LEFT)
-            return VIEW_IGNORED;
+            return view_translate(res, ACT_BACK);
         if (a == ACT_RIGHT || a == ACT_OPEN || a == ACT_DOMTREE)
             return view_say(res, 0, st->filled ? "no objects here" : "the dominator tree is still being computed");
     }
     obj_t o = st->n ? st->rows[st->list.cursor].obj : OBJ_NONE;
     switch (a) {
     case ACT_RIGHT: return expand(st, ctx, res);
-    case ACT_LEFT: return collapse(st);
+    case ACT_LEFT: return collapse(st, res);
     case ACT_OPEN:
         res->open = (struct view_spec){VIEW_OBJECT, 0, o};
         return VIEW_OPEN;
@@ -261,7 +263,7 @@ static unsigned domtree_key(struct view *v, const struct view_ctx *ctx, enum act
             return view_say(res, 0, "this screen is that object's subtree");
         res->open = (struct view_spec){VIEW_DOMTREE, 0, o};
         return VIEW_OPEN;
-    default: return VIEW_IGNORED;
+    default: return view_key_default(a, res);
     }
 }
 
@@ -281,57 +283,35 @@ static void domtree_title(const struct view *v, const struct view_ctx *ctx, stru
     sb_printf(out, ": %llu bytes", (unsigned long long)bytes);
 }
 
-static void domtree_position(const struct view *v, size_t *pos, size_t *total)
-{
-    const struct domtree_state *st = v->priv;
-    *pos = st->n ? st->list.cursor + 1 : 0;
-    *total = st->n;
-}
-
-static obj_t domtree_current(const struct view *v)
-{
-    const struct domtree_state *st = v->priv;
-    return st->n ? st->rows[st->list.cursor].obj : OBJ_NONE;
-}
-
-/* The why-alive pane follows the selected row. */
-static obj_t domtree_selected(const struct view *v, const struct view_ctx *ctx)
-{
-    return domtree_current(v);
-}
-
-struct row_search {
-    const struct domtree_state *st;
-    const struct heap *heap;
-    const struct query_match *m;
-};
-
-static int row_matches(const void *ctx, size_t row)
-{
-    const struct row_search *rs = ctx;
-    return query_match_object(rs->heap, rs->m, rs->st->rows[row].obj);
-}
-
-/* Searches the rows listed, not the whole tree: the rest is not fetched. */
-static enum list_found domtree_search(struct view *v, const struct view_ctx *ctx, const struct query_match *m,
-                                      int dir)
+static struct list *domtree_list(const struct view *v)
 {
     struct domtree_state *st = v->priv;
-    struct row_search rs = {st, ctx->heap, m};
-    return list_find(&st->list, dir, row_matches, &rs);
+    return &st->list;
 }
+
+static obj_t domtree_row(const struct view *v, const struct view_ctx *ctx, size_t i)
+{
+    const struct domtree_state *st = v->priv;
+    return st->rows[i].obj;
+}
+
+static const struct action_hint domtree_hints[] = {
+    HINT(RIGHT, "expand"), HINT(LEFT, "fold"), HINT(OPEN, "open"), HINTS_END,
+};
 
 const struct view_ops view_domtree_ops = {
     .name = "dominators",
-    .hints = "Right:expand Left:fold Enter:open",
+    .hints = domtree_hints,
     .open = domtree_open,
     .close = domtree_close,
+    .analysis_changed = domtree_analysis_changed,
     .layout = domtree_layout,
     .draw = domtree_draw,
     .key = domtree_key,
     .title = domtree_title,
-    .position = domtree_position,
-    .current = domtree_current,
-    .selected = domtree_selected,
-    .search = domtree_search,
+    .list = domtree_list,
+    .row = domtree_row,
+    .why_pane = 1,
+    /* Searches the rows listed, not the whole tree: the rest is not fetched. */
+    .search = view_search_rows,
 };

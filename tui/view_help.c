@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../src/cli.h"
+#include "../src/version.h"
 #include "draw.h"
 #include "keymap.h"
 #include "view.h"
@@ -104,7 +104,7 @@ static unsigned help_key(struct view *v, const struct view_ctx *ctx, enum action
     case ACT_PAGE_DOWN: st->top = st->top + page < last ? st->top + page : last; break;
     case ACT_FIRST: st->top = 0; break;
     case ACT_LAST: st->top = last; break;
-    default: return VIEW_IGNORED;
+    default: return view_key_default(a, res);
     }
     return VIEW_HANDLED;
 }
@@ -121,14 +121,13 @@ static void help_position(const struct view *v, size_t *pos, size_t *total)
     *total = st->n;
 }
 
-static obj_t help_current(const struct view *v)
-{
-    return OBJ_NONE;
-}
+static const struct action_hint help_hints[] = {
+    {ACT_DOWN, "scroll", ACT_UP}, HINT(BACK, "back"), HINT(QUIT, "quit"), HINTS_END,
+};
 
 const struct view_ops view_help_ops = {
     .name = "help",
-    .hints = "j/k:scroll Bksp:back q:quit",
+    .hints = help_hints,
     .open = help_open,
     .close = help_close,
     .layout = help_layout,
@@ -136,5 +135,4 @@ const struct view_ops view_help_ops = {
     .key = help_key,
     .title = help_title,
     .position = help_position,
-    .current = help_current,
 };

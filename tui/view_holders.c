@@ -3,7 +3,7 @@
  * objects of one type (the nearest object up their shortest path from a root
  * that is not itself new), with the count, their bytes and how many distinct
  * holders.  Enter opens the row's example holder.  The rows come from the
- * comparison's worker (compare.h); until it is done the screen says so. */
+ * background analysis' first run (compare.h); until then the screen says so. */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -23,15 +23,15 @@ static const struct column columns[NCOLS] = {
 #define KIND_MIN_WIDTH 20
 
 struct holders_state {
-    const struct compare *compare; /* the context's, for position() */
+    const struct compare *compare; /* the context's, for row() */
     struct list list;
     unsigned char cols[NCOLS];
 };
 
-/* The rows, or none while the worker runs. */
+/* The rows, or none until the holders are found. */
 static size_t holder_rows(const struct compare *c)
 {
-    return compare_holders_ready(c) ? c->full.n_holders : 0;
+    return compare_holders_ready(c) ? c->diff.n_holders : 0;
 }
 
 static void holders_open(struct view *v, const struct view_ctx *ctx)
@@ -48,10 +48,16 @@ static void holders_close(struct view *v)
     v->priv = NULL;
 }
 
-static void holders_layout(struct view *v, const struct view_ctx *ctx, const struct view_area *area)
+/* The holders may have come. */
+static void holders_analysis_changed(struct view *v, const struct view_ctx *ctx, int restarted)
 {
     struct holders_state *st = v->priv;
     list_set_count(&st->list, holder_rows(st->compare));
+}
+
+static void holders_layout(struct view *v, const struct view_ctx *ctx, const struct view_area *area)
+{
+    struct holders_state *st = v->priv;
     columns_fit(columns, NCOLS, area->width, KIND_MIN_WIDTH, st->cols);
     list_layout(&st->list, area->height - 1);
 }
@@ -59,7 +65,7 @@ static void holders_layout(struct view *v, const struct view_ctx *ctx, const str
 static void draw_holder(const struct holders_state *st, const struct heap *h, size_t i, int y, int width,
                         struct strbuf *kind)
 {
-    const struct diff_holder *r = &st->compare->full.holders[i];
+    const struct diff_holder *r = &st->compare->diff.holders[i];
     char num[COL_KIND][24];
     const char *cells[NCOLS];
     snprintf(num[COL_NEW], sizeof num[0], "%llu", (unsigned long long)r->objects);
@@ -105,11 +111,11 @@ static unsigned holders_key(struct view *v, const struct view_ctx *ctx, enum act
     if (list_move(&st->list, a))
         return VIEW_HANDLED;
     if (a != ACT_OPEN)
-        return VIEW_IGNORED;
+        return view_key_default(a, res);
     if (st->list.n == 0)
         return view_say(res, 1, compare_holders_ready(st->compare) ? "no holders to open"
                                                                    : "the holders are still being found");
-    const struct diff_holder *r = &st->compare->full.holders[st->list.cursor];
+    const struct diff_holder *r = &st->compare->diff.holders[st->list.cursor];
     if (r->example == OBJ_NONE)
         return view_say(res, 1, "roots hold these directly: no one holder to open");
     res->open = (struct view_spec){VIEW_OBJECT, 0, r->example};
@@ -124,37 +130,34 @@ static void holders_title(const struct view *v, const struct view_ctx *ctx, stru
               (unsigned long long)d->new_bytes);
 }
 
-static void holders_position(const struct view *v, size_t *pos, size_t *total)
+static struct list *holders_list(const struct view *v)
 {
-    const struct holders_state *st = v->priv;
-    *total = holder_rows(st->compare);
-    *pos = *total ? st->list.cursor + 1 : 0;
+    struct holders_state *st = v->priv;
+    return &st->list;
 }
 
-static obj_t holders_current(const struct view *v)
+/* A row's example holder: what Enter opens and the why-alive pane follows. */
+static obj_t holders_row(const struct view *v, const struct view_ctx *ctx, size_t i)
 {
     const struct holders_state *st = v->priv;
-    if (st->list.n == 0)
-        return OBJ_NONE;
-    return st->compare->full.holders[st->list.cursor].example;
+    return st->compare->diff.holders[i].example;
 }
 
-/* The why-alive pane follows the selected row's example holder. */
-static obj_t holders_selected(const struct view *v, const struct view_ctx *ctx)
-{
-    return holders_current(v);
-}
+static const struct action_hint holders_hints[] = {
+    HINT(OPEN, "open the holder"), HINT(HELP, "help"), HINT(QUIT, "quit"), HINTS_END,
+};
 
 const struct view_ops view_holders_ops = {
     .name = "holders",
-    .hints = "Enter:open the holder ?:help q:quit",
+    .hints = holders_hints,
     .open = holders_open,
     .close = holders_close,
+    .analysis_changed = holders_analysis_changed,
     .layout = holders_layout,
     .draw = holders_draw,
     .key = holders_key,
     .title = holders_title,
-    .position = holders_position,
-    .current = holders_current,
-    .selected = holders_selected,
+    .list = holders_list,
+    .row = holders_row,
+    .why_pane = 1,
 };

@@ -218,7 +218,7 @@ static unsigned instances_key(struct view *v, const struct view_ctx *ctx, enum a
     case ACT_SORT_DEFAULT: return resort(st, ctx, QUERY_GETALL, 0);
     case ACT_SORT_RETAINED: return resort_retained(st, ctx, res);
     case ACT_NEW_ONLY: return toggle_new_only(st, ctx, res);
-    default: return VIEW_IGNORED;
+    default: return view_key_default(a, res);
     }
 }
 
@@ -249,55 +249,33 @@ static void instances_title(const struct view *v, const struct view_ctx *ctx, st
     sb_adds(out, st->reverse ? " (reversed)" : "");
 }
 
-static void instances_position(const struct view *v, size_t *pos, size_t *total)
-{
-    const struct instances_state *st = v->priv;
-    *pos = st->n ? st->list.cursor + 1 : 0;
-    *total = st->n;
-}
-
-static obj_t instances_current(const struct view *v)
-{
-    const struct instances_state *st = v->priv;
-    return st->n ? st->rows[st->list.cursor] : OBJ_NONE;
-}
-
-static obj_t instances_selected(const struct view *v, const struct view_ctx *ctx)
-{
-    return instances_current(v);
-}
-
-struct object_search {
-    const struct heap *heap;
-    const obj_t *rows;
-    const struct query_match *m;
-};
-
-static int object_matches(const void *ctx, size_t row)
-{
-    const struct object_search *os = ctx;
-    return query_match_object(os->heap, os->m, os->rows[row]);
-}
-
-static enum list_found instances_search(struct view *v, const struct view_ctx *ctx, const struct query_match *m,
-                                        int dir)
+static struct list *instances_list(const struct view *v)
 {
     struct instances_state *st = v->priv;
-    struct object_search os = {ctx->heap, st->rows, m};
-    return list_find(&st->list, dir, object_matches, &os);
+    return &st->list;
 }
+
+static obj_t instances_row(const struct view *v, const struct view_ctx *ctx, size_t i)
+{
+    const struct instances_state *st = v->priv;
+    return st->rows[i];
+}
+
+static const struct action_hint instances_hints[] = {
+    HINT(OPEN, "open"), HINT(SEARCH, "search"), HINT(HELP, "help"), HINT(QUIT, "quit"), HINTS_END,
+};
 
 const struct view_ops view_instances_ops = {
     .name = "instances",
-    .hints = "Enter:open /:search ?:help q:quit",
+    .hints = instances_hints,
     .open = instances_open,
     .close = instances_close,
     .layout = instances_layout,
     .draw = instances_draw,
     .key = instances_key,
     .title = instances_title,
-    .position = instances_position,
-    .current = instances_current,
-    .selected = instances_selected,
-    .search = instances_search,
+    .list = instances_list,
+    .row = instances_row,
+    .why_pane = 1,
+    .search = view_search_rows,
 };

@@ -75,7 +75,7 @@ static unsigned marks_key(struct view *v, const struct view_ctx *ctx, enum actio
     if (list_move(&st->list, a))
         return VIEW_HANDLED;
     if (a != ACT_OPEN)
-        return VIEW_IGNORED;
+        return view_key_default(a, res);
     int s = slot_of_row(ctx->marks, st->list.cursor);
     if (s < 0)
         return view_say(res, 1, "no mark to open");
@@ -88,35 +88,40 @@ static void marks_title(const struct view *v, const struct view_ctx *ctx, struct
     sb_printf(out, "Marks: %zu set ('letter goes straight to one)", marks_set(ctx->marks));
 }
 
-static void marks_position(const struct view *v, size_t *pos, size_t *total)
+static struct list *marks_list(const struct view *v)
 {
-    const struct marks_state *st = v->priv;
-    *pos = st->list.n ? st->list.cursor + 1 : 0;
-    *total = st->list.n;
+    struct marks_state *st = v->priv;
+    return &st->list;
 }
 
-static obj_t marks_current(const struct view *v)
+static obj_t marks_row(const struct view *v, const struct view_ctx *ctx, size_t i)
+{
+    int s = slot_of_row(ctx->marks, i);
+    return s < 0 ? OBJ_NONE : ctx->marks->obj[s];
+}
+
+/* m marks nothing here: the rows are marks already. */
+static obj_t marks_current(const struct view *v, const struct view_ctx *ctx)
 {
     return OBJ_NONE;
 }
 
-static obj_t marks_selected(const struct view *v, const struct view_ctx *ctx)
-{
-    const struct marks_state *st = v->priv;
-    int s = slot_of_row(ctx->marks, st->list.cursor);
-    return s < 0 ? OBJ_NONE : ctx->marks->obj[s];
-}
+static const struct action_hint marks_hints[] = {
+    HINT(OPEN, "open"), HINT(BACK, "back"), HINT(HELP, "help"), HINTS_END,
+};
 
 const struct view_ops view_marks_ops = {
     .name = "marks",
-    .hints = "Enter:open Bksp:back ?:help",
+    .hints = marks_hints,
     .open = marks_open,
     .close = marks_close,
     .layout = marks_layout,
     .draw = marks_draw,
     .key = marks_key,
     .title = marks_title,
-    .position = marks_position,
+    .list = marks_list,
+    .row = marks_row,
     .current = marks_current,
-    .selected = marks_selected,
+    .selected = view_cursor_object,
+    .why_pane = 1,
 };

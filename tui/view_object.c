@@ -310,7 +310,7 @@ static unsigned object_key(struct view *v, const struct view_ctx *ctx, enum acti
     case ACT_DOMTREE: /* this object's part of the dominator tree */
         res->open = (struct view_spec){VIEW_DOMTREE, 0, st->obj};
         return VIEW_OPEN;
-    default: return VIEW_IGNORED;
+    default: return view_key_default(a, res);
     }
 }
 
@@ -322,29 +322,26 @@ static void object_title(const struct view *v, const struct view_ctx *ctx, struc
     why_distance(ctx, st->obj, out);
 }
 
-static void object_position(const struct view *v, size_t *pos, size_t *total)
+static struct list *object_list(const struct view *v)
 {
-    const struct object_state *st = v->priv;
-    const struct list *l = &st->list[st->pane];
-    *pos = l->n ? l->cursor + 1 : 0;
-    *total = l->n;
+    struct object_state *st = v->priv;
+    return &st->list[st->pane];
 }
 
-static obj_t object_current(const struct view *v)
+/* A row of the pane with the focus: the child or parent it shows. */
+static obj_t object_row(const struct view *v, const struct view_ctx *ctx, size_t i)
+{
+    const struct object_state *st = v->priv;
+    uint32_t e = row_entry(st, ctx->heap, st->pane, i);
+    return heap_is_dangling(e) ? OBJ_NONE : e;
+}
+
+/* m marks, and P pins, the object shown; the why-alive pane follows the
+ * selected child or parent. */
+static obj_t object_current(const struct view *v, const struct view_ctx *ctx)
 {
     const struct object_state *st = v->priv;
     return st->obj;
-}
-
-/* The why-alive pane follows the selected child or parent. */
-static obj_t object_selected(const struct view *v, const struct view_ctx *ctx)
-{
-    const struct object_state *st = v->priv;
-    const struct list *l = &st->list[st->pane];
-    if (l->n == 0)
-        return OBJ_NONE;
-    uint32_t e = row_entry(st, ctx->heap, st->pane, l->cursor);
-    return heap_is_dangling(e) ? OBJ_NONE : e;
 }
 
 struct pane_search {
@@ -373,17 +370,23 @@ static enum list_found object_search(struct view *v, const struct view_ctx *ctx,
     return list_find(&st->list[st->pane], dir, pane_row_matches, &ps);
 }
 
+static const struct action_hint object_hints[] = {
+    HINT(PANE, "pane"), HINT(DICT, "dict"), HINT(HELP, "help"), HINT(QUIT, "quit"), HINTS_END,
+};
+
 const struct view_ops view_object_ops = {
     .name = "object",
-    .hints = "Tab:pane d:dict ?:help q:quit",
+    .hints = object_hints,
     .open = object_open,
     .close = object_close,
     .layout = object_layout,
     .draw = object_draw,
     .key = object_key,
     .title = object_title,
-    .position = object_position,
+    .list = object_list,
+    .row = object_row,
     .current = object_current,
-    .selected = object_selected,
+    .selected = view_cursor_object,
+    .why_pane = 1,
     .search = object_search,
 };

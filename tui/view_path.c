@@ -8,7 +8,7 @@
  * (app.c restarts it), so they hold here as in the why-alive pane.
  *
  * The paths are looked for once the analysis has the roots, and again when
- * it restarts (a new generation).  Yen's method is not incremental, so the
+ * it restarts (the loop calls analysis_changed).  Yen's method is not incremental, so the
  * screen asks for one path more than it shows (to know whether there is a
  * next one) and asks again, from the start, when the user goes past it.
  * The cost grows with the paths asked for: on 4.2M objects a few
@@ -40,8 +40,7 @@ struct path_state {
     size_t n;
     size_t asked;            /* how many were asked for: n < asked means there are no more */
     size_t index;            /* the path shown */
-    int found;               /* paths were looked for ... */
-    unsigned generation;     /* ... with this generation of the analysis */
+    int found;               /* paths were looked for with the analysis' roots */
     struct list list;        /* the hops of the path shown */
 };
 
@@ -65,7 +64,6 @@ static void find_paths(struct path_state *st, const struct view_ctx *ctx, size_t
     st->n = paths_find_k(ctx->heap, &a->roots, st->target, &f, k, &st->paths, &st->lens);
     st->asked = k;
     st->found = 1;
-    st->generation = a->generation;
 }
 
 static size_t hops(const struct path_state *st)
@@ -92,11 +90,19 @@ static void search_again(struct path_state *st, const struct view_ctx *ctx)
     list_set_count(&st->list, hops(st));
 }
 
+/* Find the paths if the roots have arrived (or been found again) since. */
+static void catch_up(struct path_state *st, const struct view_ctx *ctx)
+{
+    if (!st->found && analysis_ready(ctx->analysis, ANALYSIS_ROOTS))
+        search_again(st, ctx);
+}
+
 static void path_open(struct view *v, const struct view_ctx *ctx)
 {
     struct path_state *st = xcalloc(1, sizeof *st, "the path screen");
     st->target = v->spec.obj;
     v->priv = st;
+    catch_up(st, ctx);
 }
 
 static void path_close(struct view *v)
@@ -109,26 +115,23 @@ static void path_close(struct view *v)
     v->priv = NULL;
 }
 
-/* Were the paths found with the roots the analysis has now?  (After a
- * restart they were not, until the new roots are there.) */
-static int paths_current(const struct path_state *st, const struct analysis *a)
+/* After a restart the paths found were not found with the roots the
+ * analysis has now: none until the new roots are there. */
+static void path_analysis_changed(struct view *v, const struct view_ctx *ctx, int restarted)
 {
-    return st->found && st->generation == a->generation;
-}
-
-/* Find the paths if the roots have arrived, or been found again, since. */
-static int catch_up(struct path_state *st, const struct view_ctx *ctx)
-{
-    const struct analysis *a = ctx->analysis;
-    if (!paths_current(st, a) && analysis_ready(a, ANALYSIS_ROOTS))
-        search_again(st, ctx);
-    return paths_current(st, a);
+    struct path_state *st = v->priv;
+    if (restarted) {
+        forget_paths(st);
+        st->found = 0;
+        st->index = 0;
+        list_reset(&st->list, 0);
+    }
+    catch_up(st, ctx);
 }
 
 static void path_layout(struct view *v, const struct view_ctx *ctx, const struct view_area *area)
 {
     struct path_state *st = v->priv;
-    catch_up(st, ctx);
     list_layout(&st->list, area->height - HEADER_ROWS);
 }
 
@@ -182,7 +185,7 @@ static void path_draw(const struct view *v, const struct view_ctx *ctx, const st
     refs_repr(h, st->target, (size_t)w * 4, &sb);
     draw_row(y++, w, sb_cstr(&sb), ROLE_HEADER);
     sb_reset(&sb);
-    if (!paths_current(st, a)) {
+    if (!st->found) {
         const char *busy = analysis_status(a);
         draw_row(y, w, busy ? busy : "finding roots...", ROLE_NOTE);
         sb_free(&sb);
@@ -272,8 +275,8 @@ static unsigned path_key(struct view *v, const struct view_ctx *ctx, enum action
     if (list_move(&st->list, a))
         return VIEW_HANDLED;
     if (!path_action(a))
-        return VIEW_IGNORED;
-    if (!catch_up(st, ctx)) { /* only until the roots are there */
+        return view_key_default(a, res);
+    if (!st->found) { /* only until the roots are there */
         const char *busy = analysis_status(ctx->analysis);
         return view_say(res, 0, "%s", busy ? busy : "finding roots...");
     }
@@ -293,7 +296,7 @@ static unsigned path_key(struct view *v, const struct view_ctx *ctx, enum action
         st->n_avoid = st->n_edges = 0;
         search_again(st, ctx);
         return view_say(res, 0, "the paths avoid nothing again");
-    default: return VIEW_IGNORED;
+    default: return view_key_default(a, res);
     }
 }
 
@@ -305,51 +308,42 @@ static void path_title(const struct view *v, const struct view_ctx *ctx, struct 
               (unsigned long long)h->addr[st->target]);
 }
 
-static void path_position(const struct view *v, size_t *pos, size_t *total)
+static struct list *path_list(const struct view *v)
 {
-    const struct path_state *st = v->priv;
-    *total = hops(st);
-    *pos = *total ? st->list.cursor + 1 : 0;
+    struct path_state *st = v->priv;
+    return &st->list;
 }
 
-/* The selected hop: what m marks and P pins here. */
-static obj_t path_current(const struct view *v)
+static obj_t path_row(const struct view *v, const struct view_ctx *ctx, size_t i)
+{
+    const struct path_state *st = v->priv;
+    return st->paths[st->index][i];
+}
+
+/* The selected hop, or the target while there is no path: what m marks
+ * and P pins here. */
+static obj_t path_current(const struct view *v, const struct view_ctx *ctx)
 {
     const struct path_state *st = v->priv;
     return st->n ? st->paths[st->index][st->list.cursor] : st->target;
 }
 
-struct hop_search {
-    const struct heap *heap;
-    const obj_t *path;
-    const struct query_match *m;
+static const struct action_hint path_hints[] = {
+    HINT(NEXT_PATH, "next path"), HINT(AVOID, "avoid"), HINT(AVOID_EDGE, "avoid ref"), HINT(HELP, "help"), HINTS_END,
 };
-
-static int hop_matches(const void *ctx, size_t row)
-{
-    const struct hop_search *hs = ctx;
-    return query_match_object(hs->heap, hs->m, hs->path[row]);
-}
-
-static enum list_found path_search(struct view *v, const struct view_ctx *ctx, const struct query_match *m, int dir)
-{
-    struct path_state *st = v->priv;
-    if (st->n == 0)
-        return LIST_NOT_FOUND;
-    struct hop_search hs = {ctx->heap, st->paths[st->index], m};
-    return list_find(&st->list, dir, hop_matches, &hs);
-}
 
 const struct view_ops view_path_ops = {
     .name = "path",
-    .hints = "]:next path X:avoid e:avoid ref ?:help",
+    .hints = path_hints,
     .open = path_open,
     .close = path_close,
+    .analysis_changed = path_analysis_changed,
     .layout = path_layout,
     .draw = path_draw,
     .key = path_key,
     .title = path_title,
-    .position = path_position,
+    .list = path_list,
+    .row = path_row,
     .current = path_current,
-    .search = path_search,
+    .search = view_search_rows,
 };

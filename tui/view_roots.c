@@ -4,7 +4,7 @@
  * (structural roots with no parent at all: held from C code, or leaked),
  * then the other structural roots (one object for each cycle nothing else
  * holds).  A row per root, its kind and its repr; Enter opens it.  The rows
- * come from the analysis' roots, and again when it restarts. */
+ * come from the analysis' roots, and again when it restarts (analysis_changed). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,8 +19,7 @@
 struct roots_state {
     obj_t *rows;             /* anchors (pinned first), orphan candidates, other structural roots (owned) */
     size_t n, n_pinned, n_anchor, n_orphan;
-    int built;               /* rows were made ... */
-    unsigned generation;     /* ... from this generation of the analysis */
+    int built;               /* rows were made from the analysis' roots */
     struct list list;
 };
 
@@ -53,13 +52,21 @@ static void build_rows(struct roots_state *st, const struct view_ctx *ctx)
         if (!is_orphan(h, r, r->list[k]))
             st->rows[st->n++] = r->list[k];
     st->built = 1;
-    st->generation = ctx->analysis->generation;
     list_reset(&st->list, st->n);
+}
+
+/* Make the rows if the roots have arrived (or been found again) since. */
+static void catch_up(struct roots_state *st, const struct view_ctx *ctx)
+{
+    if (!st->built && analysis_ready(ctx->analysis, ANALYSIS_ROOTS))
+        build_rows(st, ctx);
 }
 
 static void roots_open(struct view *v, const struct view_ctx *ctx)
 {
-    v->priv = xcalloc(1, sizeof(struct roots_state), "the roots screen");
+    struct roots_state *st = xcalloc(1, sizeof *st, "the roots screen");
+    v->priv = st;
+    catch_up(st, ctx);
 }
 
 static void roots_close(struct view *v)
@@ -70,18 +77,22 @@ static void roots_close(struct view *v)
     v->priv = NULL;
 }
 
-/* Were the rows made from the roots the analysis has now? */
-static int rows_current(const struct roots_state *st, const struct analysis *a)
+/* After a restart the rows are not the roots the analysis has now (pins
+ * change them): none until the new roots are there. */
+static void roots_analysis_changed(struct view *v, const struct view_ctx *ctx, int restarted)
 {
-    return st->built && st->generation == a->generation;
+    struct roots_state *st = v->priv;
+    if (restarted) {
+        st->built = 0;
+        st->n = 0;
+        list_reset(&st->list, 0);
+    }
+    catch_up(st, ctx);
 }
 
 static void roots_layout(struct view *v, const struct view_ctx *ctx, const struct view_area *area)
 {
     struct roots_state *st = v->priv;
-    const struct analysis *a = ctx->analysis;
-    if (!rows_current(st, a) && analysis_ready(a, ANALYSIS_ROOTS))
-        build_rows(st, ctx);
     list_layout(&st->list, area->height);
 }
 
@@ -96,7 +107,7 @@ static void roots_draw(const struct view *v, const struct view_ctx *ctx, const s
 {
     const struct roots_state *st = v->priv;
     const struct analysis *a = ctx->analysis;
-    if (!rows_current(st, a)) {
+    if (!st->built) {
         const char *busy = analysis_status(a);
         draw_row(area->y, area->width, busy ? busy : "finding roots...", ROLE_NOTE);
         return;
@@ -119,7 +130,7 @@ static unsigned roots_key(struct view *v, const struct view_ctx *ctx, enum actio
     if (list_move(&st->list, a))
         return VIEW_HANDLED;
     if (a != ACT_OPEN)
-        return VIEW_IGNORED;
+        return view_key_default(a, res);
     if (st->n == 0)
         return view_say(res, 1, "no root to open");
     res->open = (struct view_spec){VIEW_OBJECT, 0, st->rows[st->list.cursor]};
@@ -129,7 +140,7 @@ static unsigned roots_key(struct view *v, const struct view_ctx *ctx, enum actio
 static void roots_title(const struct view *v, const struct view_ctx *ctx, struct strbuf *out)
 {
     const struct roots_state *st = v->priv;
-    if (!rows_current(st, ctx->analysis)) {
+    if (!st->built) {
         sb_adds(out, "Roots");
         return;
     }
@@ -139,54 +150,34 @@ static void roots_title(const struct view *v, const struct view_ctx *ctx, struct
     sb_printf(out, "; %zu structural, %zu orphan candidates", st->n - st->n_anchor, st->n_orphan);
 }
 
-static void roots_position(const struct view *v, size_t *pos, size_t *total)
-{
-    const struct roots_state *st = v->priv;
-    *pos = st->n ? st->list.cursor + 1 : 0;
-    *total = st->n;
-}
-
-static obj_t roots_current(const struct view *v)
-{
-    const struct roots_state *st = v->priv;
-    return st->n ? st->rows[st->list.cursor] : OBJ_NONE;
-}
-
-static obj_t roots_selected(const struct view *v, const struct view_ctx *ctx)
-{
-    return roots_current(v);
-}
-
-struct root_search {
-    const struct heap *heap;
-    const obj_t *rows;
-    const struct query_match *m;
-};
-
-static int root_matches(const void *ctx, size_t row)
-{
-    const struct root_search *rs = ctx;
-    return query_match_object(rs->heap, rs->m, rs->rows[row]);
-}
-
-static enum list_found roots_search(struct view *v, const struct view_ctx *ctx, const struct query_match *m, int dir)
+static struct list *roots_list(const struct view *v)
 {
     struct roots_state *st = v->priv;
-    struct root_search rs = {ctx->heap, st->rows, m};
-    return list_find(&st->list, dir, root_matches, &rs);
+    return &st->list;
 }
+
+static obj_t roots_row(const struct view *v, const struct view_ctx *ctx, size_t i)
+{
+    const struct roots_state *st = v->priv;
+    return st->rows[i];
+}
+
+static const struct action_hint roots_hints[] = {
+    HINT(OPEN, "open"), HINT(PATH, "paths"), HINT(WHY, "why"), HINT(HELP, "help"), HINTS_END,
+};
 
 const struct view_ops view_roots_ops = {
     .name = "roots",
-    .hints = "Enter:open y:paths w:why ?:help",
+    .hints = roots_hints,
     .open = roots_open,
     .close = roots_close,
+    .analysis_changed = roots_analysis_changed,
     .layout = roots_layout,
     .draw = roots_draw,
     .key = roots_key,
     .title = roots_title,
-    .position = roots_position,
-    .current = roots_current,
-    .selected = roots_selected,
-    .search = roots_search,
+    .list = roots_list,
+    .row = roots_row,
+    .why_pane = 1,
+    .search = view_search_rows,
 };

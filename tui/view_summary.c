@@ -279,7 +279,7 @@ static unsigned summary_key(struct view *v, const struct view_ctx *ctx, enum act
         if (ctx->compare)
             return resort_extra(st, ctx, ORDER_GROWTH, 0, res);
         return resort(st, ctx, SUMMARY_BY_SIZE, 0);
-    default: return VIEW_IGNORED;
+    default: return view_key_default(a, res);
     }
 }
 
@@ -304,18 +304,6 @@ static void summary_title(const struct view *v, const struct view_ctx *ctx, stru
     if (ctx->compare)
         sb_printf(out, "; %llu new objects, %llu gone", (unsigned long long)ctx->compare->diff.n_new,
                   (unsigned long long)ctx->compare->diff.n_gone);
-}
-
-static void summary_position(const struct view *v, size_t *pos, size_t *total)
-{
-    const struct summary_state *st = v->priv;
-    *pos = st->nshown ? st->list.cursor + 1 : 0;
-    *total = st->nshown;
-}
-
-static obj_t summary_current(const struct view *v)
-{
-    return OBJ_NONE;
 }
 
 struct type_search {
@@ -350,17 +338,26 @@ static const char *summary_filter_text(const struct view *v)
     return st->filter;
 }
 
+static struct list *summary_list(const struct view *v)
+{
+    struct summary_state *st = v->priv;
+    return &st->list;
+}
+
+static const struct action_hint summary_hints[] = {
+    HINT(OPEN, "open"), HINT(SEARCH, "filter"), HINT(HELP, "help"), HINT(QUIT, "quit"), HINTS_END,
+};
+
 const struct view_ops view_summary_ops = {
     .name = "types",
-    .hints = "Enter:open /:filter ?:help q:quit",
+    .hints = summary_hints,
     .open = summary_open,
     .close = summary_close,
     .layout = summary_layout,
     .draw = summary_draw,
     .key = summary_key,
     .title = summary_title,
-    .position = summary_position,
-    .current = summary_current,
+    .list = summary_list,
     .search = summary_search,
     .filter = summary_filter,
     .filter_text = summary_filter_text,

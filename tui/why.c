@@ -46,17 +46,23 @@ int why_rows(const struct why_pane *w, const struct view_ctx *ctx, int height)
     return want < height / 2 ? want : height / 2;
 }
 
+void why_refresh(struct why_pane *w, int restarted)
+{
+    if (restarted || !w->ready)
+        w->stale = 1;
+}
+
 void why_update(struct why_pane *w, const struct view_ctx *ctx, obj_t target, int rows)
 {
     const struct analysis *a = ctx->analysis;
-    int ready = analysis_ready(a, ANALYSIS_PATHS);
-    if (target != w->target || ready != w->ready || a->generation != w->generation) {
+    if (target != w->target || w->stale) {
+        int ready = analysis_ready(a, ANALYSIS_PATHS);
         free(w->path);
         w->path = NULL;
         w->len = 0;
         w->target = target;
         w->ready = ready;
-        w->generation = a->generation;
+        w->stale = 0;
         if (ready && target != OBJ_NONE)
             w->path = paths_get(&a->paths, target, &w->len);
         list_reset(&w->list, w->len);

@@ -23,7 +23,8 @@ struct why_pane {
     int focus;               /* the keys move among its hops (W) */
     obj_t target;            /* the object the path is for; OBJ_NONE: none */
     int ready;               /* the path was looked for (the analysis had the paths) */
-    unsigned generation;     /* ... in this generation of the analysis */
+    int stale;               /* the analysis changed since: look again */
+    unsigned news, restarts; /* the loop's counts when it last told the pane (why_refresh) */
     obj_t *path;             /* root .. target, len hops (owned); NULL: no path */
     size_t len;
     struct list list;        /* the hops, for the focus */
@@ -36,10 +37,14 @@ void why_free(struct why_pane *w);
  * for the longest path in the dump, at most half the area, 0 when hidden or
  * when the area is too small to share. */
 int why_rows(const struct why_pane *w, const struct view_ctx *ctx, int height);
+/* The analysis changed: a stage finished, or (restarted) it started again.
+ * The next why_update looks for the path again if that can change it.  The
+ * loop calls it. */
+void why_refresh(struct why_pane *w, int restarted);
 /* Show target's path (OBJ_NONE: the row has no object) in a pane of rows
  * rows.  Called before each draw: finds the path again (paths_get, into
- * w->path, which the pane owns) only when the target or the analysis
- * changed. */
+ * w->path, which the pane owns) only when the target changed or after
+ * why_refresh. */
 void why_update(struct why_pane *w, const struct view_ctx *ctx, obj_t target, int rows);
 void why_draw(const struct why_pane *w, const struct view_ctx *ctx, const struct view_area *area);
 /* An action while the pane has the focus: the moves, Enter or Right (opens

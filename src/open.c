@@ -1,0 +1,170 @@
+/* open.c: opening a dump for either front end: progress, notes, timings
+ * (see open.h). */
+#include "open.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "escape.h"
+#include "util.h"
+
+void open_options_init(struct open_options *o)
+{
+    memset(o, 0, sizeof *o);
+    load_options_default(&o->load);
+    open_load_env(&o->load);
+}
+
+void open_load_env(struct load_options *lo)
+{
+    /* The line limit (64 MB) is far above any real line; this raises it. */
+    const char *mb = getenv("HEAPWALK_MAX_LINE_MB");
+    size_t n;
+    if (mb && open_count_value(mb, &n) == 0 && n > 0 && n < ((size_t)1 << 20))
+        lo->max_line = n << 20;
+}
+
+int open_count_value(const char *s, size_t *out)
+{
+    char *end;
+    if (!s || *s < '0' || *s > '9')
+        return -1;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (*end || errno || v > SIZE_MAX)
+        return -1;
+    *out = (size_t)v;
+    return 0;
+}
+
+int open_parse_count(const char *cmd, const char *opt, const char *s, size_t *out)
+{
+    if (open_count_value(s, out) == 0)
+        return 0;
+    hw_eprintf("heapwalk %s: %s wants a whole number, not '%s'\n", cmd, opt, s ? s : "");
+    return -1;
+}
+
+int open_parse_threads(const char *cmd, const char *arg, int *threads)
+{
+    size_t n;
+    if (open_parse_count(cmd, "--threads", arg, &n) < 0)
+        return -1;
+    if (n > OPEN_THREADS_MAX) {
+        hw_eprintf("heapwalk %s: --threads takes 0 (one per core) to %d, not %zu\n", cmd, OPEN_THREADS_MAX, n);
+        return -1;
+    }
+    *threads = (int)n;
+    return 0;
+}
+
+const char *open_display_name(const char *path)
+{
+    return strcmp(path, "-") == 0 ? "<stdin>" : path;
+}
+
+int open_shows_progress(const struct open_options *o)
+{
+    return !o->quiet && isatty(STDERR_FILENO);
+}
+
+void open_progress_clear(void)
+{
+    fputs("\r\033[K", stderr);
+    fflush(stderr);
+}
+
+void open_timing(const char *what, double t0)
+{
+    if (getenv("HEAPWALK_TIMINGS"))
+        hw_eprintf("heapwalk: timings: %s %.3f s\n", what, hw_now() - t0);
+}
+
+static void progress_draw(const struct load_progress *p, void *ctx)
+{
+    const char *name = ctx;
+    if (p->done) {
+        open_progress_clear();
+        return;
+    }
+    if (strcmp(p->phase, "reading") == 0 && p->total)
+        fprintf(stderr, "\r\033[Kloading %s: %.1f of %.1f MB (%d%%), %llu objects, %.1fs", name,
+                (double)p->pos / 1e6, (double)p->total / 1e6, (int)(p->pos * 100 / p->total),
+                (unsigned long long)p->objects, p->elapsed);
+    else if (strcmp(p->phase, "reading") == 0)
+        fprintf(stderr, "\r\033[Kloading %s: %.1f MB, %llu objects, %.1fs", name, (double)p->pos / 1e6,
+                (unsigned long long)p->objects, p->elapsed);
+    else
+        fprintf(stderr, "\r\033[Kloading %s: %s, %llu objects, %.1fs", name, p->phase,
+                (unsigned long long)p->objects, p->elapsed);
+    fflush(stderr);
+}
+
+static void print_timings(const struct load_report *rep, const struct heap *h)
+{
+    const struct load_timings *t = &rep->timings;
+    fprintf(stderr,
+            "heapwalk: timings: read %.3f s, parse %.3f s, merge %.3f s, resolve %.3f s, collapse %.3f s, "
+            "parents %.3f s; total %.3f s; %llu lines by the fast path, %llu by cJSON; store %zu bytes\n",
+            t->read, t->parse, t->merge, t->resolve, t->collapse, t->parents, rep->seconds,
+            (unsigned long long)t->fast_lines, (unsigned long long)t->cjson_lines, heap_memory(h));
+}
+
+/* What was wrong with the dump, though it loaded. */
+static void print_notes(const char *name, const struct load_report *rep, const struct heap *h)
+{
+    if (rep->bad_lines) {
+        hw_eprintf("heapwalk: %s: skipped %llu bad line%s (--strict stops at the first)%s\n", name,
+                (unsigned long long)rep->bad_lines, rep->bad_lines == 1 ? "" : "s",
+                rep->n_messages < rep->bad_lines ? "; the first:" : ":");
+        for (size_t i = 0; i < rep->n_messages && i < 5; i++)
+            hw_eprintf("  %s\n", rep->messages[i]);
+    }
+    if (h->stats.duplicates)
+        hw_eprintf("heapwalk: %s: %llu repeated addresses ignored (the first occurrence wins; %llu with another type)\n",
+                name, (unsigned long long)h->stats.duplicates, (unsigned long long)h->stats.dup_type_mismatch);
+    if (h->stats.dangling_refs)
+        hw_eprintf("heapwalk: %s: %llu refs point to %zu addresses that are not in the dump\n", name,
+                (unsigned long long)h->stats.dangling_refs, h->n_dangling);
+}
+
+int open_dump(const char *path, const struct open_options *o, struct heap *h)
+{
+    const char *name = open_display_name(path);
+    struct load_options opt = o->load;
+    struct load_report rep;
+    struct hw_error err = {{0}};
+    struct strbuf shown;     /* the name as the terminal may show it */
+    sb_init(&shown);
+    hw_sb_escaped_str(&shown, name);
+    if (open_shows_progress(o)) {
+        opt.progress = progress_draw;
+        opt.progress_ctx = (void *)sb_cstr(&shown);
+    }
+    /* The out-of-memory message names the dump; it must outlive this call. */
+    static char context[HW_ERRMAX];
+    snprintf(context, sizeof context, "loading %s", sb_cstr(&shown));
+    hw_set_oom_context(context);
+    heap_init(h);
+    int rc = load_dump(path, &opt, h, &rep, &err);
+    if (opt.progress)
+        fputs("\r\033[K", stderr);
+    if (rc < 0) {
+        hw_eprintf("heapwalk: %s\n", err.msg);
+        heap_free(h);
+        sb_free(&shown);
+        return -1;
+    }
+    snprintf(context, sizeof context, "working on %s", sb_cstr(&shown));
+    sb_free(&shown);
+    hw_set_oom_context(context);
+    if (getenv("HEAPWALK_TIMINGS"))
+        print_timings(&rep, h);
+    if (!o->quiet)
+        print_notes(name, &rep, h);
+    return 0;
+}

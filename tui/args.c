@@ -1,0 +1,71 @@
+/* args.c: the explorer's command line (see app.h). */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../src/escape.h"
+#include "app.h"
+#include "tui.h"
+
+/* getopt_long codes of the explorer's options. */
+enum { OPT_RAW = 1000, OPT_STRICT, OPT_THREADS, OPT_HELP, OPT_COLOR };
+
+static void tui_usage(void (*usage)(FILE *to), FILE *to)
+{
+    usage(to);
+    fputs("       heapwalk [OPTIONS] OLD NEW      explore NEW compared with OLD, an older dump\n"
+          "Explorer options:\n"
+          "  --color=WHEN   auto (default) or never; NO_COLOR in the environment means never\n",
+          to);
+}
+
+/* Returns -1 to go on, or the exit status. */
+static int tui_option(int c, const char *arg, void (*usage)(FILE *to), struct tui_options *o)
+{
+    switch (c) {
+    case OPT_RAW: o->open.load.collapse = 0; return -1;
+    case OPT_STRICT: o->open.load.strict = 1; return -1;
+    case 'q': o->open.quiet = 1; return -1;
+    case OPT_THREADS: return open_parse_threads("explorer", arg, &o->open.load.threads) < 0 ? TUI_EXIT_USAGE : -1;
+    case OPT_COLOR:
+        if (strcmp(arg, "never") == 0 || strcmp(arg, "auto") == 0) {
+            o->color = strcmp(arg, "auto") == 0;
+            return -1;
+        }
+        hw_eprintf("heapwalk: --color wants never or auto, not '%s'\n", arg);
+        return TUI_EXIT_USAGE;
+    case OPT_HELP: tui_usage(usage, stdout); return TUI_EXIT_OK;
+    default: tui_usage(usage, stderr); return TUI_EXIT_USAGE;
+    }
+}
+
+int args_parse(int argc, char **argv, void (*usage)(FILE *to), struct tui_options *o)
+{
+    static const struct option longopts[] = {
+        {"raw", no_argument, NULL, OPT_RAW},
+        {"strict", no_argument, NULL, OPT_STRICT},
+        {"quiet", no_argument, NULL, 'q'},
+        {"threads", required_argument, NULL, OPT_THREADS},
+        {"color", required_argument, NULL, OPT_COLOR},
+        {"help", no_argument, NULL, OPT_HELP},
+        {NULL, 0, NULL, 0},
+    };
+    memset(o, 0, sizeof *o);
+    open_options_init(&o->open);
+    o->color = 1;
+    optind = 1;
+    int c, status;
+    while ((c = getopt_long(argc, argv, "q", longopts, NULL)) != -1)
+        if ((status = tui_option(c, optarg, usage, o)) >= 0)
+            return status;
+    if (optind >= argc || argc - optind > 2) {
+        hw_eprintf("heapwalk: %s\n",
+                optind >= argc ? "which dump? give a file" : "one dump, or two to compare (OLD NEW)");
+        tui_usage(usage, stderr);
+        return TUI_EXIT_USAGE;
+    }
+    if (argc - optind == 2)
+        o->old_path = argv[optind++];
+    o->path = argv[optind];
+    return -1;
+}

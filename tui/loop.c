@@ -1,0 +1,186 @@
+/* loop.c: the main loop and what it draws around the screens (see app.h).
+ *
+ * The loop draws only after something changed, then waits for a key with a
+ * finite timeout (terminal.c), so a resize or a signal is never missed and a
+ * lost terminal ends the program instead of spinning.  When the wait times
+ * out it looks at the background work (analysis.h, compare.h). */
+#include <curses.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "app.h"
+#include "draw.h"
+#include "keymap.h"
+#include "terminal.h"
+
+#define MIN_COLS 40
+#define MIN_ROWS 8
+#define NAME_MIN 12          /* the status line's dump name, when a message is long */
+
+/* --- drawing --- */
+
+static void draw_title(const struct app *a, int width)
+{
+    const struct view *v = app_view(a);
+    struct strbuf sb;
+    sb_init(&sb);
+    sb_printf(&sb, " heapwalk %s ", draw_glyph(GLYPH_SEP));
+    v->ops->title(v, &a->ctx, &sb);
+    draw_row(0, width, sb_cstr(&sb), ROLE_TITLE);
+    sb_free(&sb);
+}
+
+static const char *pending_text(enum action pending)
+{
+    return pending == ACT_MARK ? "m: press a letter to mark this object (Esc cancels)"
+                               : "': press the letter of a mark (Esc cancels)";
+}
+
+static void draw_status(const struct app *a, int y, int width)
+{
+    const struct view *v = app_view(a);
+    if (a->prompt.open) {
+        prompt_draw(&a->prompt, y, width);
+        return;
+    }
+    size_t pos, total;
+    view_position(v, &pos, &total);
+    char where[128];
+    snprintf(where, sizeof where, " %s %s %zu/%zu ", draw_glyph(GLYPH_SEP), v->ops->name, pos, total);
+    struct strbuf hints;
+    sb_init(&hints);
+    action_hints(v->ops->hints, &hints);
+    const char *right = sb_cstr(&hints);
+    enum role role = ROLE_STATUS;
+    /* While the background work runs, what it is doing replaces the hints. */
+    const char *busy = analysis_status(&a->analysis);
+    if (!busy && a->ctx.compare)
+        busy = compare_status(a->ctx.compare);
+    if (busy)
+        right = busy;
+    if (a->pending != ACT_NONE) {
+        right = pending_text(a->pending);
+        role = ROLE_MESSAGE;
+    } else if (a->message[0]) {
+        right = a->message;
+        role = a->message_error ? ROLE_ERROR : ROLE_MESSAGE;
+    }
+    int w = draw_width(right, strlen(right));
+    /* The dump's name (two in compare mode) gives way to anything but the
+     * hints, down to NAME_MIN columns; the screen and position stay. */
+    int name_room = width - 1 - draw_width(where, strlen(where));
+    if (right != sb_cstr(&hints) && name_room - w - 1 < draw_width(a->dump_name, strlen(a->dump_name)))
+        name_room = name_room - w - 1 > NAME_MIN ? name_room - w - 1 : NAME_MIN;
+    int x = draw_str(y, 0, width, " ", ROLE_STATUS);
+    x += draw_str(y, x, name_room > 0 ? name_room : 0, a->dump_name, ROLE_STATUS);
+    x += draw_str(y, x, width - x, where, ROLE_STATUS);
+    /* Hints sit at the right end; messages follow the position. */
+    int at = role == ROLE_STATUS && x + 1 + w < width ? width - w - 1 : x + 1;
+    draw_fill(y, x, at - x, ROLE_STATUS);
+    if (at < width)
+        at += draw_str(y, at, width - at, right, role);
+    draw_fill(y, at, width - at, ROLE_STATUS);
+    sb_free(&hints);
+}
+
+/* Count what finished in the background since the last look; 1 if anything did. */
+static int poll_background(struct app *a)
+{
+    int changed = analysis_poll(&a->analysis);
+    if (a->ctx.compare)
+        changed |= compare_poll(&a->compare);
+    if (changed)
+        a->news++;
+    return changed;
+}
+
+void app_catch_up(struct app *a)
+{
+    poll_background(a);
+    struct view *v = app_view(a);
+    if (v->news != a->news) {
+        if (v->ops->analysis_changed)
+            v->ops->analysis_changed(v, &a->ctx, v->restarts != a->restarts);
+        v->news = a->news;
+        v->restarts = a->restarts;
+    }
+    if (a->why.news != a->news) {
+        why_refresh(&a->why, a->why.restarts != a->restarts);
+        a->why.news = a->news;
+        a->why.restarts = a->restarts;
+    }
+}
+
+void app_draw(struct app *a)
+{
+    erase();
+    if (COLS < MIN_COLS || LINES < MIN_ROWS) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "terminal too small: %dx%d < %dx%d", COLS, LINES, MIN_COLS, MIN_ROWS);
+        draw_row(0, COLS, msg, ROLE_ERROR);
+        curs_set(0);
+        refresh();
+        return;
+    }
+    app_catch_up(a);
+    struct view *v = app_view(a);
+    struct view_area area = {1, LINES - 2, COLS};
+    struct view_area pane = {0, app_why_rows(a, area.height), COLS};
+    area.height -= pane.height;
+    pane.y = area.y + area.height;
+    v->ops->layout(v, &a->ctx, &area);
+    if (pane.height)
+        why_update(&a->why, &a->ctx, view_selected(v, &a->ctx), pane.height);
+    draw_title(a, COLS);
+    v->ops->draw(v, &a->ctx, &area);
+    if (pane.height)
+        why_draw(&a->why, &a->ctx, &pane);
+    draw_status(a, LINES - 1, COLS);
+    curs_set(a->prompt.open ? 1 : 0);
+    refresh();
+}
+
+/* --- the loop --- */
+
+static void log_timing(const struct app *a, unsigned key, double t0, double t1, double t2)
+{
+    if (!a->timing)
+        return;
+    fprintf(a->timing, "key %u screen %s handle_ms %.3f draw_ms %.3f\n", key, app_view(a)->ops->name,
+            (t1 - t0) * 1e3, (t2 - t1) * 1e3);
+    fflush(a->timing);
+}
+
+void app_run(struct app *a)
+{
+    int dirty = 1;
+    while (!a->quit && !term_signal()) {
+        if (dirty)
+            app_draw(a);
+        dirty = 0;
+        unsigned key = 0;
+        enum term_input in = term_read(&key);
+        if (in == TERM_GONE) {
+            a->lost = 1;
+            break;
+        }
+        if (in == TERM_TIMEOUT) {
+            dirty = poll_background(a); /* a stage finished: show it */
+            if (a->restart_due)
+                dirty |= app_restart_analysis(a);
+            continue;
+        }
+        dirty = 1;
+        if (in == TERM_CODE && key == KEY_RESIZE)
+            continue;
+        double t0 = hw_now();
+        app_catch_up(a); /* the screen answers from the results as they are now */
+        app_key(a, in == TERM_CODE, key);
+        if (a->timing && !a->quit) {
+            double t1 = hw_now();
+            app_draw(a);
+            dirty = 0;
+            log_timing(a, key, t0, t1, hw_now());
+        }
+    }
+}
