@@ -19,7 +19,7 @@ ASAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-
 
 # Debian packages: build, tests, and the tools the tests drive.
 DEB_PACKAGES = gcc make libc6-dev libncurses-dev ncurses-term libcjson-dev uthash-dev zlib1g-dev \
-               libcmocka-dev libvterm-dev gzip
+               libcmocka-dev libvterm-dev gzip gdb
 
 CLI_SRC    = $(wildcard src/cli*.c)
 ENGINE_SRC = $(filter-out src/main.c $(CLI_SRC),$(wildcard src/*.c))

@@ -27,6 +27,10 @@ import signal
 import sys
 import time
 from itertools import chain, compress
+try:
+    from _thread import get_ident as _get_ident
+except ImportError:  # pragma: no cover
+    from threading import get_ident as _get_ident
 
 __all__ = ['dump_all_objects', 'install_signal_handler', 'capabilities']
 __version__ = '1.0'
@@ -488,8 +492,10 @@ class _Sink(object):
             self.f.write(s)
 
 
-def _walk(sink, stack, seen):
-    """Dump every object reachable from `stack`, once.  Returns the count."""
+def _walk(sink, stack, seen, frames=None):
+    """Dump every object reachable from `stack`, once.  Returns the count.
+    frames: {id(frame): (local pairs, file, line)} for the frames on thread
+    stacks (see _thread_lines)."""
     pop = stack.pop
     push_all = stack.extend
     seen_add = seen.add
@@ -517,6 +523,7 @@ def _walk(sink, stack, seen):
     dict_len = dict.__len__
     mod_dict = _mod_dict
     chunk = _CHUNK
+    frames = frames or {}
     count = 0
     seen_add(id(tcache))
     seen_add(id(icache))
@@ -531,6 +538,7 @@ def _walk(sink, stack, seen):
         if ti is None:
             ti = tcache[t] = classify(t)
         pre, k, inline = ti
+        tail = ''
         try:
             size = getsizeof(o)
         except Exception:                 # a broken __sizeof__
@@ -591,16 +599,22 @@ def _walk(sink, stack, seen):
                     extra = ', "value": ' + esc(o.f_code.co_name[:100])
                 except Exception:
                     pass
+                fi = frames.get(i)
+                if fi is not None:        # on a thread's stack: locals by name
+                    pairs, file, line = fi
+                    refs = pairs + refs
+                    extra = ', "len": %d%s' % (len(pairs) // 2, extra)
+                    tail = ', "file": %s, "line": %d' % (esc(file[:1000]), line)
             if inline and refs:
                 refs, named = splice(o, t, refs, icache)
                 if named and not extra:
                     extra = ', "len": %d' % named
         if refs:
-            out('{"address": %d%s%d%s, "refs": [%s]}\n' % (
-                i, pre, size, extra, ', '.join(map(str, map(id, refs)))))
+            out('{"address": %d%s%d%s, "refs": [%s]%s}\n' % (
+                i, pre, size, extra, ', '.join(map(str, map(id, refs))), tail))
             push_all(refs)
         else:
-            out('{"address": %d%s%d%s, "refs": []}\n' % (i, pre, size, extra))
+            out('{"address": %d%s%d%s, "refs": []%s}\n' % (i, pre, size, extra, tail))
         count += 1
         if len(buf) >= chunk:
             flush()
@@ -609,6 +623,56 @@ def _walk(sink, stack, seen):
 
 
 _active = []           # non-empty while a dump runs (the signal handler checks it)
+_MAX_STACK = 10000
+
+
+def _thread_lines(out, esc=_esc):
+    """One line per thread (but this one) and its stack, the thread's roots:
+
+        {"address": IDENT, "type": "thread", "size": 0, "name": "worker-1", "refs": [top frame, ..., outermost]}
+
+    IDENT is threading.get_ident() (a pthread_t: the address of a C struct,
+    never a Python object's).  Returns ({id(frame): (local pairs, file,
+    line)} for _walk, the frames), or ({}, []) when the interpreter cannot say."""
+    try:
+        current = sys._current_frames()
+    except Exception:
+        return {}, []
+    names = {}
+    th = sys.modules.get('threading')    # never imported here
+    if th is not None:
+        try:
+            for t in list(th._active.values()):
+                names[t.ident] = t.name
+        except Exception:
+            pass
+    me = _get_ident()
+    info = {}
+    roots = []
+    for ident, f in current.items():
+        if ident == me:
+            continue
+        stack = []
+        while f is not None and len(stack) < _MAX_STACK:
+            stack.append(f)
+            try:
+                pairs = []
+                # f_locals: 3.8 to 3.12 fill the frame's own locals dict (it
+                # stays); 3.13 gives a proxy (nothing stays).  See README.md.
+                for name, value in list(f.f_locals.items()):
+                    if type(name) is str:
+                        pairs.append(value)
+                        pairs.append(name)
+                info[id(f)] = (pairs, f.f_code.co_filename, f.f_lineno or 0)
+            except Exception:
+                pass
+            f = f.f_back
+        name = names.get(ident)
+        out('{"address": %d, "type": "thread", "size": 0%s, "refs": [%s]}\n' % (
+            ident, ', "name": ' + esc(name[:100]) if type(name) is str else '',
+            ', '.join(map(str, map(id, stack)))))
+        roots.extend(stack)
+    return info, roots
 
 
 def _dump_to(f):
@@ -625,8 +689,13 @@ def _dump_to(f):
         # them).  The output file objects are ordinary heap objects: dumped.
         for x in (objs, seen, sink, sink.buf):
             seen.add(id(x))
+        frames, stacks = _thread_lines(sink.buf.append)
+        nthreads = len(sink.buf)
         objs.reverse()     # pop() then walks gc.get_objects() from its start
-        n = _walk(sink, objs, seen)
+        objs.extend(stacks)
+        n = _walk(sink, objs, seen, frames) + nthreads
+        del stacks[:]
+        frames.clear()
         del objs[:]
         return n
     finally:

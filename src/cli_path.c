@@ -304,13 +304,15 @@ int cli_roots(int argc, char **argv)
         return EXIT_FAIL;
     struct roots roots;
     cli_analyse(&h, NULL, 0, 0, &roots, NULL, NULL);
-    size_t nmod = 0, nframe = 0;
+    size_t nmod = 0, nframe = 0, nthread = 0;
     for (size_t k = 0; k < roots.n_anchor; k++) {
+        nthread += roots.kind[roots.list[k]] == ROOT_THREAD;
         nmod += roots.kind[roots.list[k]] == ROOT_MODULE;
         nframe += roots.kind[roots.list[k]] == ROOT_FRAME;
     }
     if (co.json) {
         cJSON *root = cJSON_CreateObject();
+        cli_json_u64(root, "threads", nthread);
         cli_json_u64(root, "modules", nmod);
         cli_json_u64(root, "frames", nframe);
         cli_json_u64(root, "structural", roots.n - roots.n_anchor);
@@ -322,8 +324,11 @@ int cli_roots(int argc, char **argv)
                               roots_list_json(&h, &roots, roots.orphans, roots.n_orphans, limit));
         cli_json_print(root);
     } else {
-        printf("%zu anchor roots (%zu modules, %zu frames), %zu structural roots, %zu orphan candidates\n",
-               roots.n_anchor, nmod, nframe, roots.n - roots.n_anchor, roots.n_orphans);
+        printf("%zu anchor roots (", roots.n_anchor);
+        if (nthread) /* only dumps with threads (heapwalk's scanner) say so */
+            printf("%zu thread%s, ", nthread, nthread == 1 ? "" : "s");
+        printf("%zu modules, %zu frames), %zu structural roots, %zu orphan candidates\n", nmod, nframe,
+               roots.n - roots.n_anchor, roots.n_orphans);
         roots_list_text(&h, "anchor roots", roots.list, roots.n_anchor, limit);
         roots_list_text(&h, "structural roots", roots.list + roots.n_anchor, roots.n - roots.n_anchor, limit);
         roots_list_text(&h, "orphan candidates (no parent, not an anchor)", roots.orphans, roots.n_orphans, limit);

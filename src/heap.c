@@ -45,6 +45,7 @@ void heap_free(struct heap *h)
     free(h->dangling);
     free(h->index.slots);
     big_clear(h);
+    free(h->lines);
     types_free(&h->types);
     strpool_free(&h->strings);
     memset(h, 0, sizeof *h);
@@ -286,6 +287,38 @@ void heap_resolve(struct heap *h)
     h->n_edges = ne;
 }
 
+void heap_set_line(struct heap *h, obj_t i, uint32_t line)
+{
+    if (h->n_lines == h->lines_cap) {
+        h->lines_cap = h->lines_cap ? h->lines_cap * 2 : 64;
+        h->lines = xreallocarray(h->lines, h->lines_cap, sizeof *h->lines, "frame lines");
+    }
+    h->lines[h->n_lines++] = (struct heap_line){i, line};
+}
+
+uint32_t heap_line(const struct heap *h, obj_t i)
+{
+    size_t lo = 0, hi = h->n_lines;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (h->lines[mid].obj < i)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < h->n_lines && h->lines[lo].obj == i ? h->lines[lo].line : 0;
+}
+
+/* Renumbering keeps the order, so the line table stays sorted. */
+static void lines_remap(struct heap *h, const obj_t *remap)
+{
+    size_t k = 0;
+    for (size_t q = 0; q < h->n_lines; q++)
+        if (remap[h->lines[q].obj] != OBJ_NONE)
+            h->lines[k++] = (struct heap_line){remap[h->lines[q].obj], h->lines[q].line};
+    h->n_lines = k;
+}
+
 void heap_compact(struct heap *h, const obj_t *link)
 {
     size_t n = h->n;
@@ -359,6 +392,7 @@ void heap_compact(struct heap *h, const obj_t *link)
 #undef EMIT
     off[kept] = (uint32_t)pos;
 
+    lines_remap(h, remap);
     /* Move the big values to their new numbers. */
     struct bigval *big = h->big, *b, *tmp;
     h->big = NULL;

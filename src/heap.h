@@ -59,6 +59,12 @@ struct heap_stats {
     uint64_t bytes_in;       /* bytes of the (uncompressed) input */
 };
 
+/* A stack frame's current line, from heapwalk's scanner's "line" key. */
+struct heap_line {
+    obj_t obj;
+    uint32_t line;
+};
+
 struct addr_index {
     uint32_t *slots;         /* object number + 1; 0 is empty */
     uint64_t size;           /* slots: 1.25 per object */
@@ -88,6 +94,9 @@ struct heap {
     uint64_t *raw_children;  /* while loading: child addresses, before heap_resolve() */
     size_t raw_cap;
 
+    struct heap_line *lines;  /* "line" keys (stack frames), sorted by object; few */
+    size_t n_lines, lines_cap;
+
     struct addr_index index;
     struct types types;
     struct strpool strings;
@@ -98,6 +107,10 @@ struct heap {
 
 void heap_init(struct heap *h);
 void heap_free(struct heap *h);
+/* Record the "line" of object i, which must be the last one added. */
+void heap_set_line(struct heap *h, obj_t i, uint32_t line);
+/* The "line" of object i, 0 when it has none. */
+uint32_t heap_line(const struct heap *h, obj_t i);
 
 /* The object at an address, or OBJ_NONE. */
 obj_t heap_find(const struct heap *h, uint64_t addr);

@@ -21,6 +21,7 @@ struct entry {
     uint32_t type_off, type_len;  /* into part.bytes; for an error, the reason */
     uint32_t str_off, str_len;
     uint32_t line;                /* line number within the part, from 0 */
+    uint32_t src_line;            /* the record's "line" key (a frame's), 0 if none */
     uint8_t flags;
     uint8_t error;
 };
@@ -86,6 +87,7 @@ static void *part_parse(void *arg)
             e->len = rec.len;
             e->flags = rec.flags;
             e->line = line;
+            e->src_line = rec.line;
             e->type_off = part_bytes(pt, rec.type, rec.type_len);
             e->type_len = (uint32_t)rec.type_len;
             if (rec.str) {
@@ -203,6 +205,8 @@ static int merge_parts(struct loader *L, int nparts)
             if (e->flags & OF_COLLAPSED)
                 L->exported = 1;
             heap_add(h, e->addr, tid, e->size, e->len, sid, e->flags);
+            if (e->src_line)
+                heap_set_line(h, (obj_t)(h->n - 1), e->src_line);
             if (e->nrefs)
                 heap_add_children(h, pt->refs + e->refs_off, e->nrefs);
             h->stats.records++;

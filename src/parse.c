@@ -760,6 +760,13 @@ static enum parse_result parse_trimmed_cjson(struct parser *p, const char *line,
         }
     }
 
+    /* heapwalk's scanner: a stack frame's line. Another writer's "line" that
+     * is not a line number is an extra key like any other: ignored. */
+    item = cJSON_GetObjectItemCaseSensitive(root, "line");
+    if (item && cJSON_IsNumber(item) && item->valuedouble >= 1 && item->valuedouble < 4294967296.0 &&
+        item->valuedouble == (double)(uint32_t)item->valuedouble)
+        rec->line = (uint32_t)item->valuedouble;
+
     /* heapwalk's own export marks the owners of collapsed dicts. */
     if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "collapsed")))
         rec->flags |= OF_COLLAPSED;

@@ -19,6 +19,7 @@ struct record {
     size_t str_len;
     uint8_t flags;           /* OF_NAME, OF_VALUE, OF_VALUE_NUM, OF_VALUE_NULL, OF_HAS_LEN, and
                                 OF_COLLAPSED for "collapsed": true (heapwalk's export) */
+    uint32_t line;           /* "line" (heapwalk's scanner: a stack frame's current line), 0 if none */
     uint64_t *refs;          /* owned by the parser */
     size_t nrefs;
 };

@@ -135,6 +135,7 @@ struct search {
     uint8_t *avoid;                  /* per object */
     const struct path_edge *more_edges; /* Yen's extra exclusions */
     size_t n_more_edges;
+    struct path_budget *budget;      /* may be NULL */
 };
 
 static int edge_listed(const struct path_edge *e, size_t n, obj_t parent, obj_t child)
@@ -163,7 +164,8 @@ static int edge_allowed(const struct search *s, obj_t parent, obj_t child)
 
 static int is_anchor(const struct roots *r, obj_t v)
 {
-    return r->kind[v] == ROOT_MODULE || r->kind[v] == ROOT_FRAME || r->kind[v] == ROOT_PINNED;
+    return r->kind[v] == ROOT_MODULE || r->kind[v] == ROOT_FRAME || r->kind[v] == ROOT_PINNED ||
+           r->kind[v] == ROOT_THREAD;
 }
 
 /* Shortest path root..start going backwards from start; NULL if none. */
@@ -190,6 +192,10 @@ static obj_t *search_back(struct search *s, obj_t start, size_t *len)
         obj_t v = queue[head++];
         const uint32_t *p = heap_parents(h, v);
         size_t np = heap_nparents(h, v);
+        if (paths_budget_spend(s->budget, np + 1)) {
+            found = structural = OBJ_NONE;
+            break;
+        }
         for (size_t k = 0; k < np; k++) {
             obj_t u = p[k];
             if (succ[u] || s->avoid[u] || !edge_allowed(s, u, v))
@@ -240,8 +246,15 @@ static void search_init(struct search *s, const struct heap *h, const struct roo
 obj_t *paths_find(const struct heap *h, const struct roots *r, obj_t target, const struct path_filter *f,
                   size_t *len)
 {
+    return paths_find_budget(h, r, target, f, NULL, len);
+}
+
+obj_t *paths_find_budget(const struct heap *h, const struct roots *r, obj_t target, const struct path_filter *f,
+                         struct path_budget *b, size_t *len)
+{
     struct search s;
     search_init(&s, h, r, f);
+    s.budget = b;
     s.avoid[target] = 0;
     obj_t *path = search_back(&s, target, len);
     free(s.avoid);
@@ -270,6 +283,52 @@ static void key_label(const struct heap *h, uint32_t key, int attr, struct strbu
     sb_addc(out, ']');
 }
 
+void paths_frame_label(const struct heap *h, obj_t frame, struct strbuf *out)
+{
+    size_t len;
+    const char *s = heap_str(h, frame, &len);
+    if (s && (h->flags[frame] & OF_VALUE))
+        sb_add(out, s, len);
+    else
+        sb_adds(out, "?");
+    sb_adds(out, "()");
+    uint32_t line = heap_line(h, frame);
+    if (line)
+        sb_printf(out, ":%u", line);
+}
+
+size_t paths_frame_locals(const struct heap *h, obj_t frame)
+{
+    size_t n = (h->flags[frame] & OF_HAS_LEN) ? (size_t)heap_len(h, frame) : 0;
+    return 2 * n <= heap_nchildren(h, frame) ? n : 0;
+}
+
+/* A frame's k-th child: a local by name (heapwalk's scanner writes the locals
+ * of stack frames as [value, name] pairs first), else f_back. */
+static void frame_edge_label(const struct heap *h, obj_t frame, size_t k, struct strbuf *out)
+{
+    const uint32_t *c = heap_children(h, frame);
+    size_t nloc = paths_frame_locals(h, frame), len;
+    if (k < 2 * nloc && k % 2 == 0 && !heap_is_dangling(c[k + 1])) {
+        const char *s = heap_str(h, c[k + 1], &len);
+        if (s && (h->flags[c[k + 1]] & OF_VALUE)) {
+            sb_adds(out, PATHS_STEP);
+            sb_add(out, s, len);
+            return;
+        }
+    }
+    if (!heap_is_dangling(c[k]) && type_is(h, c[k], "frame")) {
+        size_t q;
+        for (q = 2 * nloc; q < k && (heap_is_dangling(c[q]) || !type_is(h, c[q], "frame")); q++)
+            ;
+        if (q == k) {
+            sb_adds(out, ".f_back");
+            return;
+        }
+    }
+    sb_adds(out, ".?");
+}
+
 void paths_edge_label(const struct heap *h, obj_t parent, obj_t child, struct strbuf *out)
 {
     const uint32_t *c = heap_children(h, parent);
@@ -294,6 +353,15 @@ void paths_edge_label(const struct heap *h, obj_t parent, obj_t child, struct st
     }
     if (type_is(h, parent, "function")) {
         sb_adds(out, k == 0 ? ".__code__" : k == 1 ? ".__globals__" : ".?");
+        return;
+    }
+    if (type_is(h, parent, "thread") && type_is(h, child, "frame")) {
+        sb_adds(out, PATHS_STEP);
+        paths_frame_label(h, child, out);
+        return;
+    }
+    if (type_is(h, parent, "frame")) {
+        frame_edge_label(h, parent, k, out);
         return;
     }
     struct dict_view dv;
@@ -326,6 +394,12 @@ void paths_root_label(const struct heap *h, const struct roots *r, obj_t root, s
         sb_adds(out, "sys.modules[");
         refs_py_quote(s, len, out);
         sb_addc(out, ']');
+    } else if (r && r->kind[root] == ROOT_THREAD) {
+        sb_adds(out, "thread ");
+        if (s)
+            refs_py_quote(s, len, out);
+        else
+            sb_printf(out, "0x%llx", (unsigned long long)h->addr[root]);
     } else if (r && r->kind[root] == ROOT_FRAME) {
         sb_adds(out, "<frame ");
         if (s)

@@ -87,6 +87,13 @@ struct path_budget {
                                   the first ones, in order, found before it stopped */
 };
 
+/* Count steps against b (NULL: no budget): 1 when the work must stop (over
+ * budget, or the cancel flag is set; b->stopped is then 1). */
+int paths_budget_spend(struct path_budget *b, uint64_t steps);
+/* paths_find within a budget: NULL when stopped too (b->stopped says which). */
+obj_t *paths_find_budget(const struct heap *h, const struct roots *r, obj_t target, const struct path_filter *f,
+                         struct path_budget *b, size_t *len);
+
 /* paths_find_k within a budget (b may be NULL: none). For a caller that must
  * stay responsive: run it in a thread and set *b->cancel, or give it a step
  * budget (about 10 million steps a second). */
@@ -97,7 +104,15 @@ size_t paths_find_k_budget(const struct heap *h, const struct roots *r, obj_t ta
  * ".name", ".__class__", ".__globals__", or ".?" / "[?]" where the dump cannot
  * say. Appends to out. */
 void paths_edge_label(const struct heap *h, obj_t parent, obj_t child, struct strbuf *out);
-/* How a root reads: sys.modules['name'], <frame 'f'>, <Type at 0x...>. */
+/* Between a thread and a frame, a frame and a local: " > " (ASCII; the engine
+ * prints no other glyphs). */
+#define PATHS_STEP " > "
+/* A frame as a path step: "handle():88" (the line when the dump says it). */
+void paths_frame_label(const struct heap *h, obj_t frame, struct strbuf *out);
+/* How many [value, name] pairs of locals start a frame's children (heapwalk's
+ * scanner writes them for the frames on thread stacks, with "len"): 0 if none. */
+size_t paths_frame_locals(const struct heap *h, obj_t frame);
+/* How a root reads: thread 'worker-1', sys.modules['name'], <frame 'f'>, <Type at 0x...>. */
 void paths_root_label(const struct heap *h, const struct roots *r, obj_t root, struct strbuf *out);
 /* The whole path as a Python-like expression. */
 void paths_expression(const struct heap *h, const struct roots *r, const obj_t *path, size_t len,

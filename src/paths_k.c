@@ -76,10 +76,8 @@ struct kctx {
     uint64_t seq;
 };
 
-/* Count a step; 1 when the work must stop (over budget or cancelled). */
-static int spend(struct kctx *c, uint64_t steps)
+int paths_budget_spend(struct path_budget *b, uint64_t steps)
 {
-    struct path_budget *b = c->b;
     if (!b)
         return 0;
     uint64_t before = b->steps;
@@ -92,6 +90,8 @@ static int spend(struct kctx *c, uint64_t steps)
         b->stopped = 1;
     return b->stopped;
 }
+
+static int spend(struct kctx *c, uint64_t steps) { return paths_budget_spend(c->b, steps); }
 
 static int is_anchor(const struct roots *r, obj_t v)
 {
@@ -561,17 +561,13 @@ size_t paths_find_k_budget(const struct heap *h, const struct roots *r, obj_t ta
         p[0] = target;
         accept(&c, p, 1, r->kind[target] == ROOT_STRUCTURAL, UINT32_MAX);
     } else if (k && !(b && b->stopped)) {
-        /* The first path: a spur at the target with nothing kept. */
-        uint32_t len;
-        c.epoch++;
-        int structural = 0;
-        obj_t *p = astar(&c, target, c.da, 1, NULL, 0, &len);
-        if (!p && !(b && b->stopped)) {
-            structural = 1;
-            p = astar(&c, target, c.dall, 0, NULL, 0, &len);
-        }
+        /* The first path: paths_find's, so that where several are equally
+         * short, the first is the one heapwalk path and the explorer's path
+         * screen have always shown (the first parent in object order). */
+        size_t len;
+        obj_t *p = paths_find_budget(h, r, target, f, b, &len);
         if (p)
-            accept(&c, p, len, structural, UINT32_MAX);
+            accept(&c, p, (uint32_t)len, r->kind[p[0]] == ROOT_STRUCTURAL, UINT32_MAX);
     }
     if (c.na && !(b && b->stopped))
         add_spurs(&c, 0, banned);

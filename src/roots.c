@@ -12,6 +12,7 @@ const char *roots_kind_name(enum root_kind k)
     case ROOT_FRAME: return "frame";
     case ROOT_PINNED: return "pinned";
     case ROOT_STRUCTURAL: return "structural";
+    case ROOT_THREAD: return "thread";
     default: return "";
     }
 }
@@ -128,6 +129,7 @@ void roots_compute(const struct heap *h, const obj_t *pinned, size_t npinned, st
     size_t cap = 0, ocap = 0;
     uint32_t t_module = types_lookup(&h->types, "module");
     uint32_t t_frame = types_lookup(&h->types, "frame");
+    uint32_t t_thread = types_lookup(&h->types, "thread");
 
     for (size_t k = 0; k < npinned; k++)
         if (pinned[k] < n)
@@ -135,13 +137,16 @@ void roots_compute(const struct heap *h, const obj_t *pinned, size_t npinned, st
     for (size_t i = 0; i < n; i++) {
         if (r->kind[i] == ROOT_PINNED) {
             list_push(&r->list, &r->n, &cap, (obj_t)i);
+        } else if (h->type[i] == t_thread) {
+            r->kind[i] = ROOT_THREAD;
+            list_push(&r->list, &r->n, &cap, (obj_t)i);
         } else if (h->type[i] == t_module) {
             r->kind[i] = ROOT_MODULE;
             list_push(&r->list, &r->n, &cap, (obj_t)i);
         } else if (h->type[i] == t_frame) {
             const uint32_t *p = heap_parents(h, (obj_t)i);
             size_t np = heap_nparents(h, (obj_t)i), k;
-            for (k = 0; k < np && h->type[p[k]] != t_frame; k++)
+            for (k = 0; k < np && h->type[p[k]] != t_frame && h->type[p[k]] != t_thread; k++)
                 ;
             if (k == np) {
                 r->kind[i] = ROOT_FRAME;
@@ -180,7 +185,7 @@ void roots_compute(const struct heap *h, const obj_t *pinned, size_t npinned, st
     }
     for (size_t v = 0; v < n; v++)
         if (heap_nparents(h, (obj_t)v) == 0 && r->kind[v] != ROOT_MODULE && r->kind[v] != ROOT_FRAME &&
-            r->kind[v] != ROOT_PINNED)
+            r->kind[v] != ROOT_PINNED && r->kind[v] != ROOT_THREAD)
             list_push(&r->orphans, &r->n_orphans, &ocap, (obj_t)v);
     free(entered);
     free(comp);

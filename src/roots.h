@@ -1,9 +1,11 @@
 /* roots.h: what keeps objects alive, as far as a dump can say.
  *
  * meliae dumps record no GC roots, so heapwalk defines them (docs/design.md):
- * - anchor roots, used first because paths from them read well: every module,
- *   every frame that no other frame refers to (a thread's current frame: it
- *   holds the rest of its stack through f_back), and the objects the user pins;
+ * - anchor roots, used first because paths from them read well: every thread
+ *   (heapwalk's scanner writes each thread as a "thread" object holding its
+ *   stack's frames), every module, every frame that no other frame or thread
+ *   refers to (a thread's current frame in a dump without threads: it holds
+ *   the rest of its stack through f_back), and the objects the user pins;
  * - structural roots, so that every object has a path: for each strongly
  *   connected component that nothing outside points into and that no anchor
  *   reaches, one representative (its first object in dump order). That covers
@@ -25,6 +27,7 @@ enum root_kind {
     ROOT_FRAME,
     ROOT_PINNED,
     ROOT_STRUCTURAL,
+    ROOT_THREAD,
 };
 
 struct roots {

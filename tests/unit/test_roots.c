@@ -93,6 +93,33 @@ static void test_modules_and_top_frames_are_anchors(void **state)
     heap_free(&h);
 }
 
+/* heapwalk's scanner: "thread" objects hold their stacks' frames. */
+static void test_threads_are_anchors(void **state)
+{
+    static const char text[] =
+        ON(100, "thread", "worker-1", "30, 20")
+        O(30, "frame", "2")
+        O(20, "frame", "")
+        O(2, "list", "")
+        O(40, "frame", "")
+        ON(1, "module", "app", "");
+    struct heap h;
+    struct roots r;
+    rt_load(text, &h);
+    roots_compute(&h, NULL, 0, &r);
+    RT_ANCHORS(&h, &r, 100, 40, 1);
+    assert_int_equal(rt_kind(&r, &h, 100), ROOT_THREAD);
+    /* A frame a thread holds is not a root of its own; one nothing holds is. */
+    assert_int_equal(rt_kind(&r, &h, 30), ROOT_NONE);
+    assert_int_equal(rt_kind(&r, &h, 20), ROOT_NONE);
+    assert_int_equal(rt_kind(&r, &h, 40), ROOT_FRAME);
+    assert_int_equal(r.n_orphans, 0);
+    assert_string_equal(roots_kind_name(ROOT_THREAD), "thread");
+    roots_free(&r);
+    heap_free(&h);
+    (void)state;
+}
+
 static void test_frame_held_by_non_frames_is_anchor(void **state)
 {
     /* Frame 2 is held by a traceback, a generator and frame 5: one frame
@@ -740,6 +767,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_modules_and_top_frames_are_anchors),
         cmocka_unit_test(test_frame_held_by_non_frames_is_anchor),
+        cmocka_unit_test(test_threads_are_anchors),
         cmocka_unit_test(test_pinned_objects),
         cmocka_unit_test(test_parentless_cycle_one_structural_root),
         cmocka_unit_test(test_cycle_reachable_from_anchor_has_no_root),
