@@ -151,7 +151,84 @@ valgrind: all
 	$(VALGRIND) ./heapwalk summary -q tests/cli/no-such-dump.json > /dev/null 2>&1; [ $$? -eq 1 ]
 	@echo "valgrind: no errors, no leaks"
 
+# ---- Install on a host: make install / uninstall, make deb, make dist (packaging/) ----
+# The version is written once, in src/version.h.
+VERSION := $(shell sed -n 's/^\#define HW_VERSION "\(.*\)"/\1/p' src/version.h)
+PREFIX  ?= /usr/local
+DESTDIR ?=
+# Where make deb and make dist leave what they build.
+PKG_OUT ?= .
+# What make install installs (make dist installs its own link of it).
+INSTALL_BIN ?= $(BUILD)/heapwalk
+BINDIR        = $(PREFIX)/bin
+MAN1DIR       = $(PREFIX)/share/man/man1
+COMPLETIONDIR = $(PREFIX)/share/bash-completion/completions
+
+.PHONY: install uninstall deb dist
+install: $(INSTALL_BIN)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MAN1DIR) $(DESTDIR)$(COMPLETIONDIR)
+	install -m 755 $(INSTALL_BIN) $(DESTDIR)$(BINDIR)/heapwalk
+	install -m 644 docs/heapwalk.1 $(DESTDIR)$(MAN1DIR)/heapwalk.1
+	install -m 644 packaging/heapwalk.bash-completion $(DESTDIR)$(COMPLETIONDIR)/heapwalk
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/heapwalk $(DESTDIR)$(MAN1DIR)/heapwalk.1 $(DESTDIR)$(COMPLETIONDIR)/heapwalk
+
+# make deb: heapwalk_VERSION_ARCH.deb; Depends from dpkg-shlibdeps on the
+# binary (it wants a debian/control, so one is written in the staging tree).
+DEB_ARCH = $(shell dpkg --print-architecture)
+DEB_DIR  = $(BUILD)/deb
+DEB_FILE = $(PKG_OUT)/heapwalk_$(VERSION)_$(DEB_ARCH).deb
+deb: $(BUILD)/heapwalk
+	@$(MAKE) --no-print-directory deps DEB_PACKAGES="dpkg-dev"
+	rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)/root/DEBIAN $(DEB_DIR)/debian
+	$(MAKE) --no-print-directory install PREFIX=/usr DESTDIR=$(abspath $(DEB_DIR)/root)
+	strip --strip-unneeded --remove-section=.comment --remove-section=.note $(DEB_DIR)/root/usr/bin/heapwalk
+	gzip -9n $(DEB_DIR)/root/usr/share/man/man1/heapwalk.1
+	install -d $(DEB_DIR)/root/usr/share/doc/heapwalk
+	gzip -9nc README.md > $(DEB_DIR)/root/usr/share/doc/heapwalk/README.md.gz
+	printf 'Source: heapwalk\n\nPackage: heapwalk\nArchitecture: any\n' > $(DEB_DIR)/debian/control
+	cd $(DEB_DIR) && dpkg-shlibdeps -O root/usr/bin/heapwalk | sed -n 's/^shlibs:Depends=//p' > depends
+	@test -s $(DEB_DIR)/depends || { echo "make deb: dpkg-shlibdeps found no dependencies"; exit 1; }
+	sed -e 's/@VERSION@/$(VERSION)/' -e 's/@ARCH@/$(DEB_ARCH)/' \
+	    -e "s/@SIZE@/$$(du -sk --exclude=DEBIAN $(DEB_DIR)/root | cut -f1)/" \
+	    -e "s/@DEPENDS@/$$(cat $(DEB_DIR)/depends)/" packaging/control.in > $(DEB_DIR)/root/DEBIAN/control
+	mkdir -p $(PKG_OUT) && dpkg-deb --root-owner-group --build $(DEB_DIR)/root $(DEB_FILE)
+
+# make dist: heapwalk-VERSION-linux-ARCH.tar.gz for hosts without the -dev
+# packages: each library with a static archive (ncursesw, tinfo, zlib, ...)
+# linked in; the others (cJSON) copied to lib/ and found through $ORIGIN;
+# common terminfo entries in share/terminfo for when the host lacks TERM.
+DIST_ARCH   = $(shell $(CC) -dumpmachine | cut -d- -f1)
+DIST_NAME   = heapwalk-$(VERSION)-linux-$(DIST_ARCH)
+DIST_DIR    = $(BUILD)/dist/$(DIST_NAME)
+DIST_FILE   = $(PKG_OUT)/$(DIST_NAME).tar.gz
+# Part of libc: always from the host.
+DIST_LIBC   = m pthread dl rt c
+dist_lib    = $(if $(filter $(1),$(DIST_LIBC)),-l$(1),$(if $(filter /%,$(shell $(CC) -print-file-name=lib$(1).a)),-l:lib$(1).a,-l$(1)))
+DIST_LDLIBS = $(foreach w,$(LDLIBS_TUI) -ltinfo $(LDLIBS_ENGINE),$(if $(filter -l%,$(w)),$(call dist_lib,$(w:-l%=%)),$(w)))
+# ldd names that come with libc itself.
+DIST_HOST_LIBS = linux-vdso|ld-linux|libc\.so|libm\.so|libpthread\.so|libdl\.so|librt\.so
+
+$(BUILD)/dist/heapwalk: $(MAIN_OBJ) $(ENGINE_OBJ) $(TUI_OBJ) $(BUILD)/gen/scanner_py.o
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(EXTRA_CFLAGS) -o $@ $^ -Wl,--disable-new-dtags,-rpath,'$$ORIGIN/../lib' $(DIST_LDLIBS)
+
+dist: $(BUILD)/dist/heapwalk
+	rm -rf $(DIST_DIR) && mkdir -p $(DIST_DIR)/lib $(DIST_DIR)/share/terminfo
+	$(MAKE) --no-print-directory install INSTALL_BIN=$(BUILD)/dist/heapwalk PREFIX= DESTDIR=$(abspath $(DIST_DIR))
+	strip --strip-unneeded $(DIST_DIR)/bin/heapwalk
+	ldd $(BUILD)/dist/heapwalk | awk '$$2 == "=>" && $$3 ~ /^\// {print $$3}' | grep -Ev '/($(DIST_HOST_LIBS))' \
+	  | while read -r lib; do cp -L "$$lib" $(DIST_DIR)/lib/ || exit 1; done
+	for t in $$(grep -v '^#' packaging/terminfo.list); do \
+	  f=$$(infocmp -x $$t | sed -n 's/^#.* from file: //p') && [ -f "$$f" ] || { echo "make dist: no terminfo entry $$t"; exit 1; }; \
+	  d=$(DIST_DIR)/share/terminfo/$$(basename $$(dirname $$f)); mkdir -p $$d && cp -L $$f $$d/$$t || exit 1; \
+	done
+	cp README.md $(DIST_DIR)/
+	mkdir -p $(PKG_OUT) && tar -C $(BUILD)/dist -czf $(DIST_FILE) --owner=0 --group=0 $(DIST_NAME)
+	@echo "make dist: $(DIST_FILE)"
+
 clean:
-	rm -rf build heapwalk
+	rm -rf build heapwalk heapwalk_*.deb heapwalk-*-linux-*.tar.gz
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -2,6 +2,8 @@
 
 #include <curses.h>
 #include <errno.h>
+#include <limits.h>
+#include <stdio.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -22,6 +24,33 @@ static int curses_on;
 static volatile sig_atomic_t stop_signal;
 static int fast_errors;
 
+/* The portable archive (make dist) ships common terminfo entries in
+ * <exe dir>/../share/terminfo for hosts that lack the user's TERM: add that
+ * directory to TERMINFO_DIRS. Returns 1 when it did. */
+static int use_shipped_terminfo(void)
+{
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0)
+        return 0;
+    exe[n] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (!slash)
+        return 0;
+    *slash = '\0';
+    char dir[PATH_MAX + 32];
+    snprintf(dir, sizeof dir, "%s/../share/terminfo", exe);
+    if (access(dir, X_OK) != 0)
+        return 0;
+    const char *old = getenv("TERMINFO_DIRS");
+    char *dirs = NULL;
+    if (asprintf(&dirs, "%s%s%s", dir, old ? ":" : "", old ? old : "") < 0)
+        return 0;
+    setenv("TERMINFO_DIRS", dirs, 1);
+    free(dirs);
+    return 1;
+}
+
 int term_check(struct hw_error *err)
 {
     const char *term = getenv("TERM");
@@ -29,7 +58,8 @@ int term_check(struct hw_error *err)
     if (!term || !*term)
         return hw_fail(err, "TERM is not set, so the explorer cannot drive this terminal; "
                             "set it (e.g. TERM=xterm-256color) or use the batch commands (heapwalk --help)");
-    if (setupterm(NULL, STDOUT_FILENO, &status) != OK) {
+    if (setupterm(NULL, STDOUT_FILENO, &status) != OK &&
+        !(use_shipped_terminfo() && setupterm(NULL, STDOUT_FILENO, &status) == OK)) {
         if (status == -1)
             return hw_fail(err, "no terminfo database found, so TERM=%s cannot be looked up", term);
         return hw_fail(err, "unknown terminal type TERM=%s (no terminfo entry for it on this host); "
