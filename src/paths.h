@@ -73,9 +73,9 @@ obj_t *paths_find(const struct heap *h, const struct roots *r, obj_t target, con
 size_t paths_find_k(const struct heap *h, const struct roots *r, obj_t target, const struct path_filter *f,
                     size_t k, obj_t ***paths, size_t **lens);
 
-/* How parent refers to child, as a Python accessor: "[3]", "['key']",
- * ".name", ".__class__", ".__globals__", or ".?" / "[?]" where the dump cannot
- * say. Appends to out. */
+/* How parent refers to child (its first ref to it), as positions_label()
+ * writes it: "[3]", "['key']", ".name", ".__class__", "[<#2>]", ".<ref #4>";
+ * ".?" when child is not among parent's refs. Appends to out. */
 void paths_edge_label(const struct heap *h, obj_t parent, obj_t child, struct strbuf *out);
 /* How a root reads: sys.modules['name'], <frame 'f'>, <Type at 0x...>. */
 void paths_root_label(const struct heap *h, const struct roots *r, obj_t root, struct strbuf *out);

@@ -515,19 +515,20 @@ static void test_labels_python3(void **state)
     assert_int_equal(f.h.flavour, FLAVOUR_PY3);
     assert_int_equal(heap_find(&f.h, 2), OBJ_NONE);
     assert_int_equal(heap_find(&f.h, 30), OBJ_NONE);
-    assert_string_equal(pt_label(&f, 10, 20), "[0]");
-    assert_string_equal(pt_label(&f, 10, 21), "[1]"); /* the first position */
-    assert_string_equal(pt_label(&f, 10, 22), "[2]");
-    assert_string_equal(pt_label(&f, 11, 20), "[1]");
-    assert_string_equal(pt_label(&f, 11, 21), "[0]");
-    /* Python 3 str-keyed dict: the keys are not in the dump. */
-    assert_string_equal(pt_label(&f, 12, 21), "[?]");
+    /* list_traverse and tupletraverse store the last item first. */
+    assert_string_equal(pt_label(&f, 10, 20), "[3]");
+    assert_string_equal(pt_label(&f, 10, 21), "[2]"); /* its first ref: the last position */
+    assert_string_equal(pt_label(&f, 10, 22), "[1]");
+    assert_string_equal(pt_label(&f, 11, 20), "[0]");
+    assert_string_equal(pt_label(&f, 11, 21), "[1]");
+    /* Python 3 str-keyed dict: the keys are not in the dump, the position is. */
+    assert_string_equal(pt_label(&f, 12, 21), "[<#1>]");
     /* Python 3 dict with other keys: [value, key]. */
     assert_string_equal(pt_label(&f, 13, 21), "[5]");
     /* Collapsed Python 3 instance and module: attribute names unknown. */
-    assert_string_equal(pt_label(&f, 22, 24), ".?");
+    assert_string_equal(pt_label(&f, 22, 24), ".<#1>");
     assert_string_equal(pt_label(&f, 22, 31), ".__class__");
-    assert_string_equal(pt_label(&f, 1, 10), ".?");
+    assert_string_equal(pt_label(&f, 1, 10), ".<#0>");
     assert_string_equal(pt_label(&f, 24, 20), ".cell_contents");
     assert_string_equal(pt_label(&f, 40, 41), ".__code__");
     assert_string_equal(pt_label(&f, 40, 1), ".__globals__");
@@ -542,7 +543,7 @@ static void test_labels_python3(void **state)
     struct strbuf sb;
     sb_init(&sb);
     paths_expression(&f.h, &f.r, path, len, &sb);
-    assert_string_equal(sb_cstr(&sb), "sys.modules['app'].?[2].?");
+    assert_string_equal(sb_cstr(&sb), "sys.modules['app'].<#0>[1].<#1>");
     free(path);
     sb_free(&sb);
     fx_free(&f);
@@ -576,16 +577,17 @@ static void test_labels_python2(void **state)
     /* A Python 2 dict: ['key']. */
     assert_string_equal(pt_label(&f, 14, 30), "['name']");
     assert_string_equal(pt_label(&f, 14, 31), "[7]");
-    assert_string_equal(pt_label(&f, 14, 22), "<key>");
+    assert_string_equal(pt_label(&f, 14, 22), "[<key #0>]");
     /* A Python 2 collapsed instance: .attr for str keys. */
     assert_string_equal(pt_label(&f, 11, 30), ".name");
     assert_string_equal(pt_label(&f, 11, 31), ".size");
-    assert_string_equal(pt_label(&f, 11, 32), "[7]");
+    assert_string_equal(pt_label(&f, 11, 32), ".__dict__[7]"); /* cfg[7] would be a different lookup */
     assert_string_equal(pt_label(&f, 11, 12), ".__class__");
     /* The collapsed module: .attr too, unicode keys included. */
     assert_string_equal(pt_label(&f, 1, 10), "._cache");
     assert_string_equal(pt_label(&f, 1, 11), ".cfg");
-    assert_string_equal(pt_label(&f, 10, 33), "[3]");
+    assert_string_equal(pt_label(&f, 10, 33), "[0]");
+    assert_string_equal(pt_label(&f, 10, 30), "[3]");
 
     size_t len;
     obj_t *path = paths_find(&f.h, &f.r, A(&f, 33), NULL, &len);
@@ -593,7 +595,7 @@ static void test_labels_python2(void **state)
     struct strbuf sb;
     sb_init(&sb);
     paths_expression(&f.h, &f.r, path, len, &sb);
-    assert_string_equal(sb_cstr(&sb), "sys.modules['app']._cache[3]");
+    assert_string_equal(sb_cstr(&sb), "sys.modules['app']._cache[0]");
     free(path);
     /* The structural root 40 reads as <list at 0x28>. */
     path = paths_find(&f.h, &f.r, A(&f, 14), NULL, &len);
@@ -619,7 +621,7 @@ static void test_expression_roots(void **state)
     sb_init(&sb);
     obj_t path[] = {A(&f, 1), A(&f, 2), A(&f, 3)};
     paths_expression(&f.h, &f.r, path, 3, &sb);
-    assert_string_equal(sb_cstr(&sb), "<frame 'main'>.?[0]");
+    assert_string_equal(sb_cstr(&sb), "<frame 'main'>.<ref #0>[0]");
     sb_reset(&sb);
     obj_t mpath[] = {A(&f, 4), A(&f, 3)};
     paths_expression(&f.h, &f.r, mpath, 2, &sb);
