@@ -9,6 +9,8 @@
 
 #include "cli.h"
 #include "dominators.h"
+#include "export.h"
+#include "positions.h"
 #include "refs.h"
 #include "roots.h"
 #include "summary.h"
@@ -18,8 +20,18 @@ static void json_str(cJSON *obj, const char *key, const struct heap *h, obj_t i)
 {
     size_t len;
     const char *s = heap_str(h, i, &len);
-    if (s)
+    if (!s)
+        return;
+    if (!memchr(s, '\0', len)) {
         cJSON_AddStringToObject(obj, key, s);
+        return;
+    }
+    /* cJSON strings end at a NUL: write this one whole, NUL as \u0000. */
+    struct strbuf sb;
+    sb_init(&sb);
+    export_json_quote(s, len, &sb);
+    cJSON_AddRawToObject(obj, key, sb_cstr(&sb));
+    sb_free(&sb);
 }
 
 static void show_usage(FILE *to)
@@ -55,6 +67,7 @@ static const char *layout_name(enum dict_layout l)
     case DICT_KEY_VALUE: return "key-value";
     case DICT_VALUE_KEY: return "value-key";
     case DICT_VALUES_ONLY: return "values-only";
+    case DICT_KEYS_THEN_VALUES: return "keys-then-values";
     default: return "none";
     }
 }
@@ -95,8 +108,13 @@ static void show_json(const struct heap *h, const struct dominators *d, obj_t i,
     cli_json_u64(root, "num_children", heap_nchildren(h, i));
     cli_json_u64(root, "num_parents", heap_nparents(h, i));
     cJSON *arr = cJSON_AddArrayToObject(root, "children");
-    for (size_t k = 0; k < heap_nchildren(h, i) && (!limit || k < limit); k++)
-        cJSON_AddItemToArray(arr, json_ref(h, heap_children(h, i)[k]));
+    for (size_t k = 0; k < heap_nchildren(h, i) && (!limit || k < limit); k++) {
+        cJSON *ref = json_ref(h, heap_children(h, i)[k]);
+        sb_reset(&sb);
+        positions_ref_label(h, i, k, &sb);
+        cJSON_AddStringToObject(ref, "label", sb_cstr(&sb));
+        cJSON_AddItemToArray(arr, ref);
+    }
     arr = cJSON_AddArrayToObject(root, "parents");
     for (size_t k = 0; k < heap_nparents(h, i) && (!limit || k < limit); k++)
         cJSON_AddItemToArray(arr, json_ref(h, heap_parents(h, i)[k]));
@@ -116,8 +134,8 @@ static void show_json(const struct heap *h, const struct dominators *d, obj_t i,
                 cli_json_u64(it, "key_address", heap_child_addr(h, dv.items[k].key));
             } else {
                 cJSON_AddNullToObject(it, "key");
-                cli_json_u64(it, "position", k);
             }
+            cli_json_u64(it, "position", k);
             sb_reset(&sb);
             refs_literal(h, dv.items[k].value, 0, &sb);
             cJSON_AddStringToObject(it, "value", sb_cstr(&sb));
@@ -177,7 +195,7 @@ static void show_text(const struct heap *h, const struct dominators *d, obj_t i,
             if (dv.items[k].key != UINT32_MAX)
                 refs_literal(h, dv.items[k].key, 0, &sb);
             else
-                sb_printf(&sb, "[%zu]", k);
+                positions_entry_label(k, 0, &sb);
             sb_adds(&sb, ": ");
             refs_literal(h, dv.items[k].value, 0, &sb);
             printf("  %s\n", sb_cstr(&sb));

@@ -17,6 +17,10 @@
 void export_dot(const struct heap *h, const struct roots *r, obj_t start, unsigned depth, int children,
                 size_t fanout, struct strbuf *out);
 
+/* A JSON string literal of len bytes of UTF-8 (NUL and other control bytes
+ * escaped as \u00XX, others kept). Appends to out. */
+void export_json_quote(const char *s, size_t len, struct strbuf *out);
+
 /* Every object, one JSON object per line, in dump order: address, type, size,
  * len, value or name, refs (child addresses, dangling ones included), and when
  * p is not NULL its distance to the nearest root, the previous hop on that path
