@@ -94,6 +94,9 @@ static void show_json(const struct heap *h, const struct dominators *d, obj_t i,
     if (h->flags[i] & OF_VALUE_NULL)
         cJSON_AddNullToObject(root, "value");
     cJSON_AddBoolToObject(root, "collapsed", (h->flags[i] & OF_COLLAPSED) != 0);
+    if (refs_qualified_class(h, i, &sb))
+        cJSON_AddStringToObject(root, "class", sb_cstr(&sb));
+    sb_reset(&sb);
     refs_repr(h, i, 0, &sb);
     cJSON_AddStringToObject(root, "repr", sb_cstr(&sb));
     cli_json_u64(root, "retained", d->retained[i]);
@@ -173,6 +176,10 @@ static void show_text(const struct heap *h, const struct dominators *d, obj_t i,
         printf(", len %llu%s", (unsigned long long)heap_len(h, i),
                (h->flags[i] & OF_COLLAPSED) ? " (its __dict__'s)" : "");
     printf("\n");
+    sb_reset(&sb);
+    size_t same = refs_qualified_class(h, i, &sb);
+    if (same)
+        printf("  class %s: %zu classes are named %s\n", sb_cstr(&sb), same, heap_type_name(h, i));
     sb_reset(&sb);
     if (d->idom[i] == OBJ_NONE)
         sb_adds(&sb, "nothing: it is a root, or only roots hold it");

@@ -110,16 +110,24 @@ static int all_str(const struct heap *h, const uint32_t *c, size_t n, size_t sta
     return 1;
 }
 
+/* A class object: a named object that is not a module, function or code. */
+static int is_class_object(const struct heap *h, obj_t o)
+{
+    static const char *const named[] = {"module", "function", "builtin_function_or_method", "code"};
+    if (!(h->flags[o] & OF_NAME))
+        return 0;
+    const char *t = heap_type_name(h, o);
+    for (size_t k = 0; k < sizeof named / sizeof *named; k++)
+        if (strcmp(t, named[k]) == 0)
+            return 0;
+    return 1;
+}
+
 /* ref is a class object named as object i's type: i's own class. */
 int refs_is_class_of(const struct heap *h, uint32_t ref, obj_t i)
 {
-    if (heap_is_dangling(ref) || !(h->flags[ref] & OF_NAME))
+    if (heap_is_dangling(ref) || !is_class_object(h, ref))
         return 0;
-    static const char *const named[] = {"module", "function", "builtin_function_or_method", "code"};
-    const char *rt = heap_type_name(h, ref);
-    for (size_t k = 0; k < sizeof named / sizeof *named; k++)
-        if (strcmp(rt, named[k]) == 0)
-            return 0;
     size_t len;
     const char *s = heap_str(h, ref, &len);
     const char *t = heap_type_name(h, i);
@@ -316,4 +324,69 @@ void refs_dict_free(struct dict_view *v)
 {
     free(v->items);
     memset(v, 0, sizeof *v);
+}
+
+obj_t refs_class(const struct heap *h, obj_t i)
+{
+    const uint32_t *c = heap_children(h, i);
+    for (size_t k = heap_nchildren(h, i); k-- > 0;)
+        if (refs_is_class_of(h, c[k], i))
+            return c[k];
+    return OBJ_NONE;
+}
+
+size_t refs_classes_named(const struct heap *h, const char *name, size_t len, obj_t *out, size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < h->n; i++) {
+        size_t sl;
+        const char *s = heap_str(h, (obj_t)i, &sl);
+        if (!s || sl != len || memcmp(s, name, len) != 0 || !is_class_object(h, (obj_t)i))
+            continue;
+        if (n < max)
+            out[n] = (obj_t)i;
+        n++;
+    }
+    return n;
+}
+
+const char *refs_class_module(const struct heap *h, obj_t cls, size_t *len)
+{
+    const uint32_t *p = heap_parents(h, cls);
+    for (size_t k = 0; k < heap_nparents(h, cls); k++)
+        if (strcmp(heap_type_name(h, p[k]), "module") == 0 && (h->flags[p[k]] & OF_NAME))
+            return heap_str(h, p[k], len);
+    return NULL;
+}
+
+/* Bytes as they are, control bytes as \\xNN. */
+static void add_escaped(const char *s, size_t len, struct strbuf *out)
+{
+    for (size_t k = 0; k < len; k++) {
+        unsigned char c = (unsigned char)s[k];
+        if (c < 0x20 || c == 0x7f)
+            sb_printf(out, "\\x%02x", c);
+        else
+            sb_addc(out, (char)c);
+    }
+}
+
+size_t refs_qualified_class(const struct heap *h, obj_t i, struct strbuf *out)
+{
+    obj_t cls = refs_class(h, i);
+    size_t len, mlen = 0;
+    const char *name = cls == OBJ_NONE ? NULL : heap_str(h, cls, &len);
+    if (!name)
+        return 0;
+    size_t n = refs_classes_named(h, name, len, NULL, 0);
+    if (n < 2)
+        return 0;
+    const char *mod = refs_class_module(h, cls, &mlen);
+    if (mod)
+        add_escaped(mod, mlen, out);
+    else
+        sb_addc(out, '?');
+    sb_addc(out, '.');
+    add_escaped(name, len, out);
+    return n;
 }

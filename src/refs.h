@@ -60,4 +60,19 @@ int refs_as_dict(const struct heap *h, obj_t i, struct dict_view *v);
 void refs_dict_free(struct dict_view *v);
 const char *refs_flavour_name(enum heap_flavour f);
 
+/* Classes told apart by their class object, not their name. */
+/* Object i's class object: the ref that refs_is_class_of says is its own class
+ * (an instance's last ref), or OBJ_NONE when the dump does not link them. */
+obj_t refs_class(const struct heap *h, obj_t i);
+/* The class objects named name (len bytes): how many there are; the first max
+ * of them go to out (may be NULL with max 0). One pass over the heap. */
+size_t refs_classes_named(const struct heap *h, const char *name, size_t len, obj_t *out, size_t max);
+/* The name of a module that holds class cls (one of its parents), or NULL. */
+const char *refs_class_module(const struct heap *h, obj_t cls, size_t *len);
+/* When object i's class shares its name with other classes: appends the
+ * module-qualified name ("a.Record", control bytes as \xNN; "?.Record" when
+ * no module holds it) and returns how many classes have that name.  Returns
+ * 0 (nothing appended) when the name is unique or i's class is not linked. */
+size_t refs_qualified_class(const struct heap *h, obj_t i, struct strbuf *out);
+
 #endif

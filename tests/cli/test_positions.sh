@@ -34,3 +34,36 @@ for addr, exp in sorted(want.items(), key=lambda kv: kv[1]):
         print("    heapwalk path says %r" % (got.get(addr),))
 PY
 done
+
+# Two classes named Record in two modules: show tells them apart by their
+# class object and names each module; the summary stays meliae's (one row).
+py=$(ls -d /root/.pyenv/versions/3.12.*/bin/python3 2>/dev/null | head -n1)
+cat > "$T/records.py" <<'PY'
+import gc, sys, types
+sys.path.insert(0, sys.argv[2])
+import heapwalk_scanner
+for name in ("alpha", "beta"):
+    m = types.ModuleType(name)
+    exec("class Record:\n    pass\nkeep = Record()\n", m.__dict__)
+    sys.modules[name] = m
+n = sum(1 for o in gc.get_objects() if isinstance(o, type) and o.__name__ == "Record")
+print(id(sys.modules["alpha"].keep), id(sys.modules["beta"].keep), n)
+heapwalk_scanner.dump_all_objects(sys.argv[1])
+PY
+if [ -z "$py" ]; then
+    not_ok "same-named classes: Python 3.12 is missing under /root/.pyenv/versions"
+elif "$py" "$T/records.py" "$T/records.json.gz" "$PWD/scanner" > "$T/records.ids"; then
+    read -r a b n < "$T/records.ids"
+    "$HW" show -q "$a" "$T/records.json.gz" > "$T/ra.txt"
+    "$HW" show -q "$b" "$T/records.json.gz" > "$T/rb.txt"
+    check_grep "same-named classes: show names alpha.Record" "^  class alpha\\.Record: $n classes are named Record$" "$T/ra.txt"
+    check_grep "same-named classes: show names beta.Record" "^  class beta\\.Record: $n classes are named Record$" "$T/rb.txt"
+    "$HW" show --json -q "$b" "$T/records.json.gz" > "$T/rb.json"
+    check_grep "same-named classes: show --json has the class" '"class":"beta\.Record"' "$T/rb.json"
+    "$HW" summary -q --top 0 "$T/records.json.gz" > "$T/rs.txt"
+    rows=$(awk '$NF == "Record" {print $2}' "$T/rs.txt")
+    [ "$rows" = 2 ] && ok "same-named classes: summary keeps meliae's one Record row (2)" \
+        || not_ok "same-named classes: summary Record row" "$(grep Record "$T/rs.txt")"
+else
+    not_ok "same-named classes: the program ran"
+fi
