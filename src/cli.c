@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "dominators.h"
+#include "notes.h"
 #include "paths.h"
 #include "roots.h"
 
@@ -224,19 +225,10 @@ int cli_load(const char *path, const struct load_options *opt_in, int quiet, str
     if (quiet)
         return 0;
     const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
-    if (rep.bad_lines) {
-        fprintf(stderr, "heapwalk: %s: skipped %llu bad line%s (--strict stops at the first)%s\n", name,
-                (unsigned long long)rep.bad_lines, rep.bad_lines == 1 ? "" : "s",
-                rep.n_messages < rep.bad_lines ? "; the first:" : ":");
-        for (size_t i = 0; i < rep.n_messages && i < 5; i++)
-            fprintf(stderr, "  %s\n", rep.messages[i]);
-    }
-    if (h->stats.duplicates)
-        fprintf(stderr, "heapwalk: %s: %llu repeated addresses ignored (the first occurrence wins; %llu with another type)\n",
-                name, (unsigned long long)h->stats.duplicates, (unsigned long long)h->stats.dup_type_mismatch);
-    if (h->stats.dangling_refs)
-        fprintf(stderr, "heapwalk: %s: %llu refs point to %zu addresses that are not in the dump\n", name,
-                (unsigned long long)h->stats.dangling_refs, h->n_dangling);
+    struct load_notes notes;
+    notes_collect(name, &rep, h, &notes);
+    notes_print(&notes, 5, stderr);
+    notes_free(&notes);
     return 0;
 }
 
