@@ -5,6 +5,18 @@
 
 #include "notes.h"
 
+/* Loads text (the load must succeed) and collects its notes as "t.json". */
+static void load_notes_of(const char *text, struct heap *h, struct load_notes *notes)
+{
+    struct load_options opt;
+    load_options_default(&opt);
+    struct load_report rep;
+    struct hw_error err = {{0}};
+    heap_init(h);
+    assert_int_equal(load_buffer("t.json", text, strlen(text), &opt, h, &rep, &err), 0);
+    notes_collect("t.json", &rep, h, notes);
+}
+
 static void test_notes_of_a_bad_dump(void **state)
 {
     static const char text[] =
@@ -12,15 +24,9 @@ static void test_notes_of_a_bad_dump(void **state)
         "garbage\n"
         "{\"address\": 2, \"type\": \"int\", \"size\": 5, \"refs\": []}\n"
         "{\"address\": 2, \"type\": \"str\", \"size\": 5, \"refs\": []}\n";
-    struct load_options opt;
-    load_options_default(&opt);
-    struct load_report rep;
-    struct hw_error err = {{0}};
     struct heap h;
-    heap_init(&h);
-    assert_int_equal(load_buffer("t.json", text, strlen(text), &opt, &h, &rep, &err), 0);
     struct load_notes notes;
-    notes_collect("t.json", &rep, &h, &notes);
+    load_notes_of(text, &h, &notes);
     assert_int_equal(notes.n, 4);
     assert_int_equal(notes.v[0].kind, NOTE_BAD_LINES);
     assert_string_equal(notes.v[0].text, "t.json: skipped 1 bad line (--strict stops at the first):");
@@ -37,15 +43,9 @@ static void test_notes_of_a_bad_dump(void **state)
 static void test_no_notes_for_a_clean_dump(void **state)
 {
     static const char text[] = "{\"address\": 1, \"type\": \"int\", \"size\": 5, \"refs\": []}\n";
-    struct load_options opt;
-    load_options_default(&opt);
-    struct load_report rep;
-    struct hw_error err = {{0}};
     struct heap h;
-    heap_init(&h);
-    assert_int_equal(load_buffer("t.json", text, strlen(text), &opt, &h, &rep, &err), 0);
     struct load_notes notes;
-    notes_collect("t.json", &rep, &h, &notes);
+    load_notes_of(text, &h, &notes);
     assert_int_equal(notes.n, 0);
     notes_free(&notes);
     heap_free(&h);
