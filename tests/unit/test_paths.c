@@ -549,6 +549,35 @@ static void test_labels_python3(void **state)
     fx_free(&f);
 }
 
+/* meliae's scanner on Python 3: what tp_traverse stores for a deque, an
+ * OrderedDict (every key, then the values) and a defaultdict (its factory,
+ * then the values of a str-keyed table). */
+static void test_labels_collections_meliae(void **state)
+{
+    static const char text[] =
+        OX(60, "collections.OrderedDict", "\"len\": 2, ", "20, 21, 23, 70")
+        OX(61, "collections.defaultdict", "\"len\": 3, ", "72, 23, 70, 71")
+        O(62, "collections.deque", "73, 23, 70")
+        OX(20, "str", "\"len\": 1, \"value\": \"a\", ", "")
+        OX(21, "str", "\"len\": 1, \"value\": \"b\", ", "")
+        OX(23, "int", "\"value\": 5, ", "")
+        O(70, "Leak", "")
+        O(71, "Leak", "")
+        ON(72, "function", "make", "")
+        ON(73, "type", "collections.deque", "")
+        OX(90, "bytes", "\"len\": 0, \"value\": \"\", ", "");
+    struct fx f;
+    fx_load(&f, text, 1);
+    assert_int_equal(f.h.flavour, FLAVOUR_PY3);
+    assert_string_equal(pt_label(&f, 60, 70), "['b']");
+    assert_string_equal(pt_label(&f, 60, 20), "[<key #0>]");
+    assert_string_equal(pt_label(&f, 61, 72), ".default_factory");
+    assert_string_equal(pt_label(&f, 61, 71), "[<#2>]");
+    assert_string_equal(pt_label(&f, 62, 73), ".__class__");
+    assert_string_equal(pt_label(&f, 62, 70), "[1]");
+    fx_free(&f);
+}
+
 static void test_labels_python2(void **state)
 {
     static const char text[] =
@@ -1250,6 +1279,7 @@ int main(void)
         cmocka_unit_test(test_find_k_small_graph),
         cmocka_unit_test(test_find_k_mixed_roots_order),
         cmocka_unit_test(test_labels_python3),
+        cmocka_unit_test(test_labels_collections_meliae),
         cmocka_unit_test(test_labels_python2),
         cmocka_unit_test(test_expression_roots),
         cmocka_unit_test(test_million_chain),
