@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "dominators.h"
 #include "escape.h"
+#include "positions.h"
 #include "refs.h"
 #include "roots.h"
 #include "summary.h"
@@ -19,8 +20,18 @@ static void json_str(cJSON *obj, const char *key, const struct heap *h, obj_t i)
 {
     size_t len;
     const char *s = heap_str(h, i, &len);
-    if (s)
+    if (!s)
+        return;
+    if (!memchr(s, '\0', len)) {
         cJSON_AddStringToObject(obj, key, s);
+        return;
+    }
+    /* cJSON strings end at a NUL: write this one whole, NUL as \u0000. */
+    struct strbuf sb;
+    sb_init(&sb);
+    hw_sb_json(&sb, s, len);
+    cJSON_AddRawToObject(obj, key, sb_cstr(&sb));
+    sb_free(&sb);
 }
 
 static void show_usage(FILE *to)
@@ -58,6 +69,7 @@ static const char *layout_name(enum dict_layout l)
     case DICT_KEY_VALUE: return "key-value";
     case DICT_VALUE_KEY: return "value-key";
     case DICT_VALUES_ONLY: return "values-only";
+    case DICT_KEYS_THEN_VALUES: return "keys-then-values";
     default: return "none";
     }
 }
@@ -84,6 +96,9 @@ static void show_json(const struct heap *h, const struct dominators *d, obj_t i,
     if (h->flags[i] & OF_VALUE_NULL)
         cJSON_AddNullToObject(root, "value");
     cJSON_AddBoolToObject(root, "collapsed", (h->flags[i] & OF_COLLAPSED) != 0);
+    if (refs_qualified_class(h, i, &sb))
+        cJSON_AddStringToObject(root, "class", sb_cstr(&sb));
+    sb_reset(&sb);
     refs_repr(h, i, 0, &sb);
     cJSON_AddStringToObject(root, "repr", sb_cstr(&sb));
     cli_json_u64(root, "retained", d->retained[i]);
@@ -98,8 +113,13 @@ static void show_json(const struct heap *h, const struct dominators *d, obj_t i,
     cli_json_u64(root, "num_children", heap_nchildren(h, i));
     cli_json_u64(root, "num_parents", heap_nparents(h, i));
     cJSON *arr = cJSON_AddArrayToObject(root, "children");
-    for (size_t k = 0; k < heap_nchildren(h, i) && (!limit || k < limit); k++)
-        cJSON_AddItemToArray(arr, json_ref(h, heap_children(h, i)[k], cut));
+    for (size_t k = 0; k < heap_nchildren(h, i) && (!limit || k < limit); k++) {
+        cJSON *ref = json_ref(h, heap_children(h, i)[k], cut);
+        sb_reset(&sb);
+        positions_ref_label(h, i, k, &sb);
+        cJSON_AddStringToObject(ref, "label", sb_cstr(&sb));
+        cJSON_AddItemToArray(arr, ref);
+    }
     arr = cJSON_AddArrayToObject(root, "parents");
     for (size_t k = 0; k < heap_nparents(h, i) && (!limit || k < limit); k++)
         cJSON_AddItemToArray(arr, json_ref(h, heap_parents(h, i)[k], cut));
@@ -119,8 +139,8 @@ static void show_json(const struct heap *h, const struct dominators *d, obj_t i,
                 cli_json_u64(it, "key_address", heap_child_addr(h, dv.items[k].key));
             } else {
                 cJSON_AddNullToObject(it, "key");
-                cli_json_u64(it, "position", k);
             }
+            cli_json_u64(it, "position", k);
             sb_reset(&sb);
             refs_literal(h, dv.items[k].value, cut, &sb);
             cJSON_AddStringToObject(it, "value", sb_cstr(&sb));
@@ -161,6 +181,10 @@ static void show_text(const struct heap *h, const struct dominators *d, obj_t i,
                (h->flags[i] & OF_COLLAPSED) ? " (its __dict__'s)" : "");
     printf("\n");
     sb_reset(&sb);
+    size_t same = refs_qualified_class(h, i, &sb);
+    if (same)
+        printf("  class %s: %zu classes are named %s\n", sb_cstr(&sb), same, heap_type_name(h, i));
+    sb_reset(&sb);
     if (d->idom[i] == OBJ_NONE)
         sb_adds(&sb, "nothing: it is a root, or only roots hold it");
     else
@@ -182,7 +206,7 @@ static void show_text(const struct heap *h, const struct dominators *d, obj_t i,
             if (dv.items[k].key != UINT32_MAX)
                 refs_literal(h, dv.items[k].key, cut, &sb);
             else
-                sb_printf(&sb, "[%zu]", k);
+                positions_entry_label(k, 0, &sb);
             sb_adds(&sb, ": ");
             refs_literal(h, dv.items[k].value, cut, &sb);
             printf("  %s\n", sb_cstr(&sb));

@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "dominators.h"
 #include "paths.h"
+#include "positions.h"
 #include "refs.h"
 #include "threads.h"
 
@@ -66,10 +67,10 @@ static void print_text(const struct heap *h, const struct dominators *d, const s
         for (size_t f = 0; f < t->nframes; f++) {
             obj_t fr = t->frames[f];
             sb_reset(&sb);
-            paths_frame_label(h, fr, &sb);
+            positions_frame_label(h, fr, &sb);
             printf("  #%zu %s  frame %llu  retains %llu bytes\n", f, sb_cstr(&sb), (unsigned long long)h->addr[fr],
                    (unsigned long long)d->retained[fr]);
-            size_t nloc = paths_frame_locals(h, fr);
+            size_t nloc = positions_frame_locals(h, fr);
             for (size_t q = 0; q < nloc; q++) {
                 uint32_t v, nm;
                 threads_local(h, fr, q, &v, &nm);
@@ -103,7 +104,7 @@ static cJSON *frame_json(const struct heap *h, const struct dominators *d, obj_t
     cli_json_u64(jf, "address", h->addr[fr]);
     cli_json_u64(jf, "retained", d->retained[fr]);
     cJSON *jl = cJSON_AddArrayToObject(jf, "locals");
-    size_t nloc = paths_frame_locals(h, fr);
+    size_t nloc = positions_frame_locals(h, fr);
     for (size_t q = 0; q < nloc; q++) {
         uint32_t v, nm;
         threads_local(h, fr, q, &v, &nm);

@@ -119,8 +119,6 @@ void export_dot(const struct heap *h, const struct roots *r, obj_t start, unsign
     free(queue);
 }
 
-/* A JSON string literal: escape.h's characters as \u escapes. */
-static void json_quote(const char *s, size_t len, struct strbuf *out) { hw_sb_json(out, s, len); }
 
 int export_jsonl(const struct heap *h, const struct roots *r, const struct paths *p, FILE *to)
 {
@@ -132,17 +130,17 @@ int export_jsonl(const struct heap *h, const struct roots *r, const struct paths
         const char *s = heap_str(h, o, &len);
         sb_reset(&sb);
         sb_printf(&sb, "{\"address\": %llu, \"type\": ", (unsigned long long)h->addr[o]);
-        json_quote(heap_type_name(h, o), strlen(heap_type_name(h, o)), &sb);
+        hw_sb_json(&sb, heap_type_name(h, o), strlen(heap_type_name(h, o)));
         sb_printf(&sb, ", \"size\": %llu", (unsigned long long)heap_size(h, o));
         if (h->flags[o] & OF_NAME) {
             sb_adds(&sb, ", \"name\": ");
-            json_quote(s, len, &sb);
+            hw_sb_json(&sb, s, len);
         }
         if (h->flags[o] & OF_HAS_LEN)
             sb_printf(&sb, ", \"len\": %llu", (unsigned long long)heap_len(h, o));
         if (h->flags[o] & OF_VALUE) {
             sb_adds(&sb, ", \"value\": ");
-            json_quote(s, len, &sb);
+            hw_sb_json(&sb, s, len);
         } else if (h->flags[o] & OF_VALUE_NUM) {
             sb_adds(&sb, ", \"value\": ");
             sb_add(&sb, s, len);

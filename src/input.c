@@ -19,6 +19,8 @@ struct input {
     int fd;
     int gzip;
     int eof;                 /* the file is read to its end */
+    int regular;             /* a regular file: its size at open must be what is read */
+    uint64_t start;          /* its offset at open (stdin may be part-read) */
     int done;                /* no more data will come */
     int produced;            /* any data was returned */
     unsigned char *raw;      /* bytes read, not yet used */
@@ -44,8 +46,12 @@ static int fill(struct input *in, struct hw_error *err)
             continue;
         if (got < 0)
             return hw_fail(err, "%s: %s", in->name, strerror(errno));
-        if (got == 0)
+        if (got == 0) {
             in->eof = 1;
+            if (in->regular && in->start + in->consumed != in->total)
+                return hw_fail(err, "%s: the file changed size while it was read (%llu bytes when opened, %llu read)",
+                               in->name, (unsigned long long)in->total, (unsigned long long)in->consumed);
+        }
         in->raw_len += (size_t)got;
         in->consumed += (uint64_t)got;
         return 0;
@@ -81,6 +87,9 @@ struct input *input_open(const char *path, struct hw_error *err)
     in->name = name;
     in->fd = fd;
     in->total = S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
+    in->regular = S_ISREG(st.st_mode);
+    off_t at = in->regular ? lseek(fd, 0, SEEK_CUR) : 0;
+    in->start = at > 0 ? (uint64_t)at : 0;
     in->raw = xmalloc(RAW_SIZE, "the input buffer");
     /* The magic bytes decide, not the name: peek at them (a pipe cannot
      * seek, so they stay in raw and are read from there). */

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "escape.h"
+#include "notes.h"
 #include "util.h"
 
 void open_options_init(struct open_options *o)
@@ -117,19 +118,10 @@ static void print_timings(const struct load_report *rep, const struct heap *h)
 /* What was wrong with the dump, though it loaded. */
 static void print_notes(const char *name, const struct load_report *rep, const struct heap *h)
 {
-    if (rep->bad_lines) {
-        hw_eprintf("heapwalk: %s: skipped %llu bad line%s (--strict stops at the first)%s\n", name,
-                (unsigned long long)rep->bad_lines, rep->bad_lines == 1 ? "" : "s",
-                rep->n_messages < rep->bad_lines ? "; the first:" : ":");
-        for (size_t i = 0; i < rep->n_messages && i < 5; i++)
-            hw_eprintf("  %s\n", rep->messages[i]);
-    }
-    if (h->stats.duplicates)
-        hw_eprintf("heapwalk: %s: %llu repeated addresses ignored (the first occurrence wins; %llu with another type)\n",
-                name, (unsigned long long)h->stats.duplicates, (unsigned long long)h->stats.dup_type_mismatch);
-    if (h->stats.dangling_refs)
-        hw_eprintf("heapwalk: %s: %llu refs point to %zu addresses that are not in the dump\n", name,
-                (unsigned long long)h->stats.dangling_refs, h->n_dangling);
+    struct load_notes notes;
+    notes_collect(name, rep, h, &notes);
+    notes_print(&notes, 5, stderr);
+    notes_free(&notes);
 }
 
 int open_dump(const char *path, const struct open_options *o, struct heap *h)

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "escape.h"
+#include "positions.h"
 #include "refs.h"
 
 /* Type ids the edge kinds and labels look at, found once per call. */
@@ -263,127 +264,16 @@ obj_t *paths_find_budget(const struct heap *h, const struct roots *r, obj_t targ
 
 /* --- labels --- */
 
-static int type_is(const struct heap *h, obj_t o, const char *name)
-{
-    return strcmp(heap_type_name(h, o), name) == 0;
-}
-
-static void key_label(const struct heap *h, uint32_t key, int attr, struct strbuf *out)
-{
-    size_t len;
-    const char *s = heap_is_dangling(key) ? NULL : heap_str(h, key, &len);
-    int is_str = s && (h->flags[key] & OF_VALUE) && (type_is(h, key, "str") || type_is(h, key, "unicode"));
-    if (attr && is_str) {
-        sb_addc(out, '.');
-        hw_sb_escaped(out, s, len);
-        return;
-    }
-    sb_addc(out, '[');
-    refs_literal(h, key, 40, out);
-    sb_addc(out, ']');
-}
-
-void paths_frame_label(const struct heap *h, obj_t frame, struct strbuf *out)
-{
-    size_t len;
-    const char *s = heap_str(h, frame, &len);
-    if (s && (h->flags[frame] & OF_VALUE))
-        sb_add(out, s, len);
-    else
-        sb_adds(out, "?");
-    sb_adds(out, "()");
-    uint32_t line = heap_line(h, frame);
-    if (line)
-        sb_printf(out, ":%u", line);
-}
-
-size_t paths_frame_locals(const struct heap *h, obj_t frame)
-{
-    size_t n = (h->flags[frame] & OF_HAS_LEN) ? (size_t)heap_len(h, frame) : 0;
-    return 2 * n <= heap_nchildren(h, frame) ? n : 0;
-}
-
-/* A frame's k-th child: a local by name (heapwalk's scanner writes the locals
- * of stack frames as [value, name] pairs first), else f_back. */
-static void frame_edge_label(const struct heap *h, obj_t frame, size_t k, struct strbuf *out)
-{
-    const uint32_t *c = heap_children(h, frame);
-    size_t nloc = paths_frame_locals(h, frame), len;
-    if (k < 2 * nloc && k % 2 == 0 && !heap_is_dangling(c[k + 1])) {
-        const char *s = heap_str(h, c[k + 1], &len);
-        if (s && (h->flags[c[k + 1]] & OF_VALUE)) {
-            sb_adds(out, PATHS_STEP);
-            sb_add(out, s, len);
-            return;
-        }
-    }
-    if (!heap_is_dangling(c[k]) && type_is(h, c[k], "frame")) {
-        size_t q;
-        for (q = 2 * nloc; q < k && (heap_is_dangling(c[q]) || !type_is(h, c[q], "frame")); q++)
-            ;
-        if (q == k) {
-            sb_adds(out, ".f_back");
-            return;
-        }
-    }
-    sb_adds(out, ".?");
-}
-
 void paths_edge_label(const struct heap *h, obj_t parent, obj_t child, struct strbuf *out)
 {
     const uint32_t *c = heap_children(h, parent);
     size_t nc = heap_nchildren(h, parent), k;
     for (k = 0; k < nc && c[k] != child; k++)
         ;
-    if (k == nc) {
+    if (k == nc)
         sb_adds(out, ".?");
-        return;
-    }
-    if (type_is(h, parent, "list") || type_is(h, parent, "tuple")) {
-        sb_printf(out, "[%zu]", k);
-        return;
-    }
-    if (type_is(h, parent, "set") || type_is(h, parent, "frozenset")) {
-        sb_adds(out, "{?}");
-        return;
-    }
-    if (type_is(h, parent, "cell")) {
-        sb_adds(out, ".cell_contents");
-        return;
-    }
-    if (type_is(h, parent, "function")) {
-        sb_adds(out, k == 0 ? ".__code__" : k == 1 ? ".__globals__" : ".?");
-        return;
-    }
-    if (type_is(h, parent, "thread") && type_is(h, child, "frame")) {
-        sb_adds(out, PATHS_STEP);
-        paths_frame_label(h, child, out);
-        return;
-    }
-    if (type_is(h, parent, "frame")) {
-        frame_edge_label(h, parent, k, out);
-        return;
-    }
-    struct dict_view dv;
-    if (refs_as_dict(h, parent, &dv) == 0) {
-        int attr = !type_is(h, parent, "dict"); /* modules and instances: .name */
-        if (dv.type_ref == child) {
-            sb_adds(out, ".__class__");
-        } else {
-            size_t q;
-            for (q = 0; q < dv.n && dv.items[q].value != child; q++)
-                ;
-            if (q < dv.n && dv.items[q].key != UINT32_MAX)
-                key_label(h, dv.items[q].key, attr, out);
-            else if (q < dv.n)
-                sb_adds(out, attr ? ".?" : "[?]");
-            else
-                sb_adds(out, attr ? ".<key>" : "<key>"); /* the child is one of the keys */
-        }
-        refs_dict_free(&dv);
-        return;
-    }
-    sb_adds(out, ".?");
+    else
+        positions_ref_label(h, parent, k, out);
 }
 
 void paths_root_label(const struct heap *h, const struct roots *r, obj_t root, struct strbuf *out)

@@ -100,18 +100,10 @@ obj_t *paths_find_budget(const struct heap *h, const struct roots *r, obj_t targ
 size_t paths_find_k_budget(const struct heap *h, const struct roots *r, obj_t target, const struct path_filter *f,
                            size_t k, struct path_budget *b, obj_t ***paths, size_t **lens);
 
-/* How parent refers to child, as a Python accessor: "[3]", "['key']",
- * ".name", ".__class__", ".__globals__", or ".?" / "[?]" where the dump cannot
- * say. Appends to out. */
+/* How parent refers to child (its first ref to it), as positions_label()
+ * writes it: "[3]", "['key']", ".name", ".__class__", "[<#2>]", ".<ref #4>";
+ * ".?" when child is not among parent's refs. Appends to out. */
 void paths_edge_label(const struct heap *h, obj_t parent, obj_t child, struct strbuf *out);
-/* Between a thread and a frame, a frame and a local: " > " (ASCII; the engine
- * prints no other glyphs). */
-#define PATHS_STEP " > "
-/* A frame as a path step: "handle():88" (the line when the dump says it). */
-void paths_frame_label(const struct heap *h, obj_t frame, struct strbuf *out);
-/* How many [value, name] pairs of locals start a frame's children (heapwalk's
- * scanner writes them for the frames on thread stacks, with "len"): 0 if none. */
-size_t paths_frame_locals(const struct heap *h, obj_t frame);
 /* How a root reads: thread 'worker-1', sys.modules['name'], <frame 'f'>, <Type at 0x...>. */
 void paths_root_label(const struct heap *h, const struct roots *r, obj_t root, struct strbuf *out);
 /* The whole path as a Python-like expression. */

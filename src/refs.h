@@ -28,11 +28,14 @@ enum dict_layout {
     DICT_KEY_VALUE,          /* Python 2: [k1, v1, k2, v2, ...] */
     DICT_VALUE_KEY,          /* Python 3, other keys: [v1, k1, v2, k2, ...] */
     DICT_VALUES_ONLY,        /* Python 3, str keys: [v1, v2, ...]; the keys are not in the dump */
+    DICT_KEYS_THEN_VALUES,   /* Python 3 OrderedDict (tp_traverse): [k1, ..., kn, v1, ..., vn] */
 };
 
 struct dict_item {
     uint32_t key;            /* a child entry, or UINT32_MAX when the dump holds no key */
     uint32_t value;          /* a child entry */
+    uint32_t key_pos;        /* the key's index among the object's refs, or UINT32_MAX */
+    uint32_t value_pos;      /* the value's index among the object's refs */
 };
 
 struct dict_view {
@@ -40,13 +43,36 @@ struct dict_view {
     struct dict_item *items; /* owned; free with refs_dict_free */
     size_t n;
     uint32_t type_ref;       /* a collapsed instance's trailing type ref, or UINT32_MAX */
+    size_t head;             /* a dict subclass: refs before the items (its class,
+                              * default_factory, __dict__, ...), see positions.h */
     const char *note;        /* a caveat to show (static text), or NULL */
 };
 
-/* The refs of a dict, a collapsed module or instance as key/value pairs.
+/* ref (a child entry) is object i's own class: a class object named as i's type. */
+int refs_is_class_of(const struct heap *h, uint32_t ref, obj_t i);
+/* True for a dict subclass heapwalk can read as a dict: OrderedDict,
+ * defaultdict, Counter, or an object with a len whose refs before its items
+ * hold its own class (a heap-type subclass). */
+int refs_is_dict_subclass(const struct heap *h, obj_t i);
+/* The refs of a dict, a dict subclass, a collapsed module or instance as key/value pairs.
  * Returns 0, or -1 (layout DICT_NONE) for other objects. */
 int refs_as_dict(const struct heap *h, obj_t i, struct dict_view *v);
 void refs_dict_free(struct dict_view *v);
 const char *refs_flavour_name(enum heap_flavour f);
+
+/* Classes told apart by their class object, not their name. */
+/* Object i's class object: the ref that refs_is_class_of says is its own class
+ * (an instance's last ref), or OBJ_NONE when the dump does not link them. */
+obj_t refs_class(const struct heap *h, obj_t i);
+/* The class objects named name (len bytes): how many there are; the first max
+ * of them go to out (may be NULL with max 0). One pass over the heap. */
+size_t refs_classes_named(const struct heap *h, const char *name, size_t len, obj_t *out, size_t max);
+/* The name of a module that holds class cls (one of its parents), or NULL. */
+const char *refs_class_module(const struct heap *h, obj_t cls, size_t *len);
+/* When object i's class shares its name with other classes: appends the
+ * module-qualified name ("a.Record", control bytes as \xNN; "?.Record" when
+ * no module holds it) and returns how many classes have that name.  Returns
+ * 0 (nothing appended) when the name is unique or i's class is not linked. */
+size_t refs_qualified_class(const struct heap *h, obj_t i, struct strbuf *out);
 
 #endif

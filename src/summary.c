@@ -40,18 +40,20 @@ void summary_free(struct summary *s)
     memset(s, 0, sizeof *s);
 }
 
-/* qsort has no context argument in C11: the heap for name ties and the order
- * travel in these, set only around the qsort call (single-threaded use). */
-static const struct heap *sort_heap;
-static enum summary_order sort_order;
+/* What cmp_rows needs: the heap for name ties and the order (qsort_r's context). */
+struct sort_ctx {
+    const struct heap *h;
+    enum summary_order order;
+};
 
 static int cmp_u64_desc(uint64_t a, uint64_t b) { return a < b ? 1 : a > b ? -1 : 0; }
 
-static int cmp_rows(const void *pa, const void *pb)
+static int cmp_rows(const void *pa, const void *pb, void *ctx)
 {
     const struct type_row *a = pa, *b = pb;
+    const struct sort_ctx *sc = ctx;
     int c = 0;
-    switch (sort_order) {
+    switch (sc->order) {
     case SUMMARY_BY_SIZE:
         c = cmp_u64_desc(a->size, b->size);
         if (!c)
@@ -71,16 +73,15 @@ static int cmp_rows(const void *pa, const void *pb)
         break;
     }
     if (!c)
-        c = strcmp(types_name(&sort_heap->types, a->type), types_name(&sort_heap->types, b->type));
+        c = strcmp(types_name(&sc->h->types, a->type), types_name(&sc->h->types, b->type));
     return c;
 }
 
 void summary_sort(const struct heap *h, struct summary *s, enum summary_order order, int reverse)
 {
-    sort_heap = h;
-    sort_order = order;
+    struct sort_ctx ctx = {h, order};
     if (s->n > 1)
-        qsort(s->rows, s->n, sizeof *s->rows, cmp_rows);
+        qsort_r(s->rows, s->n, sizeof *s->rows, cmp_rows, &ctx);
     if (reverse)
         for (size_t i = 0, j = s->n ? s->n - 1 : 0; i < j; i++, j--) {
             struct type_row t = s->rows[i];

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "paths.h"
+#include "positions.h"
 #include "util.h"
 
 #define MAX_STACK 100000
@@ -51,7 +52,7 @@ static obj_t *frame_chain(const struct heap *h, obj_t top, uint32_t t_frame, siz
         }
         out[(*n)++] = f;
         const uint32_t *c = heap_children(h, f);
-        size_t nc = heap_nchildren(h, f), k = 2 * paths_frame_locals(h, f);
+        size_t nc = heap_nchildren(h, f), k = 2 * positions_frame_locals(h, f);
         while (k < nc && !is_frame(h, c[k], t_frame))
             k++;
         f = k < nc ? c[k] : OBJ_NONE;

@@ -31,7 +31,7 @@ struct threads {
 void threads_compute(const struct heap *h, const struct roots *r, struct threads *t);
 void threads_free(struct threads *t);
 
-/* The i-th named local of a frame on a stack (i < paths_frame_locals()): its
+/* The i-th named local of a frame on a stack (i < positions_frame_locals()): its
  * value (an object number, or a dangling ref) and its name (a str object). */
 void threads_local(const struct heap *h, obj_t frame, size_t i, uint32_t *value, uint32_t *name);
 

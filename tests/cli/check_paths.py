@@ -379,8 +379,11 @@ def check_hops(p, target, avoid=(), excl_globals=False):
             continue
         first = children[u].index(v)
         edge = h.get("edge")
-        if typ[u] in ("list", "tuple") and edge != "[%d]" % first:
-            probs.append("hop %d: %s edge %r, the ref is at [%d]" % (k, typ[u], edge, first))
+        # list_traverse and tupletraverse store the last item first.
+        index = len(children[u]) - 1 - first
+        if typ[u] in ("list", "tuple") and edge != "[%d]" % index:
+            probs.append("hop %d: %s edge %r, the item is at [%d] (ref %d of %d)"
+                         % (k, typ[u], edge, index, first, len(children[u])))
         if typ[u] == "function" and first in (0, 1) and edge != (".__code__", ".__globals__")[first]:
             probs.append("hop %d: function edge %r for its ref %d" % (k, edge, first))
         if excl_globals and globals_only(u, v):

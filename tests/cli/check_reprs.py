@@ -127,7 +127,7 @@ def main():
             children = entry.get("children", [])
             dict_vals = children[:-1] if entry["collapsed"] else children
             items = [l for l in ours if not l.startswith("(class: ")]
-            want = ["[%d]: " % i for i in range(len(dict_vals))]
+            want = ["[<#%d>]: " % i for i in range(len(dict_vals))]
             if items and len(items) == len(dict_vals) and all(l.startswith(w) for l, w in zip(items, want)):
                 print("ok - %s: refs as dict of %s lists its %d values by position (no keys in a Python 3 dump)"
                       % (name, head[0], len(items)))

@@ -515,19 +515,20 @@ static void test_labels_python3(void **state)
     assert_int_equal(f.h.flavour, FLAVOUR_PY3);
     assert_int_equal(heap_find(&f.h, 2), OBJ_NONE);
     assert_int_equal(heap_find(&f.h, 30), OBJ_NONE);
-    assert_string_equal(pt_label(&f, 10, 20), "[0]");
-    assert_string_equal(pt_label(&f, 10, 21), "[1]"); /* the first position */
-    assert_string_equal(pt_label(&f, 10, 22), "[2]");
-    assert_string_equal(pt_label(&f, 11, 20), "[1]");
-    assert_string_equal(pt_label(&f, 11, 21), "[0]");
-    /* Python 3 str-keyed dict: the keys are not in the dump. */
-    assert_string_equal(pt_label(&f, 12, 21), "[?]");
+    /* list_traverse and tupletraverse store the last item first. */
+    assert_string_equal(pt_label(&f, 10, 20), "[3]");
+    assert_string_equal(pt_label(&f, 10, 21), "[2]"); /* its first ref: the last position */
+    assert_string_equal(pt_label(&f, 10, 22), "[1]");
+    assert_string_equal(pt_label(&f, 11, 20), "[0]");
+    assert_string_equal(pt_label(&f, 11, 21), "[1]");
+    /* Python 3 str-keyed dict: the keys are not in the dump, the position is. */
+    assert_string_equal(pt_label(&f, 12, 21), "[<#1>]");
     /* Python 3 dict with other keys: [value, key]. */
     assert_string_equal(pt_label(&f, 13, 21), "[5]");
     /* Collapsed Python 3 instance and module: attribute names unknown. */
-    assert_string_equal(pt_label(&f, 22, 24), ".?");
+    assert_string_equal(pt_label(&f, 22, 24), ".<#1>");
     assert_string_equal(pt_label(&f, 22, 31), ".__class__");
-    assert_string_equal(pt_label(&f, 1, 10), ".?");
+    assert_string_equal(pt_label(&f, 1, 10), ".<#0>");
     assert_string_equal(pt_label(&f, 24, 20), ".cell_contents");
     assert_string_equal(pt_label(&f, 40, 41), ".__code__");
     assert_string_equal(pt_label(&f, 40, 1), ".__globals__");
@@ -542,9 +543,38 @@ static void test_labels_python3(void **state)
     struct strbuf sb;
     sb_init(&sb);
     paths_expression(&f.h, &f.r, path, len, &sb);
-    assert_string_equal(sb_cstr(&sb), "sys.modules['app'].?[2].?");
+    assert_string_equal(sb_cstr(&sb), "sys.modules['app'].<#0>[1].<#1>");
     free(path);
     sb_free(&sb);
+    fx_free(&f);
+}
+
+/* meliae's scanner on Python 3: what tp_traverse stores for a deque, an
+ * OrderedDict (every key, then the values) and a defaultdict (its factory,
+ * then the values of a str-keyed table). */
+static void test_labels_collections_meliae(void **state)
+{
+    static const char text[] =
+        OX(60, "collections.OrderedDict", "\"len\": 2, ", "20, 21, 23, 70")
+        OX(61, "collections.defaultdict", "\"len\": 3, ", "72, 23, 70, 71")
+        O(62, "collections.deque", "73, 23, 70")
+        OX(20, "str", "\"len\": 1, \"value\": \"a\", ", "")
+        OX(21, "str", "\"len\": 1, \"value\": \"b\", ", "")
+        OX(23, "int", "\"value\": 5, ", "")
+        O(70, "Leak", "")
+        O(71, "Leak", "")
+        ON(72, "function", "make", "")
+        ON(73, "type", "collections.deque", "")
+        OX(90, "bytes", "\"len\": 0, \"value\": \"\", ", "");
+    struct fx f;
+    fx_load(&f, text, 1);
+    assert_int_equal(f.h.flavour, FLAVOUR_PY3);
+    assert_string_equal(pt_label(&f, 60, 70), "['b']");
+    assert_string_equal(pt_label(&f, 60, 20), "[<key #0>]");
+    assert_string_equal(pt_label(&f, 61, 72), ".default_factory");
+    assert_string_equal(pt_label(&f, 61, 71), "[<#2>]");
+    assert_string_equal(pt_label(&f, 62, 73), ".__class__");
+    assert_string_equal(pt_label(&f, 62, 70), "[1]");
     fx_free(&f);
 }
 
@@ -576,16 +606,17 @@ static void test_labels_python2(void **state)
     /* A Python 2 dict: ['key']. */
     assert_string_equal(pt_label(&f, 14, 30), "['name']");
     assert_string_equal(pt_label(&f, 14, 31), "[7]");
-    assert_string_equal(pt_label(&f, 14, 22), "<key>");
+    assert_string_equal(pt_label(&f, 14, 22), "[<key #0>]");
     /* A Python 2 collapsed instance: .attr for str keys. */
     assert_string_equal(pt_label(&f, 11, 30), ".name");
     assert_string_equal(pt_label(&f, 11, 31), ".size");
-    assert_string_equal(pt_label(&f, 11, 32), "[7]");
+    assert_string_equal(pt_label(&f, 11, 32), ".__dict__[7]"); /* cfg[7] would be a different lookup */
     assert_string_equal(pt_label(&f, 11, 12), ".__class__");
     /* The collapsed module: .attr too, unicode keys included. */
     assert_string_equal(pt_label(&f, 1, 10), "._cache");
     assert_string_equal(pt_label(&f, 1, 11), ".cfg");
-    assert_string_equal(pt_label(&f, 10, 33), "[3]");
+    assert_string_equal(pt_label(&f, 10, 33), "[0]");
+    assert_string_equal(pt_label(&f, 10, 30), "[3]");
 
     size_t len;
     obj_t *path = paths_find(&f.h, &f.r, A(&f, 33), NULL, &len);
@@ -593,7 +624,7 @@ static void test_labels_python2(void **state)
     struct strbuf sb;
     sb_init(&sb);
     paths_expression(&f.h, &f.r, path, len, &sb);
-    assert_string_equal(sb_cstr(&sb), "sys.modules['app']._cache[3]");
+    assert_string_equal(sb_cstr(&sb), "sys.modules['app']._cache[0]");
     free(path);
     /* The structural root 40 reads as <list at 0x28>. */
     path = paths_find(&f.h, &f.r, A(&f, 14), NULL, &len);
@@ -619,7 +650,7 @@ static void test_expression_roots(void **state)
     sb_init(&sb);
     obj_t path[] = {A(&f, 1), A(&f, 2), A(&f, 3)};
     paths_expression(&f.h, &f.r, path, 3, &sb);
-    assert_string_equal(sb_cstr(&sb), "<frame 'main'>.?[0]");
+    assert_string_equal(sb_cstr(&sb), "<frame 'main'>.<ref #0>[0]");
     sb_reset(&sb);
     obj_t mpath[] = {A(&f, 4), A(&f, 3)};
     paths_expression(&f.h, &f.r, mpath, 2, &sb);
@@ -1248,6 +1279,7 @@ int main(void)
         cmocka_unit_test(test_find_k_small_graph),
         cmocka_unit_test(test_find_k_mixed_roots_order),
         cmocka_unit_test(test_labels_python3),
+        cmocka_unit_test(test_labels_collections_meliae),
         cmocka_unit_test(test_labels_python2),
         cmocka_unit_test(test_expression_roots),
         cmocka_unit_test(test_million_chain),

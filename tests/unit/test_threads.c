@@ -4,6 +4,7 @@
 #include "testutil.h"
 
 #include "paths.h"
+#include "positions.h"
 #include "roots.h"
 #include "threads.h"
 
@@ -38,8 +39,8 @@ static void test_scanner_threads(void **state)
     assert_int_equal(ts.list[0].frames[0], tu_obj(&h, 30));
     assert_int_equal(ts.list[0].frames[1], tu_obj(&h, 20));
     obj_t handle = tu_obj(&h, 30);
-    assert_int_equal(paths_frame_locals(&h, handle), 2);
-    assert_int_equal(paths_frame_locals(&h, tu_obj(&h, 20)), 0);
+    assert_int_equal(positions_frame_locals(&h, handle), 2);
+    assert_int_equal(positions_frame_locals(&h, tu_obj(&h, 20)), 0);
     uint32_t v, nm;
     threads_local(&h, handle, 1, &v, &nm);
     assert_int_equal(v, tu_obj(&h, 3));
