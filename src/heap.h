@@ -139,13 +139,15 @@ const char *heap_str(const struct heap *h, obj_t i, size_t *len);
 
 /* --- building (load.c, collapse.c) --- */
 
-/* Append an object; returns its number.  str_id from strpool_intern. The
+/* Append an object; returns its number, or OBJ_NONE when the store holds
+ * HEAP_MAX_OBJECTS already (nothing added).  str_id from strpool_intern. The
  * children are appended separately with heap_add_child_addr, as raw addresses,
  * until heap_resolve() turns them into object numbers. */
 obj_t heap_add(struct heap *h, uint64_t addr, uint32_t type_id, uint64_t size, uint64_t len,
                uint32_t str_id, uint8_t flags);
-/* Raw child addresses, for the last added object. */
-void heap_add_children(struct heap *h, const uint64_t *addrs, size_t n);
+/* Raw child addresses, for the last added object.  Returns 0, or -1 (nothing
+ * added) when the store would hold more than HEAP_MAX_EDGES references. */
+int heap_add_children(struct heap *h, const uint64_t *addrs, size_t n);
 
 /* After the last heap_add: build the address index (first occurrence wins,
  * later ones are marked OF_DROP and counted), turn raw child addresses into
@@ -157,8 +159,10 @@ void heap_resolve(struct heap *h);
  * link[i] is the dict it absorbed, and its children become that dict's
  * children followed by its own children other than the dict (the type); for a
  * dropped dict, link[i] is its owner, and refs to the dict go to the owner.
- * Refs to a dropped object with no link become dangling. Rebuilds the index. */
-void heap_compact(struct heap *h, const obj_t *link);
+ * Refs to a dropped object with no link become dangling. Rebuilds the index.
+ * Returns 0, or -1 (the heap unchanged) when the result would hold more than
+ * HEAP_MAX_EDGES references. */
+int heap_compact(struct heap *h, const obj_t *link);
 
 /* Build the parent lists from the children (deduplicated, no cap). */
 void heap_build_parents(struct heap *h);

@@ -167,6 +167,11 @@ static void report_progress(struct loader *L, const char *phase, uint64_t pos, u
     L->opt->progress(&p, L->opt->progress_ctx);
 }
 
+static int too_many_refs(struct loader *L)
+{
+    return hw_fail(L->err, "%s: too many references: heapwalk holds at most %u per dump", L->name, HEAP_MAX_EDGES);
+}
+
 /* Merge the parts' output into the heap, in order. */
 static int merge_parts(struct loader *L, int nparts)
 {
@@ -198,13 +203,18 @@ static int merge_parts(struct loader *L, int nparts)
                 L->last_type_len = e->type_len;
             }
             uint32_t sid = 0;
-            if (e->flags & (OF_NAME | OF_VALUE | OF_VALUE_NUM))
+            if (e->flags & (OF_NAME | OF_VALUE | OF_VALUE_NUM)) {
                 sid = strpool_intern(&h->strings, pt->bytes + e->str_off, e->str_len);
+                if (sid == 0)
+                    return hw_fail(L->err, "%s: too many distinct strings (over 4 billion)", L->name);
+            }
             if (e->flags & OF_COLLAPSED)
                 L->exported = 1;
-            heap_add(h, e->addr, tid, e->size, e->len, sid, e->flags);
-            if (e->nrefs)
-                heap_add_children(h, pt->refs + e->refs_off, e->nrefs);
+            if (heap_add(h, e->addr, tid, e->size, e->len, sid, e->flags) == OBJ_NONE)
+                return hw_fail(L->err, "%s: too many objects: heapwalk holds at most %u per dump", L->name,
+                               HEAP_MAX_OBJECTS);
+            if (e->nrefs && heap_add_children(h, pt->refs + e->refs_off, e->nrefs) < 0)
+                return too_many_refs(L);
             h->stats.records++;
         }
         L->line_base += pt->lines;
@@ -277,11 +287,13 @@ static int loader_finish(struct loader *L)
     double t1 = hw_now();
     if (L->opt->collapse && !L->exported) {
         report_progress(L, "collapsing", 0, 0, 0);
-        collapse_instance_dicts(h);
+        if (collapse_instance_dicts(h) < 0)
+            return too_many_refs(L);
     } else {
         /* --raw, or heapwalk's own export: its dicts are collapsed already,
          * and collapsing again would absorb dicts the first pass kept. */
-        heap_compact(h, NULL);
+        if (heap_compact(h, NULL) < 0)
+            return too_many_refs(L);
         h->collapsed = L->exported;
     }
     double t2 = hw_now();
