@@ -108,7 +108,7 @@ screenshots: deps $(BUILD)/heapwalk $(VTDRIVE)
 # make fuzz [FUZZ_SECONDS=60]: each libFuzzer target (clang, ASan+UBSan) for
 # that long on a copy of its seed corpus; crashes land in build/fuzz/.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS = parse load
+FUZZ_TARGETS = parse load cache
 fuzz:
 	@command -v clang >/dev/null || { echo "make fuzz: needs clang (apt-get install clang)"; exit 2; }
 	@mkdir -p build/fuzz
@@ -116,6 +116,8 @@ fuzz:
 	  clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Isrc \
 	    -o build/fuzz/fuzz_$$t tests/fuzz/fuzz_$$t.c $(ENGINE_SRC) $(LDLIBS_ENGINE) || exit 1; \
 	  rm -rf build/fuzz/corpus_$$t; cp -r tests/fuzz/corpus/$$t build/fuzz/corpus_$$t; \
+	  if [ $$t = cache ]; then for f in tests/fuzz/corpus/load/*; do \
+	    { printf '\001\000'; cat $$f; } > build/fuzz/corpus_$$t/sealed_$$(basename $$f); done; fi; \
 	  if [ $$t = load ]; then find tests/data/bad -type f -size -16k ! -name expected.tsv \
 	    -exec cp {} build/fuzz/corpus_$$t/ \; ; fi; \
 	  echo "fuzz_$$t: $(FUZZ_SECONDS) s"; \

@@ -36,6 +36,7 @@ void cli_usage(FILE *to)
           "  -q, --quiet    no progress and no notes on stderr\n"
           "  --threads N    parser threads (default: one per core)\n"
           "  --force        load even when the dump looks too big for the memory available\n"
+          "  --no-cache     neither read nor write the index cache (HEAPWALK_NO_CACHE=1: the same)\n"
           "The explorer also takes --color=never|auto (NO_COLOR in the environment: never).\n"
           "See heapwalk(1) for the keys of the interactive explorer.\n",
           to);
@@ -64,6 +65,7 @@ int cli_common_option(const char *cmd, int c, struct cli_common *co)
     case OPT_RAW: co->load.collapse = 0; return 1;
     case OPT_STRICT: co->load.strict = 1; return 1;
     case OPT_FORCE: co->load.force = 1; return 1;
+    case OPT_NO_CACHE: co->load.cache = 0; return 1;
     case 'q': co->quiet = 1; return 1;
     case OPT_JSON: co->json = 1; return 1;
     case OPT_THREADS:
@@ -79,6 +81,8 @@ void cli_common_init(struct cli_common *co)
 {
     memset(co, 0, sizeof *co);
     load_options_default(&co->load);
+    const char *no_cache = getenv("HEAPWALK_NO_CACHE");
+    co->load.cache = !(no_cache && *no_cache && strcmp(no_cache, "0") != 0);
 }
 
 int cli_parse(const struct cli_spec *spec, int argc, char **argv, struct cli_common *co, void *ctx, int *first)
@@ -213,7 +217,10 @@ int cli_load(const char *path, const struct load_options *opt_in, int quiet, str
     }
     snprintf(context, sizeof context, "working on %s", strcmp(path, "-") == 0 ? "<stdin>" : path);
     hw_set_oom_context(context);
-    if (getenv("HEAPWALK_TIMINGS")) {
+    if (getenv("HEAPWALK_TIMINGS") && rep.from_cache) {
+        fprintf(stderr, "heapwalk: timings: opened from the index cache in %.3f s; store %zu bytes\n", rep.seconds,
+                heap_memory(h));
+    } else if (getenv("HEAPWALK_TIMINGS")) {
         const struct load_timings *t = &rep.timings;
         fprintf(stderr,
                 "heapwalk: timings: read %.3f s, parse %.3f s, merge %.3f s, resolve %.3f s, collapse %.3f s, "
@@ -224,6 +231,8 @@ int cli_load(const char *path, const struct load_options *opt_in, int quiet, str
     if (quiet)
         return 0;
     const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+    if (rep.cache_note[0])
+        fprintf(stderr, "heapwalk: %s: %s\n", name, rep.cache_note);
     if (rep.bad_lines) {
         fprintf(stderr, "heapwalk: %s: skipped %llu bad line%s (--strict stops at the first)%s\n", name,
                 (unsigned long long)rep.bad_lines, rep.bad_lines == 1 ? "" : "s",

@@ -2,8 +2,10 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <uthash.h>
 
+#include "cache.h"
 #include "util.h"
 
 /* Sizes and lens of 4 GiB and more: rare enough for a uthash node each. */
@@ -29,8 +31,27 @@ static void big_clear(struct heap *h)
     }
 }
 
+/* A store opened from the cache: its arrays belong to the mapping. */
+static void forget_mapped(struct heap *h)
+{
+    h->addr = NULL;
+    h->type = NULL;
+    h->size32 = h->len32 = h->str = NULL;
+    h->flags = NULL;
+    h->child_off = h->children = NULL; /* the parents are built on open: owned */
+    h->dangling = NULL;
+    h->index.slots = NULL;
+    h->strings.arena = NULL;
+    h->strings.off = NULL;
+}
+
 void heap_free(struct heap *h)
 {
+    cache_store_wait(h);
+    if (h->mapped)
+        forget_mapped(h);
+    if (h->map)
+        munmap(h->map, h->map_len);
     free(h->addr);
     free(h->type);
     free(h->size32);
@@ -472,6 +493,23 @@ void heap_detect_flavour(struct heap *h)
             return;
         }
     h->flavour = FLAVOUR_UNKNOWN;
+}
+
+size_t heap_big_export(const struct heap *h, uint64_t *pairs)
+{
+    size_t k = 0;
+    for (const struct bigval *b = h->big; b; b = b->hh.next, k++)
+        if (pairs) {
+            pairs[2 * k] = b->key;
+            pairs[2 * k + 1] = b->val;
+        }
+    return k;
+}
+
+void heap_big_import(struct heap *h, const uint64_t *pairs, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        big_set(h, (obj_t)(pairs[2 * k] / 2), (int)(pairs[2 * k] % 2), pairs[2 * k + 1]);
 }
 
 size_t heap_memory(const struct heap *h)

@@ -94,6 +94,14 @@ struct heap {
     enum heap_flavour flavour;
     int collapsed;           /* collapse_instance_dicts ran */
     struct heap_stats stats;
+
+    /* Opened from the index cache (cache.c): the arrays and the string
+     * arena point into a private mapping of the cache file, which heap_free
+     * unmaps; such a store is finished and never grows. */
+    int mapped;
+    void *map;
+    size_t map_len;
+    struct cache_writer *writer; /* writing this store to the cache: heap_free waits for it */
 };
 
 void heap_init(struct heap *h);
@@ -169,6 +177,12 @@ void heap_build_parents(struct heap *h);
 
 /* Guess the flavour from the type names present. */
 void heap_detect_flavour(struct heap *h);
+
+/* The sizes and lens of 4 GiB and more, as (object number * 2 + 0 size / 1
+ * len, value) pairs into pairs (2 entries each; NULL to count); returns how
+ * many.  heap_big_import adds such pairs (the cache's). */
+size_t heap_big_export(const struct heap *h, uint64_t *pairs);
+void heap_big_import(struct heap *h, const uint64_t *pairs, size_t n);
 
 /* Bytes held by the store's arrays, for the docs and the benchmark. */
 size_t heap_memory(const struct heap *h);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cache.h"
 #include "collapse.h"
 #include "input.h"
 #include "parse.h"
@@ -352,8 +353,9 @@ void load_options_default(struct load_options *opt)
     opt->collapse = 1;
 }
 
-int load_dump(const char *path, const struct load_options *opt, struct heap *h, struct load_report *rep,
-              struct hw_error *err)
+/* Parse the dump at path into h. */
+static int load_file(const char *path, const struct load_options *opt, struct heap *h, struct load_report *rep,
+                     struct hw_error *err)
 {
     struct loader L;
     struct input *in = input_open(path, err);
@@ -424,6 +426,46 @@ int load_dump(const char *path, const struct load_options *opt, struct heap *h, 
     if (rc == 0)
         rc = loader_finish(&L);
     loader_free(&L);
+    return rc;
+}
+
+/* The store of path from the index cache: 1 when h holds it, 0 when it must
+ * be parsed (rep->cache_note says why when a cache file was set aside). */
+static int load_cached(const struct cache_key *key, const struct load_options *opt, struct heap *h,
+                       struct load_report *rep)
+{
+    double t0 = hw_now();
+    memset(rep, 0, sizeof *rep);
+    if (!cache_open(key, h, rep, rep->cache_note, sizeof rep->cache_note))
+        return 0;
+    if (opt->strict && rep->bad_lines) { /* parse again, to stop at the first bad line */
+        heap_free(h);
+        heap_init(h);
+        memset(rep, 0, sizeof *rep);
+        return 0;
+    }
+    rep->from_cache = 1;
+    rep->seconds = hw_now() - t0;
+    return 1;
+}
+
+int load_dump(const char *path, const struct load_options *opt, struct heap *h, struct load_report *rep,
+              struct hw_error *err)
+{
+    struct cache_key key;
+    if (!opt->cache || cache_key(path, opt->collapse, &key) < 0)
+        return load_file(path, opt, h, rep, err);
+    if (load_cached(&key, opt, h, rep))
+        return 0;
+    char note[HW_ERRMAX];
+    snprintf(note, sizeof note, "%s", rep->cache_note);
+    int rc = load_file(path, opt, h, rep, err);
+    if (rc == 0) {
+        char skipped[HW_ERRMAX];
+        cache_store_start(&key, h, rep, skipped, sizeof skipped);
+        /* One note: a cache file set aside says more than a write skipped. */
+        memcpy(rep->cache_note, *note ? note : skipped, sizeof rep->cache_note);
+    }
     return rc;
 }
 
