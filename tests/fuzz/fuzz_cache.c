@@ -13,49 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analyse.h"
 #include "cache.h"
-#include "dominators.h"
 #include "load.h"
-#include "paths.h"
-#include "refs.h"
-#include "roots.h"
-#include "summary.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static void analyse(struct heap *h)
-{
-    struct summary s;
-    struct strbuf out;
-    summary_compute(h, &s);
-    sb_init(&out);
-    summary_format(h, &s, 0, &out);
-    for (obj_t i = 0; i < h->n && i < 64; i++) {
-        struct dict_view dv;
-        refs_repr(h, i, 20, &out);
-        if (refs_as_dict(h, i, &dv) == 0)
-            refs_dict_free(&dv);
-        heap_find(h, h->addr[i] + 16);
-    }
-    struct roots r;
-    struct paths p;
-    struct dominators d;
-    roots_compute(h, NULL, 0, &r);
-    paths_compute(h, &r, 0, &p);
-    dominators_compute(h, &r, &d);
-    if (h->n) {
-        size_t len;
-        obj_t *path = paths_find(h, &r, (obj_t)(h->n - 1), NULL, &len);
-        if (path)
-            paths_expression(h, &r, path, len, &out);
-        free(path);
-    }
-    dominators_free(&d);
-    paths_free(&p);
-    roots_free(&r);
-    sb_free(&out);
-    summary_free(&s);
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -105,7 +67,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char note[HW_ERRMAX];
     heap_init(&h);
     if (cache_read_buffer(&key, copy, len, &h, &rep, note, sizeof note) == 1)
-        analyse(&h);
+        fuzz_analyse(&h, 0);
     else if (!note[0])
         abort(); /* a file set aside always says why */
     heap_free(&h);
