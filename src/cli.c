@@ -44,6 +44,7 @@ void cli_usage(FILE *to)
           "  -q, --quiet    no progress and no notes on stderr\n"
           "  --threads N    parser threads (default: one per core)\n"
           "  --force        load even when the dump looks too big for the memory available\n"
+          "  --no-cache     neither read nor write the index cache (HEAPWALK_NO_CACHE=1: the same)\n"
           "The explorer also takes --color=never|auto (NO_COLOR in the environment: never).\n"
           "See heapwalk(1) for the keys of the interactive explorer.\n",
           to);
@@ -61,6 +62,7 @@ int cli_common_option(const char *cmd, int c, struct cli_common *co)
     case OPT_RAW: co->load.collapse = 0; return 1;
     case OPT_STRICT: co->load.strict = 1; return 1;
     case OPT_FORCE: co->load.force = 1; return 1;
+    case OPT_NO_CACHE: co->load.cache = 0; return 1;
     case 'q': co->quiet = 1; return 1;
     case OPT_JSON: co->json = 1; return 1;
     case OPT_THREADS: return open_parse_threads(cmd, optarg, &co->load.threads) < 0 ? -1 : 1;

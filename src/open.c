@@ -27,6 +27,8 @@ void open_load_env(struct load_options *lo)
     size_t n;
     if (mb && open_count_value(mb, &n) == 0 && n > 0 && n < ((size_t)1 << 20))
         lo->max_line = n << 20;
+    const char *no_cache = getenv("HEAPWALK_NO_CACHE");
+    lo->cache = !(no_cache && *no_cache && strcmp(no_cache, "0") != 0);
 }
 
 int open_count_value(const char *s, size_t *out)
@@ -108,6 +110,11 @@ static void progress_draw(const struct load_progress *p, void *ctx)
 static void print_timings(const struct load_report *rep, const struct heap *h)
 {
     const struct load_timings *t = &rep->timings;
+    if (rep->from_cache) {
+        fprintf(stderr, "heapwalk: timings: opened from the index cache in %.3f s; store %zu bytes\n", rep->seconds,
+                heap_memory(h));
+        return;
+    }
     fprintf(stderr,
             "heapwalk: timings: read %.3f s, parse %.3f s, merge %.3f s, resolve %.3f s, collapse %.3f s, "
             "parents %.3f s; total %.3f s; %llu lines by the fast path, %llu by cJSON; store %zu bytes\n",
@@ -118,6 +125,8 @@ static void print_timings(const struct load_report *rep, const struct heap *h)
 /* What was wrong with the dump, though it loaded. */
 static void print_notes(const char *name, const struct load_report *rep, const struct heap *h)
 {
+    if (rep->cache_note[0])
+        hw_eprintf("heapwalk: %s: %s\n", name, rep->cache_note);
     struct load_notes notes;
     notes_collect(name, rep, h, &notes);
     notes_print(&notes, 5, stderr);

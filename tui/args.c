@@ -8,7 +8,7 @@
 #include "tui.h"
 
 /* getopt_long codes of the explorer's options. */
-enum { OPT_RAW = 1000, OPT_STRICT, OPT_THREADS, OPT_HELP, OPT_COLOR };
+enum { OPT_RAW = 1000, OPT_STRICT, OPT_THREADS, OPT_HELP, OPT_COLOR, OPT_NO_CACHE };
 
 static void tui_usage(void (*usage)(FILE *to), FILE *to)
 {
@@ -26,6 +26,7 @@ static int tui_option(int c, const char *arg, void (*usage)(FILE *to), struct tu
     case OPT_RAW: o->open.load.collapse = 0; return -1;
     case OPT_STRICT: o->open.load.strict = 1; return -1;
     case 'q': o->open.quiet = 1; return -1;
+    case OPT_NO_CACHE: o->open.load.cache = 0; return -1;
     case OPT_THREADS: return open_parse_threads("explorer", arg, &o->open.load.threads) < 0 ? TUI_EXIT_USAGE : -1;
     case OPT_COLOR:
         if (strcmp(arg, "never") == 0 || strcmp(arg, "auto") == 0) {
@@ -46,6 +47,7 @@ int args_parse(int argc, char **argv, void (*usage)(FILE *to), struct tui_option
         {"strict", no_argument, NULL, OPT_STRICT},
         {"quiet", no_argument, NULL, 'q'},
         {"threads", required_argument, NULL, OPT_THREADS},
+        {"no-cache", no_argument, NULL, OPT_NO_CACHE},
         {"color", required_argument, NULL, OPT_COLOR},
         {"help", no_argument, NULL, OPT_HELP},
         {NULL, 0, NULL, 0},
