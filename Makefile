@@ -115,7 +115,7 @@ screenshots: deps $(BUILD)/heapwalk $(VTDRIVE)
 # make fuzz [FUZZ_SECONDS=60]: each libFuzzer target (clang, ASan+UBSan) for
 # that long on a copy of its seed corpus; crashes land in build/fuzz/.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS = parse load
+FUZZ_TARGETS = parse load escape
 fuzz:
 	@command -v clang >/dev/null || { echo "make fuzz: needs clang (apt-get install clang)"; exit 2; }
 	@mkdir -p build/fuzz

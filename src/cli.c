@@ -3,14 +3,18 @@
 #include "cli.h"
 
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dominators.h"
+#include "escape.h"
 #include "paths.h"
 #include "roots.h"
+
 
 
 void cli_usage(FILE *to)
@@ -63,6 +67,18 @@ void cli_common_init(struct cli_common *co)
 {
     memset(co, 0, sizeof *co);
     load_options_default(&co->load);
+    open_load_env(&co->load);
+}
+
+/* What getopt found wrong with arg (its message would echo arg raw). */
+static void bad_option(const char *cmd, int c, const char *arg)
+{
+    if (c == ':')
+        hw_eprintf("heapwalk %s: %s wants a value\n", cmd, arg);
+    else if (optopt && optopt < 256 && arg[0] == '-' && arg[1] != '-')
+        hw_eprintf("heapwalk %s: unknown option '-%c'\n", cmd, optopt);
+    else
+        hw_eprintf("heapwalk %s: unknown option '%s'\n", cmd, arg);
 }
 
 int cli_parse(const struct cli_spec *spec, int argc, char **argv, struct cli_common *co, void *ctx, int *first)
@@ -78,8 +94,9 @@ int cli_parse(const struct cli_spec *spec, int argc, char **argv, struct cli_com
 
     cli_common_init(co);
     optind = 1;
+    opterr = 0; /* getopt would echo a bad option raw: ours is escaped */
     int c;
-    while ((c = getopt_long(argc, argv, "q", all, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":q", all, NULL)) != -1) {
         int r = cli_common_option(spec->name, c, co);
         if (r == 1)
             continue;
@@ -90,6 +107,7 @@ int cli_parse(const struct cli_spec *spec, int argc, char **argv, struct cli_com
             return EXIT_OK;
         }
         if (c == '?' || c == ':' || !spec->option) {
+            bad_option(spec->name, c, argv[optind - 1]);
             spec->usage(stderr);
             return EXIT_USAGE;
         }
@@ -98,8 +116,16 @@ int cli_parse(const struct cli_spec *spec, int argc, char **argv, struct cli_com
     }
     int nargs = argc - optind;
     if (nargs < spec->min_args || nargs > spec->max_args) {
-        fprintf(stderr, "heapwalk %s: %s\n", spec->name, spec->args_error);
+        hw_eprintf("heapwalk %s: %s\n", spec->name, spec->args_error);
         spec->usage(stderr);
+        return EXIT_USAGE;
+    }
+    int stdin_uses = 0;
+    for (int k = optind; k < argc; k++)
+        stdin_uses += strcmp(argv[k], "-") == 0;
+    if (stdin_uses > 1) {
+        hw_eprintf("heapwalk %s: standard input (-) can be read only once: give at most one dump as -\n",
+                    spec->name);
         return EXIT_USAGE;
     }
     *first = optind;
@@ -110,7 +136,7 @@ int cli_parse_addr(const char *cmd, const char *s, uint64_t *out)
 {
     if (hw_parse_addr(s, out) == 0)
         return 0;
-    fprintf(stderr, "heapwalk %s: '%s' is not an address (decimal, or hex with 0x)\n", cmd, s);
+    hw_eprintf("heapwalk %s: '%s' is not an address (decimal, or hex with 0x)\n", cmd, s);
     return -1;
 }
 
@@ -118,7 +144,7 @@ obj_t cli_find(const struct heap *h, const char *dump, uint64_t addr)
 {
     obj_t o = heap_find(h, addr);
     if (o == OBJ_NONE)
-        fprintf(stderr, "heapwalk: %s: no object at address %llu (0x%llx)%s\n", dump, (unsigned long long)addr,
+        hw_eprintf("heapwalk: %s: no object at address %llu (0x%llx)%s\n", dump, (unsigned long long)addr,
                 (unsigned long long)addr,
                 h->collapsed ? "; if it was an instance's __dict__, it is collapsed into its owner (--raw keeps it)"
                              : "");
@@ -168,8 +194,13 @@ void cli_json_print(cJSON *root)
     char *s = cJSON_PrintUnformatted(root);
     if (!s)
         die(EXIT_FAIL, "out of memory while writing JSON");
-    fputs(s, stdout);
-    fputc('\n', stdout);
+    /* cJSON escapes C0 only: DEL, C1 and format characters go out as \u too. */
+    struct strbuf safe;
+    sb_init(&safe);
+    hw_json_sanitize(&safe, s, strlen(s));
+    sb_addc(&safe, '\n');
+    fwrite(safe.buf, 1, safe.len, stdout);
+    sb_free(&safe);
     free(s);
     cJSON_Delete(root);
 }
@@ -193,7 +224,7 @@ int cli_scanner(int argc, char **argv)
         return EXIT_USAGE;
     }
     if (fwrite(scanner_py, 1, scanner_py_len, stdout) != scanner_py_len || fflush(stdout) != 0) {
-        fprintf(stderr, "heapwalk scanner: writing failed\n");
+        hw_eprintf("heapwalk scanner: writing failed\n");
         return EXIT_FAIL;
     }
     return EXIT_OK;

@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "diff.h"
+#include "escape.h"
 #include "paths.h"
 #include "refs.h"
 #include "roots.h"
@@ -31,7 +32,15 @@ static const char *holder_name(const struct heap *h, uint32_t t)
 static void print_text(const struct heap *nw, const struct diff *d, const char *old_path, const char *new_path,
                        size_t top, int have_newer)
 {
-    printf("old: %s\nnew: %s\n", old_path, new_path);
+    struct strbuf sb, name, held;
+    sb_init(&sb);
+    sb_init(&name);
+    sb_init(&held);
+    hw_sb_escaped_str(&sb, old_path);
+    printf("old: %s\n", sb_cstr(&sb));
+    sb_reset(&sb);
+    hw_sb_escaped_str(&sb, new_path);
+    printf("new: %s\n", sb_cstr(&sb));
     printf("new objects: %llu (%llu bytes); gone: %llu (%llu bytes); in both: %llu\n",
            (unsigned long long)d->n_new, (unsigned long long)d->new_bytes, (unsigned long long)d->n_gone,
            (unsigned long long)d->gone_bytes, (unsigned long long)d->n_both);
@@ -42,24 +51,29 @@ static void print_text(const struct heap *nw, const struct diff *d, const char *
     size_t n = (top && top < d->n_types) ? top : d->n_types;
     for (size_t k = 0; k < n; k++) {
         const struct diff_type *t = &d->types[k];
+        sb_reset(&name);
+        hw_sb_escaped_str(&name, t->name);
         printf("%10llu %+11lld %10llu %+11lld %8llu %s\n", (unsigned long long)t->new_count,
                (long long)(t->new_count - t->old_count), (unsigned long long)t->new_size,
-               (long long)(t->new_size - t->old_size), (unsigned long long)t->added, t->name);
+               (long long)(t->new_size - t->old_size), (unsigned long long)t->added, sb_cstr(&name));
     }
     printf("\nholders of new objects:\n     New      Bytes  Holders Kind <- held by\n");
     n = (top && top < d->n_holders) ? top : d->n_holders;
-    struct strbuf sb;
-    sb_init(&sb);
     for (size_t k = 0; k < n; k++) {
         const struct diff_holder *r = &d->holders[k];
         sb_reset(&sb);
+        sb_reset(&name);
+        sb_reset(&held);
+        hw_sb_escaped_str(&name, types_name(&nw->types, r->type));
+        hw_sb_escaped_str(&held, holder_name(nw, r->holder_type));
         if (r->example != OBJ_NONE)
             sb_printf(&sb, " (e.g. 0x%llx)", (unsigned long long)nw->addr[r->example]);
         printf("%8llu %10llu %8llu %s <- %s%s\n", (unsigned long long)r->objects, (unsigned long long)r->bytes,
-               (unsigned long long)r->holders, types_name(&nw->types, r->type), holder_name(nw, r->holder_type),
-               sb_cstr(&sb));
+               (unsigned long long)r->holders, sb_cstr(&name), sb_cstr(&held), sb_cstr(&sb));
     }
     sb_free(&sb);
+    sb_free(&name);
+    sb_free(&held);
 }
 
 static void print_json(const struct heap *nw, const struct diff *d, size_t top, int have_newer)

@@ -33,7 +33,7 @@ static int dot_option(int c, const char *arg, void *ctx)
     case OPT_DEPTH: return cli_parse_count("dot", "--depth", arg, &a->depth);
     case OPT_FANOUT:
         if (cli_parse_count("dot", "--fanout", arg, &a->fanout) < 0 || a->fanout == 0) {
-            fprintf(stderr, "heapwalk dot: --fanout takes 1 or more\n");
+            hw_eprintf("heapwalk dot: --fanout takes 1 or more\n");
             return -1;
         }
         return 0;
@@ -104,7 +104,7 @@ static int export_option(int c, const char *arg, void *ctx)
         return -1;
     }
     if (cli_parse_kinds(arg, ctx) < 0) {
-        fprintf(stderr, "heapwalk export: --exclude takes globals, builtins or type, not '%s'\n", arg);
+        hw_eprintf("heapwalk export: --exclude takes globals, builtins or type, not '%s'\n", arg);
         return -1;
     }
     return 0;

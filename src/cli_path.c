@@ -21,7 +21,7 @@ static int addr_list_add(const char *cmd, const char *opt, struct addr_list *l, 
 {
     uint64_t v;
     if (hw_parse_addr(s, &v) < 0) {
-        fprintf(stderr, "heapwalk %s: %s wants an address (decimal, or hex with 0x), not '%s'\n", cmd, opt, s);
+        hw_eprintf("heapwalk %s: %s wants an address (decimal, or hex with 0x), not '%s'\n", cmd, opt, s);
         return -1;
     }
     l->a = xreallocarray(l->a, l->n + 1, sizeof *l->a, "the option list");
@@ -143,8 +143,8 @@ static int path_option(int c, const char *arg, void *ctx)
     struct path_args *a = ctx;
     switch (c) {
     case OPT_ALL:
-        if (cli_parse_count("path", "--all", arg, &a->all) < 0 || a->all == 0 || a->all > 100) {
-            fprintf(stderr, "heapwalk path: --all takes 1 to 100\n");
+        if (open_count_value(arg, &a->all) < 0 || a->all == 0 || a->all > 100) {
+            hw_eprintf("heapwalk path: --all takes 1 to 100, not '%s'\n", arg);
             return -1;
         }
         return 0;
@@ -152,7 +152,7 @@ static int path_option(int c, const char *arg, void *ctx)
     case OPT_AVOID: return addr_list_add("path", "--avoid", &a->avoid, arg);
     case OPT_EXCLUDE:
         if (cli_parse_kinds(arg, &a->kinds) < 0) {
-            fprintf(stderr, "heapwalk path: --exclude takes globals, builtins or type, not '%s'\n", arg);
+            hw_eprintf("heapwalk path: --exclude takes globals, builtins or type, not '%s'\n", arg);
             return -1;
         }
         return 0;
@@ -203,7 +203,7 @@ int cli_path(int argc, char **argv)
     size_t np = paths_find_k(&h, &roots, target, &f, a.all, &paths, &lens);
     cli_timing("path search", t0);
     if (np == 0) {
-        fprintf(stderr, "heapwalk: %s: no path from a root to %llu avoids what was excluded\n", dump,
+        hw_eprintf("heapwalk: %s: no path from a root to %llu avoids what was excluded\n", dump,
                 (unsigned long long)addr);
     } else if (co.json) {
         cJSON *root = cJSON_CreateObject();

@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "dominators.h"
+#include "escape.h"
 #include "refs.h"
 #include "roots.h"
 #include "summary.h"
@@ -72,12 +73,18 @@ static void print_by_type(const struct heap *h, const struct dominators *d, size
         }
         cli_json_print(root);
     } else {
+        struct strbuf name;
+        sb_init(&name);
         printf("Total %llu bytes retained by the roots\n", (unsigned long long)d->total);
         printf("   Count       Size   Retained   %% Kind\n");
-        for (size_t k = 0; k < n; k++)
+        for (size_t k = 0; k < n; k++) {
+            sb_reset(&name);
+            hw_sb_escaped_str(&name, types_name(&h->types, rows[k].row->type));
             printf("%8llu %10llu %10llu %3lld %s\n", (unsigned long long)rows[k].row->count,
                    (unsigned long long)rows[k].row->size, (unsigned long long)rows[k].retained,
-                   summary_percent(rows[k].retained, d->total), types_name(&h->types, rows[k].row->type));
+                   summary_percent(rows[k].retained, d->total), sb_cstr(&name));
+        }
+        sb_free(&name);
     }
     free(rows);
     free(by_type);

@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "dominators.h"
+#include "escape.h"
 #include "refs.h"
 #include "roots.h"
 #include "summary.h"
@@ -24,15 +25,17 @@ static void json_str(cJSON *obj, const char *key, const struct heap *h, obj_t i)
 
 static void show_usage(FILE *to)
 {
-    fputs("usage: heapwalk show [--json] [--limit N] [--raw] [--strict] [-q] ADDR... DUMP\n"
+    fputs("usage: heapwalk show [--json] [--limit N] [--full] [--raw] [--strict] [-q] ADDR... DUMP\n"
           "Prints each object at ADDR (decimal or 0x-hex): its repr, every child and\n"
           "parent (each as a repr; --limit N shows the first N of each), and for dicts,\n"
           "modules and instances the refs as key: value pairs. With --json, one JSON\n"
-          "object per address, one per line. An unknown address is an error (exit 1).\n",
+          "object per address, one per line. An unknown address is an error (exit 1).\n"
+          "The values of children, parents and dict items are cut at 1024 bytes (\"...\");\n"
+          "--full shows them whole.\n",
           to);
 }
 
-static cJSON *json_ref(const struct heap *h, uint32_t child)
+static cJSON *json_ref(const struct heap *h, uint32_t child, size_t cut)
 {
     cJSON *o = cJSON_CreateObject();
     struct strbuf sb;
@@ -42,7 +45,7 @@ static cJSON *json_ref(const struct heap *h, uint32_t child)
         cJSON_AddBoolToObject(o, "missing", 1);
     } else {
         cJSON_AddStringToObject(o, "type", heap_type_name(h, child));
-        refs_repr(h, child, 0, &sb);
+        refs_repr(h, child, cut, &sb);
         cJSON_AddStringToObject(o, "repr", sb_cstr(&sb));
     }
     sb_free(&sb);
@@ -59,7 +62,7 @@ static const char *layout_name(enum dict_layout l)
     }
 }
 
-static void show_json(const struct heap *h, const struct dominators *d, obj_t i, size_t limit)
+static void show_json(const struct heap *h, const struct dominators *d, obj_t i, size_t limit, size_t cut)
 {
     cJSON *root = cJSON_CreateObject();
     struct strbuf sb;
@@ -96,10 +99,10 @@ static void show_json(const struct heap *h, const struct dominators *d, obj_t i,
     cli_json_u64(root, "num_parents", heap_nparents(h, i));
     cJSON *arr = cJSON_AddArrayToObject(root, "children");
     for (size_t k = 0; k < heap_nchildren(h, i) && (!limit || k < limit); k++)
-        cJSON_AddItemToArray(arr, json_ref(h, heap_children(h, i)[k]));
+        cJSON_AddItemToArray(arr, json_ref(h, heap_children(h, i)[k], cut));
     arr = cJSON_AddArrayToObject(root, "parents");
     for (size_t k = 0; k < heap_nparents(h, i) && (!limit || k < limit); k++)
-        cJSON_AddItemToArray(arr, json_ref(h, heap_parents(h, i)[k]));
+        cJSON_AddItemToArray(arr, json_ref(h, heap_parents(h, i)[k], cut));
     struct dict_view dv;
     if (refs_as_dict(h, i, &dv) == 0) {
         cJSON *dj = cJSON_AddObjectToObject(root, "dict");
@@ -111,7 +114,7 @@ static void show_json(const struct heap *h, const struct dominators *d, obj_t i,
             cJSON *it = cJSON_CreateObject();
             if (dv.items[k].key != UINT32_MAX) {
                 sb_reset(&sb);
-                refs_literal(h, dv.items[k].key, 0, &sb);
+                refs_literal(h, dv.items[k].key, cut, &sb);
                 cJSON_AddStringToObject(it, "key", sb_cstr(&sb));
                 cli_json_u64(it, "key_address", heap_child_addr(h, dv.items[k].key));
             } else {
@@ -119,7 +122,7 @@ static void show_json(const struct heap *h, const struct dominators *d, obj_t i,
                 cli_json_u64(it, "position", k);
             }
             sb_reset(&sb);
-            refs_literal(h, dv.items[k].value, 0, &sb);
+            refs_literal(h, dv.items[k].value, cut, &sb);
             cJSON_AddStringToObject(it, "value", sb_cstr(&sb));
             cli_json_u64(it, "value_address", heap_child_addr(h, dv.items[k].value));
             cJSON_AddItemToArray(items, it);
@@ -131,26 +134,28 @@ static void show_json(const struct heap *h, const struct dominators *d, obj_t i,
 }
 
 static void show_list(const char *title, const struct heap *h, const uint32_t *refs, size_t n, size_t limit,
-                      struct strbuf *sb)
+                      size_t cut, struct strbuf *sb)
 {
     printf("%s (%zu):\n", title, n);
     for (size_t k = 0; k < n && (!limit || k < limit); k++) {
         sb_reset(sb);
-        refs_child_repr(h, refs[k], 0, sb);
+        refs_child_repr(h, refs[k], cut, sb);
         printf("  %s\n", sb_cstr(sb));
     }
     if (limit && n > limit)
         printf("  ... %zu more (--limit)\n", n - limit);
 }
 
-static void show_text(const struct heap *h, const struct dominators *d, obj_t i, size_t limit)
+static void show_text(const struct heap *h, const struct dominators *d, obj_t i, size_t limit, size_t cut)
 {
     struct strbuf sb;
     sb_init(&sb);
     refs_repr(h, i, 0, &sb);
     printf("%s\n", sb_cstr(&sb));
+    sb_reset(&sb);
+    hw_sb_escaped_str(&sb, heap_type_name(h, i));
     printf("  address %llu (0x%llx), type %s, size %llu", (unsigned long long)h->addr[i],
-           (unsigned long long)h->addr[i], heap_type_name(h, i), (unsigned long long)heap_size(h, i));
+           (unsigned long long)h->addr[i], sb_cstr(&sb), (unsigned long long)heap_size(h, i));
     if (h->flags[i] & OF_HAS_LEN)
         printf(", len %llu%s", (unsigned long long)heap_len(h, i),
                (h->flags[i] & OF_COLLAPSED) ? " (its __dict__'s)" : "");
@@ -166,8 +171,8 @@ static void show_text(const struct heap *h, const struct dominators *d, obj_t i,
         printf("  its __dict__ is collapsed into it (size and refs include the dict's; --raw keeps it apart)\n");
     if (h->flags[i] & OF_VALUE_NULL)
         printf("  value: null in the dump\n");
-    show_list("children", h, heap_children(h, i), heap_nchildren(h, i), limit, &sb);
-    show_list("parents", h, heap_parents(h, i), heap_nparents(h, i), limit, &sb);
+    show_list("children", h, heap_children(h, i), heap_nchildren(h, i), limit, cut, &sb);
+    show_list("parents", h, heap_parents(h, i), heap_nparents(h, i), limit, cut, &sb);
     struct dict_view dv;
     if (refs_as_dict(h, i, &dv) == 0) {
         printf("as dict (%zu item%s, %s dump%s%s):\n", dv.n, dv.n == 1 ? "" : "s", refs_flavour_name(h->flavour),
@@ -175,18 +180,18 @@ static void show_text(const struct heap *h, const struct dominators *d, obj_t i,
         for (size_t k = 0; k < dv.n && (!limit || k < limit); k++) {
             sb_reset(&sb);
             if (dv.items[k].key != UINT32_MAX)
-                refs_literal(h, dv.items[k].key, 0, &sb);
+                refs_literal(h, dv.items[k].key, cut, &sb);
             else
                 sb_printf(&sb, "[%zu]", k);
             sb_adds(&sb, ": ");
-            refs_literal(h, dv.items[k].value, 0, &sb);
+            refs_literal(h, dv.items[k].value, cut, &sb);
             printf("  %s\n", sb_cstr(&sb));
         }
         if (limit && dv.n > limit)
             printf("  ... %zu more (--limit)\n", dv.n - limit);
         if (dv.type_ref != UINT32_MAX) {
             sb_reset(&sb);
-            refs_child_repr(h, dv.type_ref, 0, &sb);
+            refs_child_repr(h, dv.type_ref, cut, &sb);
             printf("  (class: %s)\n", sb_cstr(&sb));
         }
         refs_dict_free(&dv);
@@ -194,26 +199,36 @@ static void show_text(const struct heap *h, const struct dominators *d, obj_t i,
     sb_free(&sb);
 }
 
+/* Bytes of a child's, parent's or dict item's value shown (a 200 MB string
+ * would otherwise fill the terminal); the object's own value is whole. */
+#define SHOW_CUT 1024
+
+struct show_args {
+    size_t limit, cut;
+};
+
 static int show_option(int c, const char *arg, void *ctx)
 {
-    if (c != OPT_LIMIT) {
-        show_usage(stderr);
-        return -1;
+    struct show_args *a = ctx;
+    switch (c) {
+    case OPT_LIMIT: return cli_parse_count("show", "--limit", arg, &a->limit);
+    case OPT_FULL: a->cut = 0; return 0;
+    default: show_usage(stderr); return -1;
     }
-    return cli_parse_count("show", "--limit", arg, ctx);
 }
 
 int cli_show(int argc, char **argv)
 {
     static const struct option options[] = {
         {"limit", required_argument, NULL, OPT_LIMIT},
+        {"full", no_argument, NULL, OPT_FULL},
         {NULL, 0, NULL, 0},
     };
     static const struct cli_spec spec = {"show", show_usage, options, show_option, 2, INT32_MAX,
                                          "wants one or more addresses and a dump"};
     struct cli_common co;
-    size_t limit = 0;
-    int first, status = cli_parse(&spec, argc, argv, &co, &limit, &first);
+    struct show_args a = {0, SHOW_CUT};
+    int first, status = cli_parse(&spec, argc, argv, &co, &a, &first);
     if (status >= 0)
         return status;
     int naddr = argc - first - 1;
@@ -241,11 +256,11 @@ int cli_show(int argc, char **argv)
             continue;
         }
         if (co.json) {
-            show_json(&h, &dom, i, limit);
+            show_json(&h, &dom, i, a.limit, a.cut);
         } else {
             if (k > 0)
                 putchar('\n');
-            show_text(&h, &dom, i, limit);
+            show_text(&h, &dom, i, a.limit, a.cut);
         }
     }
     free(addrs);

@@ -3,28 +3,42 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "escape.h"
 #include "refs.h"
 
-/* A DOT string literal: quotes and backslashes escaped, newlines as \n. */
+/* A DOT string literal of a label whose fields are already escaped
+ * (escape.h): quotes and backslashes escaped, the label's own newlines as \n,
+ * anything else unsafe escaped again (dot's \x.. reads as text). */
 static void dot_quote(const char *s, struct strbuf *out)
 {
+    struct strbuf safe;
+    sb_init(&safe);
     sb_addc(out, '"');
     for (; *s; s++) {
         if (*s == '"' || *s == '\\')
             sb_addc(out, '\\');
-        if (*s == '\n')
+        if (*s == '\n') {
             sb_adds(out, "\\n");
-        else
-            sb_addc(out, *s);
+        } else {
+            size_t run = 1;
+            while (s[run] && s[run] != '\n' && s[run] != '"' && s[run] != '\\')
+                run++;
+            sb_reset(&safe);
+            hw_sb_message(&safe, s, run);
+            sb_add(out, safe.buf, safe.len);
+            s += run - 1;
+        }
     }
     sb_addc(out, '"');
+    sb_free(&safe);
 }
 
 static void dot_node(const struct heap *h, const struct roots *r, obj_t o, int target, struct strbuf *out)
 {
     struct strbuf label;
     sb_init(&label);
-    sb_printf(&label, "%s\n0x%llx\n%lluB", heap_type_name(h, o), (unsigned long long)h->addr[o],
+    hw_sb_escaped_str(&label, heap_type_name(h, o));
+    sb_printf(&label, "\n0x%llx\n%lluB", (unsigned long long)h->addr[o],
               (unsigned long long)heap_size(h, o));
     if (h->str[o]) {
         sb_addc(&label, '\n');
@@ -105,23 +119,8 @@ void export_dot(const struct heap *h, const struct roots *r, obj_t start, unsign
     free(queue);
 }
 
-/* A JSON string literal of UTF-8 bytes (control bytes escaped, others kept). */
-static void json_quote(const char *s, size_t len, struct strbuf *out)
-{
-    sb_addc(out, '"');
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '"' || c == '\\') {
-            sb_addc(out, '\\');
-            sb_addc(out, (char)c);
-        } else if (c < 0x20) {
-            sb_printf(out, "\\u%04x", c);
-        } else {
-            sb_addc(out, (char)c);
-        }
-    }
-    sb_addc(out, '"');
-}
+/* A JSON string literal: escape.h's characters as \u escapes. */
+static void json_quote(const char *s, size_t len, struct strbuf *out) { hw_sb_json(out, s, len); }
 
 int export_jsonl(const struct heap *h, const struct roots *r, const struct paths *p, FILE *to)
 {

@@ -194,6 +194,40 @@ ssize_t input_read(struct input *in, char *buf, size_t n, struct hw_error *err)
 
 uint64_t input_total(const struct input *in) { return in->total; }
 
+/* How many times larger the data is inflated, from the start of the file:
+ * up to SAMPLE_IN compressed bytes or SAMPLE_OUT inflated ones (a few tens
+ * of milliseconds). *whole is set when the sample is the whole file, a
+ * single member: the ratio is then exact. 0 when nothing could be read. */
+#define SAMPLE_IN (1u << 20)
+#define SAMPLE_OUT (64u << 20)
+static double inflate_ratio(const struct input *in, int *whole)
+{
+    *whole = 0;
+    unsigned char *raw = xmalloc(SAMPLE_IN, "a gzip sample");
+    unsigned char *out = xmalloc(1u << 16, "a gzip sample");
+    ssize_t got = pread(in->fd, raw, SAMPLE_IN, 0);
+    double ratio = 0;
+    z_stream zs;
+    memset(&zs, 0, sizeof zs);
+    if (got > 0 && inflateInit2(&zs, 15 + 16) == Z_OK) {
+        zs.next_in = raw;
+        zs.avail_in = (uInt)got;
+        int rc = Z_OK;
+        while (rc == Z_OK && zs.total_out < SAMPLE_OUT) {
+            zs.next_out = out;
+            zs.avail_out = 1u << 16;
+            rc = inflate(&zs, Z_NO_FLUSH);
+        }
+        if (zs.total_in)
+            ratio = (double)zs.total_out / (double)zs.total_in;
+        *whole = rc == Z_STREAM_END && (uint64_t)got == in->total;
+        inflateEnd(&zs);
+    }
+    free(raw);
+    free(out);
+    return ratio;
+}
+
 uint64_t input_expected_size(const struct input *in)
 {
     if (!in->total)
@@ -203,8 +237,18 @@ uint64_t input_expected_size(const struct input *in)
     unsigned char t[4];
     if (in->total < 18 || pread(in->fd, t, 4, (off_t)in->total - 4) != 4)
         return 0;
+    /* The trailer's ISIZE is the size mod 2^32: a bomb of 10 GB of zeros
+     * says 2 GB. The ratio of a sample of the start tells how many 4 GiB
+     * turns to add: the candidate nearest to size x ratio. */
     uint64_t isize = (uint64_t)t[0] | (uint64_t)t[1] << 8 | (uint64_t)t[2] << 16 | (uint64_t)t[3] << 24;
-    while (isize < 3 * in->total)
+    int whole;
+    double ratio = inflate_ratio(in, &whole);
+    if (whole)
+        return isize;
+    double guess = (double)in->total * (ratio > 1 ? ratio : 1);
+    if (guess > 1e18)
+        guess = 1e18;
+    while ((double)isize + 2147483648.0 < guess)
         isize += 1ULL << 32;
     return isize;
 }

@@ -21,8 +21,9 @@ uint64_t input_total(const struct input *in);
 uint64_t input_pos(const struct input *in);
 int input_is_gzip(const struct input *in);
 /* How many bytes of JSON a regular file holds, before reading it: its size,
- * or for gzip its trailer's ISIZE (the size mod 2^32, so taken with enough
- * 4 GiB turns to be at least 3 times the file). 0 when unknown (a pipe). */
+ * or for gzip its trailer's ISIZE (the size mod 2^32) plus as many 4 GiB
+ * turns as the inflate ratio of a sample of the file's start says (so a
+ * gzip bomb reads as the tens of GB it is). 0 when unknown (a pipe). */
 uint64_t input_expected_size(const struct input *in);
 const char *input_name(const struct input *in);
 void input_close(struct input *in);

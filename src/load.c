@@ -338,6 +338,7 @@ void load_options_default(struct load_options *opt)
 {
     memset(opt, 0, sizeof *opt);
     opt->collapse = 1;
+    opt->max_line = LOAD_MAX_LINE;
 }
 
 int load_dump(const char *path, const struct load_options *opt, struct heap *h, struct load_report *rep,
@@ -392,8 +393,15 @@ int load_dump(const char *path, const struct load_options *opt, struct heap *h, 
                     break;
                 }
             if (!nl) {
-                /* One line longer than the buffer: grow it. */
-                cap *= 2;
+                /* One line longer than the buffer: grow it, up to the limit. */
+                size_t max_line = opt->max_line ? opt->max_line : LOAD_MAX_LINE;
+                if (have > max_line) {
+                    rc = hw_fail(err, "%s: line %llu: longer than %zu MB (not a dump? HEAPWALK_MAX_LINE_MB=N "
+                                      "raises the limit)",
+                                 name, (unsigned long long)L.line_base + 1, max_line >> 20);
+                    break;
+                }
+                cap = cap * 2 > max_line + 1 && max_line + 1 > have ? max_line + 1 : cap * 2;
                 buf = xrealloc(buf, cap, "the read buffer (a very long line)");
                 continue;
             }

@@ -24,11 +24,15 @@ struct load_options {
     int strict;              /* stop at the first bad line */
     int threads;             /* parser threads; 0 = one per core */
     int force;               /* load even when the dump looks too big for the memory available */
+    size_t max_line;         /* longest line read, in bytes (LOAD_MAX_LINE by default): a stream
+                                with no line end (/dev/zero, a gzip bomb) stops there */
     load_progress_fn progress;
     void *progress_ctx;
 };
 
 #define LOAD_MAX_MESSAGES 10
+/* Far above any real line (meliae's longest: a few MB, a list of 400k items). */
+#define LOAD_MAX_LINE ((size_t)64 << 20)
 
 /* Where the loading time went, in seconds (wall clock). */
 struct load_timings {

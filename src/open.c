@@ -2,39 +2,62 @@
  * (see open.h). */
 #include "open.h"
 
+#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "escape.h"
 #include "util.h"
 
 void open_options_init(struct open_options *o)
 {
     memset(o, 0, sizeof *o);
     load_options_default(&o->load);
+    open_load_env(&o->load);
+}
+
+void open_load_env(struct load_options *lo)
+{
+    /* The line limit (64 MB) is far above any real line; this raises it. */
+    const char *mb = getenv("HEAPWALK_MAX_LINE_MB");
+    size_t n;
+    if (mb && open_count_value(mb, &n) == 0 && n > 0 && n < ((size_t)1 << 20))
+        lo->max_line = n << 20;
+}
+
+int open_count_value(const char *s, size_t *out)
+{
+    char *end;
+    if (!s || *s < '0' || *s > '9')
+        return -1;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (*end || errno || v > SIZE_MAX)
+        return -1;
+    *out = (size_t)v;
+    return 0;
 }
 
 int open_parse_count(const char *cmd, const char *opt, const char *s, size_t *out)
 {
-    char *end;
-    if (!s || !*s || *s == '-')
-        goto bad;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (*end)
-        goto bad;
-    *out = (size_t)v;
-    return 0;
-bad:
-    fprintf(stderr, "heapwalk %s: %s wants a whole number, not '%s'\n", cmd, opt, s ? s : "");
+    if (open_count_value(s, out) == 0)
+        return 0;
+    hw_eprintf("heapwalk %s: %s wants a whole number, not '%s'\n", cmd, opt, s ? s : "");
     return -1;
 }
 
 int open_parse_threads(const char *cmd, const char *arg, int *threads)
 {
     size_t n;
-    if (open_parse_count(cmd, "--threads", arg, &n) < 0 || n > OPEN_THREADS_MAX)
+    if (open_parse_count(cmd, "--threads", arg, &n) < 0)
         return -1;
+    if (n > OPEN_THREADS_MAX) {
+        hw_eprintf("heapwalk %s: --threads takes 0 (one per core) to %d, not %zu\n", cmd, OPEN_THREADS_MAX, n);
+        return -1;
+    }
     *threads = (int)n;
     return 0;
 }
@@ -58,7 +81,7 @@ void open_progress_clear(void)
 void open_timing(const char *what, double t0)
 {
     if (getenv("HEAPWALK_TIMINGS"))
-        fprintf(stderr, "heapwalk: timings: %s %.3f s\n", what, hw_now() - t0);
+        hw_eprintf("heapwalk: timings: %s %.3f s\n", what, hw_now() - t0);
 }
 
 static void progress_draw(const struct load_progress *p, void *ctx)
@@ -95,17 +118,17 @@ static void print_timings(const struct load_report *rep, const struct heap *h)
 static void print_notes(const char *name, const struct load_report *rep, const struct heap *h)
 {
     if (rep->bad_lines) {
-        fprintf(stderr, "heapwalk: %s: skipped %llu bad line%s (--strict stops at the first)%s\n", name,
+        hw_eprintf("heapwalk: %s: skipped %llu bad line%s (--strict stops at the first)%s\n", name,
                 (unsigned long long)rep->bad_lines, rep->bad_lines == 1 ? "" : "s",
                 rep->n_messages < rep->bad_lines ? "; the first:" : ":");
         for (size_t i = 0; i < rep->n_messages && i < 5; i++)
-            fprintf(stderr, "  %s\n", rep->messages[i]);
+            hw_eprintf("  %s\n", rep->messages[i]);
     }
     if (h->stats.duplicates)
-        fprintf(stderr, "heapwalk: %s: %llu repeated addresses ignored (the first occurrence wins; %llu with another type)\n",
+        hw_eprintf("heapwalk: %s: %llu repeated addresses ignored (the first occurrence wins; %llu with another type)\n",
                 name, (unsigned long long)h->stats.duplicates, (unsigned long long)h->stats.dup_type_mismatch);
     if (h->stats.dangling_refs)
-        fprintf(stderr, "heapwalk: %s: %llu refs point to %zu addresses that are not in the dump\n", name,
+        hw_eprintf("heapwalk: %s: %llu refs point to %zu addresses that are not in the dump\n", name,
                 (unsigned long long)h->stats.dangling_refs, h->n_dangling);
 }
 
@@ -115,24 +138,29 @@ int open_dump(const char *path, const struct open_options *o, struct heap *h)
     struct load_options opt = o->load;
     struct load_report rep;
     struct hw_error err = {{0}};
+    struct strbuf shown;     /* the name as the terminal may show it */
+    sb_init(&shown);
+    hw_sb_escaped_str(&shown, name);
     if (open_shows_progress(o)) {
         opt.progress = progress_draw;
-        opt.progress_ctx = (void *)name;
+        opt.progress_ctx = (void *)sb_cstr(&shown);
     }
     /* The out-of-memory message names the dump; it must outlive this call. */
     static char context[HW_ERRMAX];
-    snprintf(context, sizeof context, "loading %s", name);
+    snprintf(context, sizeof context, "loading %s", sb_cstr(&shown));
     hw_set_oom_context(context);
     heap_init(h);
     int rc = load_dump(path, &opt, h, &rep, &err);
     if (opt.progress)
         fputs("\r\033[K", stderr);
     if (rc < 0) {
-        fprintf(stderr, "heapwalk: %s\n", err.msg);
+        hw_eprintf("heapwalk: %s\n", err.msg);
         heap_free(h);
+        sb_free(&shown);
         return -1;
     }
-    snprintf(context, sizeof context, "working on %s", name);
+    snprintf(context, sizeof context, "working on %s", sb_cstr(&shown));
+    sb_free(&shown);
     hw_set_oom_context(context);
     if (getenv("HEAPWALK_TIMINGS"))
         print_timings(&rep, h);

@@ -22,6 +22,8 @@ struct open_options {
 };
 
 void open_options_init(struct open_options *o);
+/* Load options the environment sets for every front end (HEAPWALK_MAX_LINE_MB). */
+void open_load_env(struct load_options *lo);
 
 /* The most parser threads --threads takes. */
 #define OPEN_THREADS_MAX 64
@@ -31,6 +33,8 @@ void open_options_init(struct open_options *o);
  * whole number over OPEN_THREADS_MAX). */
 int open_parse_threads(const char *cmd, const char *arg, int *threads);
 /* A whole number for option opt of cmd: 0, or -1 after saying what is wrong. */
+/* A whole number (digits only, no sign) in s: 0, or -1 without a message. */
+int open_count_value(const char *s, size_t *out);
 int open_parse_count(const char *cmd, const char *opt, const char *s, size_t *out);
 
 /* heap_init, then load path ("-": stdin) into h.  Returns 0, or -1 with the

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "escape.h"
 #include "refs.h"
 
 /* Type ids the edge kinds and labels look at, found once per call. */
@@ -247,106 +248,6 @@ obj_t *paths_find(const struct heap *h, const struct roots *r, obj_t target, con
     return path;
 }
 
-struct cand {
-    obj_t *path;
-    size_t len;
-};
-
-static int same_path(const obj_t *a, size_t na, const obj_t *b, size_t nb)
-{
-    return na == nb && memcmp(a, b, na * sizeof *a) == 0;
-}
-
-size_t paths_find_k(const struct heap *h, const struct roots *r, obj_t target, const struct path_filter *f,
-                    size_t k, obj_t ***paths_out, size_t **lens_out)
-{
-    obj_t **A = xcalloc(k ? k : 1, sizeof *A, "paths");
-    size_t *alen = xcalloc(k ? k : 1, sizeof *alen, "paths");
-    size_t na = 0;
-    struct cand *B = NULL;
-    size_t nb = 0, bcap = 0;
-    struct search s;
-    search_init(&s, h, r, f);
-    s.avoid[target] = 0;
-    if (k)
-        A[0] = search_back(&s, target, &alen[0]);
-    if (k && A[0])
-        na = 1;
-    struct path_edge *banned = NULL;
-    size_t bancap = 0;
-    while (na && na < k) {
-        const obj_t *P = A[na - 1];
-        size_t m = alen[na - 1];
-        /* Spur at P[j], keeping the target-side suffix P[j..m-1]. */
-        for (size_t j = m - 1; j >= 1; j--) {
-            obj_t spur = P[j];
-            size_t suffix = m - j;
-            size_t nban = 0;
-            for (size_t q = 0; q < na; q++) {
-                if (alen[q] <= suffix || memcmp(A[q] + alen[q] - suffix, P + j, suffix * sizeof *P) != 0)
-                    continue;
-                if (nban == bancap) {
-                    bancap = bancap ? bancap * 2 : 16;
-                    banned = xreallocarray(banned, bancap, sizeof *banned, "paths");
-                }
-                banned[nban++] = (struct path_edge){A[q][alen[q] - suffix - 1], spur};
-            }
-            for (size_t q = j + 1; q < m; q++)
-                s.avoid[P[q]] = 1;
-            s.more_edges = banned;
-            s.n_more_edges = nban;
-            size_t slen;
-            obj_t *sp = search_back(&s, spur, &slen);
-            for (size_t q = j + 1; q < m; q++)
-                s.avoid[P[q]] = 0;
-            for (size_t q = 0; q < s.f->n_objects; q++)
-                if (s.f->objects[q] < h->n && s.f->objects[q] != target)
-                    s.avoid[s.f->objects[q]] = 1;
-            if (!sp)
-                continue;
-            size_t clen = slen + suffix - 1;
-            obj_t *cand = xmalloc(clen * sizeof *cand, "a path");
-            memcpy(cand, sp, slen * sizeof *sp);
-            memcpy(cand + slen, P + j + 1, (suffix - 1) * sizeof *P);
-            free(sp);
-            int dup = 0;
-            for (size_t q = 0; q < nb && !dup; q++)
-                dup = same_path(B[q].path, B[q].len, cand, clen);
-            for (size_t q = 0; q < na && !dup; q++)
-                dup = same_path(A[q], alen[q], cand, clen);
-            if (dup) {
-                free(cand);
-                continue;
-            }
-            if (nb == bcap) {
-                bcap = bcap ? bcap * 2 : 16;
-                B = xreallocarray(B, bcap, sizeof *B, "paths");
-            }
-            B[nb++] = (struct cand){cand, clen};
-        }
-        if (!nb)
-            break;
-        /* Anchors first, as for the first path; then the shortest. */
-        size_t best = 0;
-        for (size_t q = 1; q < nb; q++) {
-            int sq = r->kind[B[q].path[0]] == ROOT_STRUCTURAL, sb = r->kind[B[best].path[0]] == ROOT_STRUCTURAL;
-            if (sq < sb || (sq == sb && B[q].len < B[best].len))
-                best = q;
-        }
-        A[na] = B[best].path;
-        alen[na++] = B[best].len;
-        B[best] = B[--nb];
-    }
-    for (size_t q = 0; q < nb; q++)
-        free(B[q].path);
-    free(B);
-    free(banned);
-    free(s.avoid);
-    *paths_out = A;
-    *lens_out = alen;
-    return na;
-}
-
 /* --- labels --- */
 
 static int type_is(const struct heap *h, obj_t o, const char *name)
@@ -361,7 +262,7 @@ static void key_label(const struct heap *h, uint32_t key, int attr, struct strbu
     int is_str = s && (h->flags[key] & OF_VALUE) && (type_is(h, key, "str") || type_is(h, key, "unicode"));
     if (attr && is_str) {
         sb_addc(out, '.');
-        sb_add(out, s, len);
+        hw_sb_escaped(out, s, len);
         return;
     }
     sb_addc(out, '[');
@@ -431,7 +332,9 @@ void paths_root_label(const struct heap *h, const struct roots *r, obj_t root, s
             refs_py_quote(s, len, out);
         sb_addc(out, '>');
     } else {
-        sb_printf(out, "<%s at 0x%llx>", heap_type_name(h, root), (unsigned long long)h->addr[root]);
+        sb_addc(out, '<');
+        hw_sb_escaped_str(out, heap_type_name(h, root));
+        sb_printf(out, " at 0x%llx>", (unsigned long long)h->addr[root]);
     }
 }
 

@@ -13,6 +13,7 @@
 #ifndef HW_PATHS_H
 #define HW_PATHS_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -69,9 +70,28 @@ obj_t *paths_find(const struct heap *h, const struct roots *r, obj_t target, con
 /* Up to k shortest simple paths root..target, each avoiding f: the paths from
  * anchor roots first, shortest first, then those from structural roots.
  * Returns how many were found; paths[i] (caller frees each and the array) of
- * lens[i] hops. */
+ * lens[i] hops. Each next path costs about a search along it (paths_k.c), not
+ * one whole-graph search per hop. k is at most PATHS_K_MAX. */
 size_t paths_find_k(const struct heap *h, const struct roots *r, obj_t target, const struct path_filter *f,
                     size_t k, obj_t ***paths, size_t **lens);
+
+#define PATHS_K_MAX 4096
+
+/* How much a k-paths search may do, and a way to stop it from outside. */
+struct path_budget {
+    const atomic_int *cancel;  /* non-zero stops the search (set by another thread or a signal
+                                  handler; polled every 4096 steps); NULL: none */
+    uint64_t max_steps;        /* nodes and edges examined before giving up; 0: no limit */
+    uint64_t steps;            /* out: how many were examined */
+    int stopped;               /* out: 1 when cancelled or over budget: the paths returned are
+                                  the first ones, in order, found before it stopped */
+};
+
+/* paths_find_k within a budget (b may be NULL: none). For a caller that must
+ * stay responsive: run it in a thread and set *b->cancel, or give it a step
+ * budget (about 10 million steps a second). */
+size_t paths_find_k_budget(const struct heap *h, const struct roots *r, obj_t target, const struct path_filter *f,
+                           size_t k, struct path_budget *b, obj_t ***paths, size_t **lens);
 
 /* How parent refers to child, as a Python accessor: "[3]", "['key']",
  * ".name", ".__class__", ".__globals__", or ".?" / "[?]" where the dump cannot

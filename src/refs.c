@@ -3,30 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "escape.h"
 
-void refs_py_quote(const char *s, size_t len, struct strbuf *out)
-{
-    int has_single = memchr(s, '\'', len) != NULL, has_double = memchr(s, '"', len) != NULL;
-    char q = (has_single && !has_double) ? '"' : '\'';
-    sb_addc(out, q);
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        switch (c) {
-        case '\\': sb_adds(out, "\\\\"); break;
-        case '\n': sb_adds(out, "\\n"); break;
-        case '\r': sb_adds(out, "\\r"); break;
-        case '\t': sb_adds(out, "\\t"); break;
-        default:
-            if (c == (unsigned char)q)
-                sb_printf(out, "\\%c", q);
-            else if (c < 0x20 || c == 0x7f)
-                sb_printf(out, "\\x%02x", c);
-            else
-                sb_addc(out, (char)c);
-        }
-    }
-    sb_addc(out, q);
-}
+
+void refs_py_quote(const char *s, size_t len, struct strbuf *out) { hw_sb_repr(out, s, len); }
 
 static int is_bare_value(const struct heap *h, obj_t i)
 {
@@ -43,7 +23,7 @@ static void add_value(const struct heap *h, obj_t i, size_t max_value, struct st
         return;
     size_t cut = hw_utf8_cut(s, len, max_value);
     if (is_bare_value(h, i)) {
-        sb_add(out, s, cut);
+        hw_sb_escaped(out, s, cut);
     } else {
         refs_py_quote(s, cut, out);
     }
@@ -53,7 +33,8 @@ static void add_value(const struct heap *h, obj_t i, size_t max_value, struct st
 
 void refs_repr(const struct heap *h, obj_t i, size_t max_value, struct strbuf *out)
 {
-    sb_printf(out, "%s(%llu %lluB", heap_type_name(h, i), (unsigned long long)h->addr[i],
+    hw_sb_escaped_str(out, heap_type_name(h, i));
+    sb_printf(out, "(%llu %lluB", (unsigned long long)h->addr[i],
               (unsigned long long)heap_size(h, i));
     size_t nc = heap_nchildren(h, i), np = heap_nparents(h, i);
     if (nc)

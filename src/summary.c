@@ -1,5 +1,7 @@
 #include "summary.h"
 
+#include "escape.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -104,10 +106,11 @@ void summary_format_total(const struct summary *s, struct strbuf *out)
 void summary_format_row(const struct heap *h, const struct summary *s, size_t index, const struct type_row *r,
                         uint64_t cum, struct strbuf *out)
 {
-    sb_printf(out, "%6zu%8llu%4lld%10llu%4lld%4lld%8llu %s", index, (unsigned long long)r->count,
+    sb_printf(out, "%6zu%8llu%4lld%10llu%4lld%4lld%8llu ", index, (unsigned long long)r->count,
               summary_percent(r->count, s->total_count), (unsigned long long)r->size,
               summary_percent(r->size, s->total_size), summary_percent(cum, s->total_size),
-              (unsigned long long)r->max_size, types_name(&h->types, r->type));
+              (unsigned long long)r->max_size);
+    hw_sb_escaped_str(out, types_name(&h->types, r->type));
 }
 
 void summary_format(const struct heap *h, const struct summary *s, size_t top, struct strbuf *out)

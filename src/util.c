@@ -1,5 +1,7 @@
 #include "util.h"
 
+#include "escape.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +30,7 @@ static void oom(size_t n, const char *what)
 {
     if (die_hook)
         die_hook();
+    /* No allocation here: the context (which names the dump) was escaped when set. */
     fprintf(stderr, "heapwalk: out of memory while %s: could not allocate %zu bytes for %s\n",
             oom_context, n, what ? what : "data");
     exit(1);
@@ -77,12 +80,32 @@ void die(int status, const char *fmt, ...)
     va_list ap;
     if (die_hook)
         die_hook();
-    fputs("heapwalk: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    hw_vfprintf_message(stderr, fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
     exit(status);
+}
+
+void hw_vfprintf_message(FILE *f, const char *fmt, va_list ap)
+{
+    struct strbuf raw, safe;
+    sb_init(&raw);
+    sb_init(&safe);
+    sb_vprintf(&raw, fmt, ap);
+    sb_adds(&safe, "heapwalk: ");
+    hw_sb_message(&safe, raw.buf ? raw.buf : "", raw.len);
+    sb_addc(&safe, '\n');
+    fwrite(safe.buf, 1, safe.len, f);
+    sb_free(&raw);
+    sb_free(&safe);
+}
+
+void hw_fprintf_message(FILE *f, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    hw_vfprintf_message(f, fmt, ap);
+    va_end(ap);
 }
 
 void sb_init(struct strbuf *sb) { sb->buf = NULL; sb->len = sb->cap = 0; }

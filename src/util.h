@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdarg.h>
+#include <stdio.h>
 
 #define HW_ERRMAX 512
 
@@ -34,6 +35,12 @@ char *xstrdup(const char *s, const char *what);
 
 /* Print "heapwalk: message" to stderr and exit(status). Used by the CLI, not the engine. */
 void die(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
+
+/* "heapwalk: MESSAGE\n" on f, MESSAGE escaped as escape.h says (control and
+ * format characters from file names, arguments or the dump shown as \x..,
+ * \u....; a newline too: one message, one line). */
+void hw_fprintf_message(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void hw_vfprintf_message(FILE *f, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
 /* Called by die() and by the OOM path before printing: the TUI sets it to restore the terminal. */
 void hw_set_die_hook(void (*hook)(void));

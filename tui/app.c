@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../src/escape.h"
 #include "app.h"
 #include "keymap.h"
 #include "terminal.h"
@@ -83,7 +84,7 @@ static int preflight(const struct tui_options *opt)
     }
     struct hw_error err = {{0}};
     if (term_check(&err) < 0) {
-        fprintf(stderr, "heapwalk: %s\n", err.msg);
+        hw_eprintf("heapwalk: %s\n", err.msg);
         return TUI_EXIT_FAIL;
     }
     return -1;
@@ -106,12 +107,12 @@ int tui_main(int argc, char **argv, void (*usage)(FILE *to))
         return TUI_EXIT_FAIL;
     }
     if (keymap_init(&err) < 0) { /* before the terminal is set up: a bug, said plainly */
-        fprintf(stderr, "heapwalk: %s\n", err.msg);
+        hw_eprintf("heapwalk: %s\n", err.msg);
         app_free(a);
         return TUI_EXIT_FAIL;
     }
     if (term_start(opt.color, &err) < 0) {
-        fprintf(stderr, "heapwalk: %s\n", err.msg);
+        hw_eprintf("heapwalk: %s\n", err.msg);
         app_free(a);
         return TUI_EXIT_FAIL;
     }

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../src/escape.h"
 #include "app.h"
 #include "tui.h"
 
@@ -31,7 +32,7 @@ static int tui_option(int c, const char *arg, void (*usage)(FILE *to), struct tu
             o->color = strcmp(arg, "auto") == 0;
             return -1;
         }
-        fprintf(stderr, "heapwalk: --color wants never or auto, not '%s'\n", arg);
+        hw_eprintf("heapwalk: --color wants never or auto, not '%s'\n", arg);
         return TUI_EXIT_USAGE;
     case OPT_HELP: tui_usage(usage, stdout); return TUI_EXIT_OK;
     default: tui_usage(usage, stderr); return TUI_EXIT_USAGE;
@@ -58,7 +59,7 @@ int args_parse(int argc, char **argv, void (*usage)(FILE *to), struct tui_option
         if ((status = tui_option(c, optarg, usage, o)) >= 0)
             return status;
     if (optind >= argc || argc - optind > 2) {
-        fprintf(stderr, "heapwalk: %s\n",
+        hw_eprintf("heapwalk: %s\n",
                 optind >= argc ? "which dump? give a file" : "one dump, or two to compare (OLD NEW)");
         tui_usage(usage, stderr);
         return TUI_EXIT_USAGE;
