@@ -535,8 +535,8 @@ static void test_labels_collections_meliae(void **state)
         ON(72, "function", "make", "")
         ON(73, "type", "collections.deque", "")
         OX(90, "bytes", "\"len\": 0, \"value\": \"\", ", "");
-    struct fx f;
-    fx_load(&f, text, 1);
+    struct tg_graph f;
+    tg_load(&f, text, 1);
     assert_int_equal(f.h.flavour, FLAVOUR_PY3);
     assert_string_equal(pt_label(&f, 60, 70), "['b']");
     assert_string_equal(pt_label(&f, 60, 20), "[<key #0>]");
@@ -544,7 +544,7 @@ static void test_labels_collections_meliae(void **state)
     assert_string_equal(pt_label(&f, 61, 71), "[<#2>]");
     assert_string_equal(pt_label(&f, 62, 73), ".__class__");
     assert_string_equal(pt_label(&f, 62, 70), "[1]");
-    fx_free(&f);
+    tg_free(&f);
 }
 
 static void test_labels_python2(void **state)
