@@ -93,6 +93,26 @@ static void catch_signals(void)
         sigaction(sigs[i], &sa, NULL);
 }
 
+/* What terminals send for Home, End, PgUp and PgDn, whatever TERM's entry
+ * says: xterm's normal and application modes, the VT220 and tmux/screen/PuTTY
+ * forms, rxvt's.  Under TERM=vt100 (no such keys in its entry) and in tmux
+ * with an xterm entry they would otherwise arrive as bare Esc sequences. */
+static const struct {
+    const char *seq;
+    int code;
+} common_keys[] = {
+    {"\033[1~", KEY_HOME}, {"\033[7~", KEY_HOME}, {"\033[H", KEY_HOME}, {"\033OH", KEY_HOME},
+    {"\033[4~", KEY_END},  {"\033[8~", KEY_END},  {"\033[F", KEY_END},  {"\033OF", KEY_END},
+    {"\033[5~", KEY_PPAGE}, {"\033[6~", KEY_NPAGE},
+};
+
+static void define_common_keys(void)
+{
+    for (size_t i = 0; i < sizeof common_keys / sizeof *common_keys; i++)
+        if (key_defined(common_keys[i].seq) == 0) /* not bound to a key, nor a prefix of one */
+            define_key(common_keys[i].seq, common_keys[i].code);
+}
+
 int term_start(int want_color, struct hw_error *err)
 {
     catch_signals();
@@ -106,6 +126,7 @@ int term_start(int want_color, struct hw_error *err)
     noecho();
     nonl();
     keypad(stdscr, TRUE);
+    define_common_keys();
     wtimeout(stdscr, TERM_TIMEOUT_MS);
     if (!getenv("ESCDELAY"))
         set_escdelay(ESC_DELAY_MS);
@@ -119,6 +140,11 @@ void term_stop(void)
     if (!curses_on)
         return;
     curses_on = 0;
+    /* A terminal without an alternate screen (vt100, linux) keeps what was
+     * drawn: leave it blank, so the shell's prompt does not land on the
+     * status line. */
+    wclear(stdscr);
+    wrefresh(stdscr);
     curs_set(1);
     endwin();
 }
