@@ -77,17 +77,6 @@ void cli_common_init(struct cli_common *co)
     open_load_env(&co->load);
 }
 
-/* What getopt found wrong with arg (its message would echo arg raw). */
-static void bad_option(const char *cmd, int c, const char *arg)
-{
-    if (c == ':')
-        hw_eprintf("heapwalk %s: %s wants a value\n", cmd, arg);
-    else if (optopt && optopt < 256 && arg[0] == '-' && arg[1] != '-')
-        hw_eprintf("heapwalk %s: unknown option '-%c'\n", cmd, optopt);
-    else
-        hw_eprintf("heapwalk %s: unknown option '%s'\n", cmd, arg);
-}
-
 int cli_parse(const struct cli_spec *spec, int argc, char **argv, struct cli_common *co, void *ctx, int *first)
 {
     static const struct option common[] = {CLI_COMMON_LONG_OPTIONS};
@@ -114,8 +103,7 @@ int cli_parse(const struct cli_spec *spec, int argc, char **argv, struct cli_com
             return EXIT_OK;
         }
         if (c == '?' || c == ':' || !spec->option) {
-            bad_option(spec->name, c, argv[optind - 1]);
-            spec->usage(stderr);
+            open_bad_option(spec->name, c, argv[optind - 1]);
             return EXIT_USAGE;
         }
         if (spec->option(c, optarg, ctx) < 0)

@@ -3,6 +3,7 @@
 #include "open.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,6 +64,18 @@ int open_parse_threads(const char *cmd, const char *arg, int *threads)
     }
     *threads = (int)n;
     return 0;
+}
+
+void open_bad_option(const char *cmd, int c, const char *arg)
+{
+    const char *sp = cmd ? " " : "", *name = cmd ? cmd : "";
+    if (c == ':')
+        hw_eprintf("heapwalk%s%s: %s wants a value\n", sp, name, arg);
+    else if (optopt && optopt < 256 && arg[0] == '-' && arg[1] != '-')
+        hw_eprintf("heapwalk%s%s: unknown option '-%c'\n", sp, name, optopt);
+    else
+        hw_eprintf("heapwalk%s%s: unknown option '%s'\n", sp, name, arg);
+    hw_eprintf("Try 'heapwalk%s%s --help'.\n", sp, name);
 }
 
 const char *open_display_name(const char *path)
