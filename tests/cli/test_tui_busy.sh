@@ -41,3 +41,19 @@ else
     not_ok "busy path screen: two ^C end heapwalk at once, the screen given back" "$out"
 fi
 rm -f "$T/ladder.json"
+
+# A huge value on the object screen: only what the rows show is quoted and
+# wrapped, so keys are answered at once (it was quoted and wrapped whole at
+# every key: minutes for 64 MB).
+if [ "${HW_SANITIZED:-0}" = 1 ]; then MB=4; else MB=32; fi
+awk -v mb=$MB 'BEGIN { printf "{\"address\": 1, \"type\": \"module\", \"size\": 56, \"name\": \"m\", \"refs\": [2]}\n";
+    printf "{\"address\": 2, \"type\": \"str\", \"size\": %d, \"len\": %d, \"value\": \"", mb * 1048576 + 49, mb * 1048576;
+    for (i = 0; i < mb * 16384; i++) printf "%s", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+    printf "\"}\n" }' > "$T/big.json"
+printf 'wait Total 2 objects\nkey g\ntype 2\nkey Enter\nwait value: '"'"'AAAA\nkey j 30\nkey k 30\nkey q\nexit 0\n' > "$T/big.vt"
+if out=$("$VTDRIVE" -s 80x24 -T 15000 "$T/big.vt" -- "$HW" --no-cache "$T/big.json" 2>&1); then
+    ok "a $MB MB value on the object screen: 60 keys answered, q quits"
+else
+    not_ok "a $MB MB value on the object screen: 60 keys answered, q quits" "$out"
+fi
+rm -f "$T/big.json"
