@@ -206,12 +206,7 @@ check "chain of $N: path --all 5 exits 0" $? "$(head -3 "$T/err")"
 check_grep "chain of $N: one path, $N hops" "^path 1 of 1: $N hops from a module root$" "$T/out"
 rm -f "$T/chain.json"
 L=$((N / 4))
-awk -v n=$L 'BEGIN { printf "{\"address\": 1, \"type\": \"module\", \"size\": 56, \"name\": \"m\", \"refs\": [10, 11]}\n";
-    for (i = 0; i < n; i++) { a = 10 + 2 * i; b = a + 1;
-        if (i + 1 < n) { printf "{\"address\": %d, \"type\": \"list\", \"size\": 64, \"refs\": [%d, %d]}\n", a, a + 2, b + 2;
-                         printf "{\"address\": %d, \"type\": \"list\", \"size\": 64, \"refs\": [%d, %d]}\n", b, b + 2, a + 2 }
-        else printf "{\"address\": %d, \"type\": \"list\", \"size\": 64, \"refs\": []}\n{\"address\": %d, \"type\": \"list\", \"size\": 64, \"refs\": []}\n", a, b } }' \
-    > "$T/ladder.json"
+gen_ladder "$L" "$T/ladder.json"
 "$HW" path -q --all 4 --json $((10 + 2 * (L - 1))) "$T/ladder.json" > "$T/out" 2> "$T/err"
 check "ladder of 2 x $L: path --all 4 exits 0" $? "$(head -3 "$T/err")"
 python3 - "$T/out" "$L" <<'PY' > "$T/lad" 2>&1

@@ -6,12 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 : "${VTDRIVE:?}"
 if [ "${HW_SANITIZED:-0}" = 1 ]; then L=20000; else L=200000; fi
-awk -v n=$L 'BEGIN { printf "{\"address\": 1, \"type\": \"module\", \"size\": 56, \"name\": \"m\", \"refs\": [10, 11]}\n";
-    for (i = 0; i < n; i++) { a = 10 + 2 * i; b = a + 1;
-        if (i + 1 < n) { printf "{\"address\": %d, \"type\": \"list\", \"size\": 64, \"refs\": [%d, %d]}\n", a, a + 2, b + 2;
-                         printf "{\"address\": %d, \"type\": \"list\", \"size\": 64, \"refs\": [%d, %d]}\n", b, b + 2, a + 2 }
-        else printf "{\"address\": %d, \"type\": \"list\", \"size\": 64, \"refs\": []}\n{\"address\": %d, \"type\": \"list\", \"size\": 64, \"refs\": []}\n", a, b } }' \
-    > "$T/ladder.json"
+gen_ladder "$L" "$T/ladder.json"
 last=$((10 + 2 * (L - 1)))
 
 busy_script() { # SIGNALS...: open the last rung's paths, ask for more, then the signals
