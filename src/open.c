@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "escape.h"
@@ -100,6 +101,18 @@ void open_timing(const char *what, double t0)
         hw_eprintf("heapwalk: timings: %s %.3f s\n", what, hw_now() - t0);
 }
 
+/* The columns of the terminal on stderr (80 when it does not say). */
+static size_t stderr_columns(void)
+{
+    struct winsize ws;
+    if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+        return ws.ws_col;
+    return 80;
+}
+
+/* One progress line that fits the terminal, so that each update overwrites
+ * the last instead of wrapping: the figures whole, the dump's name cut from
+ * the left ("...dumps/big.json.gz") to what is left of the width. */
 static void progress_draw(const struct load_progress *p, void *ctx)
 {
     const char *name = ctx;
@@ -107,16 +120,30 @@ static void progress_draw(const struct load_progress *p, void *ctx)
         open_progress_clear();
         return;
     }
+    char rest[160];
     if (strcmp(p->phase, "reading") == 0 && p->total)
-        fprintf(stderr, "\r\033[Kloading %s: %.1f of %.1f MB (%d%%), %llu objects, %.1fs", name,
-                (double)p->pos / 1e6, (double)p->total / 1e6, (int)(p->pos * 100 / p->total),
-                (unsigned long long)p->objects, p->elapsed);
+        snprintf(rest, sizeof rest, ": %.1f of %.1f MB (%d%%), %llu objects, %.1fs", (double)p->pos / 1e6,
+                 (double)p->total / 1e6, (int)(p->pos * 100 / p->total), (unsigned long long)p->objects, p->elapsed);
     else if (strcmp(p->phase, "reading") == 0)
-        fprintf(stderr, "\r\033[Kloading %s: %.1f MB, %llu objects, %.1fs", name, (double)p->pos / 1e6,
-                (unsigned long long)p->objects, p->elapsed);
+        snprintf(rest, sizeof rest, ": %.1f MB, %llu objects, %.1fs", (double)p->pos / 1e6,
+                 (unsigned long long)p->objects, p->elapsed);
     else
-        fprintf(stderr, "\r\033[Kloading %s: %s, %llu objects, %.1fs", name, p->phase,
-                (unsigned long long)p->objects, p->elapsed);
+        snprintf(rest, sizeof rest, ": %s, %llu objects, %.1fs", p->phase, (unsigned long long)p->objects,
+                 p->elapsed);
+    size_t cols = stderr_columns() - 1, fixed = strlen("loading ") + strlen(rest), len = strlen(name);
+    const char *dots = "";
+    if (fixed + len > cols) {
+        size_t room = cols > fixed + 3 ? cols - fixed - 3 : 0;
+        name += len - room;
+        while (*name && ((unsigned char)*name & 0xc0) == 0x80) /* not inside a UTF-8 character */
+            name++;
+        dots = "...";
+    }
+    char line[512];
+    snprintf(line, sizeof line, "loading %s%s%s", dots, name, rest);
+    if (strlen(line) > cols)
+        line[cols] = '\0';
+    fprintf(stderr, "\r\033[K%s", line);
     fflush(stderr);
 }
 
