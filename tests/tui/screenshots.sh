@@ -37,6 +37,8 @@ wait Total 403733 objects
 key Down 2
 key Enter
 wait Instances of list
+# the Retained column, once the background analysis has it
+wait 28236694
 VT
 
 scene 3-object "$LEAK" <<'VT'
@@ -63,6 +65,7 @@ scene 5-help "$LEAK" <<'VT'
 wait Total 403733 objects
 key ?
 wait the keys of the explorer
+wait-gone computing retained sizes
 VT
 
 # Extra scenes, when the explorer has the screens: each is skipped (with a
@@ -85,13 +88,15 @@ if ! command -v convert >/dev/null || ! convert -version 2>/dev/null | grep -q I
 fi
 font=$(fc-match -f '%{file}' 'DejaVu Sans Mono' 2>/dev/null || true)
 # One -annotate per row (label:@file is refused by Debian's ImageMagick
-# policy); % and \ are escapes to ImageMagick, so they are doubled.
+# policy); % and \ are escapes to ImageMagick, so they are doubled; blanks
+# become no-break spaces (the same width in a monospace font), which
+# ImageMagick does not trim, so columns stay where the terminal has them.
 for txt in "$out"/*.txt; do
     png=${txt%.txt}.png
     args=()
     y=20
     while IFS= read -r line; do
-        args+=(-annotate "+12+$y" "$(printf '%s' "$line" | sed -e 's/\\/\\\\/g' -e 's/%/%%/g')")
+        args+=(-annotate "+12+$y" "$(printf '%s' "$line" | sed -e 's/\\/\\\\/g' -e 's/%/%%/g' -e 's/ /\xc2\xa0/g')")
         y=$((y + 18))
     done < "$txt"
     convert -size 744x$((y + 4)) xc:'#101418' ${font:+-font "$font"} -pointsize 15 -fill '#d8dee9' \
