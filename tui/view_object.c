@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../src/positions.h"
 #include "../src/refs.h"
 #include "compare.h"
 #include "draw.h"
@@ -180,7 +181,9 @@ static void object_layout(struct view *v, const struct view_ctx *ctx, const stru
 static void refs_row_text(const struct object_state *st, const struct heap *h, size_t i, size_t max,
                           struct strbuf *out)
 {
-    if (!st->as_dict) {
+    if (!st->as_dict) { /* the position first, as `heapwalk path` and `show --json` label it */
+        positions_ref_label(h, st->obj, i, out);
+        sb_addc(out, ' ');
         refs_child_repr(h, heap_children(h, st->obj)[i], max, out);
         return;
     }
@@ -193,7 +196,7 @@ static void refs_row_text(const struct object_state *st, const struct heap *h, s
     if (it->key != UINT32_MAX)
         refs_literal(h, it->key, max, out);
     else
-        sb_printf(out, "[%zu]", i);
+        positions_ref_label(h, st->obj, it->value_pos, out); /* [<#i>], or .<#i> for attributes */
     sb_adds(out, ": ");
     refs_literal(h, it->value, max, out);
 }
