@@ -126,6 +126,11 @@ static void print_notes(const char *name, const struct load_report *rep, const s
 
 int open_dump(const char *path, const struct open_options *o, struct heap *h)
 {
+    return open_dump_notes(path, o, h, NULL);
+}
+
+int open_dump_notes(const char *path, const struct open_options *o, struct heap *h, struct load_notes *notes)
+{
     const char *name = open_display_name(path);
     struct load_options opt = o->load;
     struct load_report rep;
@@ -156,7 +161,9 @@ int open_dump(const char *path, const struct open_options *o, struct heap *h)
     hw_set_oom_context(context);
     if (getenv("HEAPWALK_TIMINGS"))
         print_timings(&rep, h);
-    if (!o->quiet)
+    if (notes)
+        notes_collect(name, &rep, h, notes);
+    else if (!o->quiet)
         print_notes(name, &rep, h);
     return 0;
 }

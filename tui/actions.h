@@ -58,6 +58,8 @@
     X(SKIP_TYPES, GROUP_WHY, "T", "paths skip refs to classes (again: follow them)")             \
     X(PIN, GROUP_WHY, "P", "pin the current object as a root (again: unpin it)")                  \
     X(ROOTS, GROUP_WHY, "O", "the roots, and the orphan candidates")                              \
+    X(THREADS, GROUP_WHY, "K", "the threads, their stacks and locals, and what each retains")     \
+    X(NOTES, GROUP_OTHER, "!", "what loading skipped or left dangling (status line: !notes)") \
     X(HELP, GROUP_OTHER, "? F1", "this help")                                                   \
     X(REDRAW, GROUP_OTHER, "^L", "redraw the whole screen")                                     \
     X(QUIT, GROUP_OTHER, "q", "quit")

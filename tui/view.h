@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "../src/heap.h"
+#include "../src/notes.h"
 #include "../src/query.h"
 #include "../src/summary.h"
 #include "../src/util.h"
@@ -22,7 +23,7 @@
 
 enum view_kind {
     VIEW_SUMMARY, VIEW_INSTANCES, VIEW_OBJECT, VIEW_HELP, VIEW_MARKS, VIEW_DOMTREE, VIEW_HOLDERS,
-    VIEW_PATH, VIEW_ROOTS
+    VIEW_PATH, VIEW_ROOTS, VIEW_THREADS, VIEW_NOTES
 };
 
 /* What to open: a kind of screen and its subject. */
@@ -63,6 +64,7 @@ struct view_ctx {
     const char *dump_name;
     const struct analysis *analysis; /* roots, paths, dominators: check analysis_ready() first */
     const struct compare *compare;   /* heapwalk OLD NEW: the comparison (compare.h); else NULL */
+    const struct load_notes *notes;  /* what loading the dump skipped or could not resolve */
 };
 
 /* The rows a view draws in: the whole width, from row y, height rows. */
@@ -180,5 +182,7 @@ extern const struct view_ops view_domtree_ops;
 extern const struct view_ops view_holders_ops;
 extern const struct view_ops view_path_ops;
 extern const struct view_ops view_roots_ops;
+extern const struct view_ops view_threads_ops;
+extern const struct view_ops view_notes_ops;
 
 #endif
