@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../src/refs.h"
 #include "compare.h"
 #include "draw.h"
 #include "retained.h"
@@ -34,6 +35,7 @@ struct instances_state {
     size_t nbase;            /* instances: n, or more when only the new ones are shown */
     uint64_t total_size;
     uint64_t n_new;          /* compare mode: instances not in the old dump */
+    size_t same_name;        /* class objects with the type's name: 2 or more, each row names its class */
     enum query_key key;
     int by_retained;         /* sorted by retained size (key is then unused) */
     int new_only;            /* compare mode: only the new instances */
@@ -54,6 +56,8 @@ static void instances_open(struct view *v, const struct view_ctx *ctx)
     for (size_t i = 0; i < ctx->summary->n; i++)
         if (ctx->summary->rows[i].type == v->spec.type)
             st->total_size = ctx->summary->rows[i].size;
+    const char *name = types_name(&ctx->heap->types, v->spec.type);
+    st->same_name = refs_classes_named(ctx->heap, name, strlen(name), NULL, 0);
     st->key = QUERY_GETALL;
     list_reset(&st->list, st->n);
     v->priv = st;
@@ -125,6 +129,11 @@ static void draw_instance(const struct instances_state *st, const struct view_ct
         cells[c] = num[c];
     sb_reset(value);
     query_preview(h, o, (size_t)width * 4, value);
+    obj_t cls = st->same_name > 1 && value->len == 0 ? refs_class(h, o) : OBJ_NONE;
+    if (cls != OBJ_NONE) { /* classes that share a name told apart by their module */
+        sb_adds(value, "class ");
+        refs_class_qualified_name(h, cls, value);
+    }
     cells[COL_VALUE] = sb_cstr(value);
     draw_cells(y, width, columns, NCOLS, st->cols, cells, i == st->list.cursor ? ROLE_CURSOR : ROLE_NORMAL, -1,
                ROLE_NORMAL);
