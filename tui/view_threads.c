@@ -127,19 +127,12 @@ static uint32_t row_entry(const struct threads_state *st, const struct heap *h, 
 
 static void thread_text(const struct heap *h, const struct thread_stack *t, struct strbuf *out)
 {
-    if (t->thread == OBJ_NONE) {
-        sb_printf(out, "thread unknown (%zu frame%s from a frame root)", t->nframes, t->nframes == 1 ? "" : "s");
-        return;
-    }
-    size_t len;
-    const char *s = heap_str(h, t->thread, &len);
-    sb_adds(out, "thread ");
-    if (s)
-        refs_py_quote(s, len, out);
+    threads_title(h, t, out);
+    if (t->thread == OBJ_NONE)
+        sb_printf(out, " (%zu frame%s from a frame root)", t->nframes, t->nframes == 1 ? "" : "s");
     else
-        sb_adds(out, "?");
-    sb_printf(out, "  ident %llu, %zu frame%s", (unsigned long long)h->addr[t->thread], t->nframes,
-              t->nframes == 1 ? "" : "s");
+        sb_printf(out, "  ident %llu, %zu frame%s", (unsigned long long)h->addr[t->thread], t->nframes,
+                  t->nframes == 1 ? "" : "s");
 }
 
 static void local_text(const struct heap *h, obj_t frame, size_t q, size_t max, struct strbuf *out)
@@ -227,7 +220,7 @@ static unsigned threads_key(struct view *v, const struct view_ctx *ctx, enum act
     return VIEW_OPEN;
 }
 
-static void threads_title(const struct view *v, const struct view_ctx *ctx, struct strbuf *out)
+static void threads_view_title(const struct view *v, const struct view_ctx *ctx, struct strbuf *out)
 {
     const struct threads_state *st = v->priv;
     if (!st->built) {
@@ -265,7 +258,7 @@ const struct view_ops view_threads_ops = {
     .layout = threads_layout,
     .draw = threads_draw,
     .key = threads_key,
-    .title = threads_title,
+    .title = threads_view_title,
     .list = threads_list,
     .row = threads_row,
     .why_pane = 1,
