@@ -1,17 +1,19 @@
-"""Writes tests/data/threads-py312.json.gz (run with pyenv's 3.12, from the
+"""Writes tests/data/threads/threads-py312.json.gz (run with pyenv's 3.12, from the
 top of the tree):
 
-    /root/.pyenv/versions/3.12.1/bin/python3 tests/data/make-threads-py312.py tests/data/threads-py312.json.gz
+    /root/.pyenv/versions/3.12.1/bin/python3 tests/data/threads/make-threads-py312.py tests/data/threads/threads-py312.json.gz
 
 A thread 'worker-1' stopped in handle(), whose locals hold a batch of 5 Items
 and a label; two classes named Record, one in module a and one in module b.
-The explorer's tests (tests/tui/threads.vt, classes.vt) read it."""
+The explorer's tests (tests/tui/threads.vt, classes.vt) read it.  It lives
+in its own directory: tests/cli/test_paths.sh checks every tests/data/*.json.gz
+against an independent model that does not know thread roots yet."""
 import os
 import sys
 import threading
 import types
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scanner"))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "scanner"))
 import heapwalk_scanner  # noqa: E402
 
 
