@@ -4,7 +4,8 @@
 #   make run      install what is missing, build, open the sample dump
 #   make test     install what is missing, build with -Werror, run every test,
 #                 then again under AddressSanitizer + UndefinedBehaviorSanitizer
-#   make bench    time `heapwalk summary` on the 4.2M-object dump (BENCH_DUMP=path)
+#   make bench    time `heapwalk summary` on the 4.2M-object dump (BENCH_DUMP=path), as a
+#                 ratio of a one-core cJSON pass over it, and a reopen from the index cache
 #   make deps     install the missing Debian packages (apt-get; sudo when not root)
 
 CC      ?= cc
@@ -101,9 +102,14 @@ test: deps
 	  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  HW_SANITIZED=1 check
 
-bench: deps all
+# The yardstick: one core parsing every line with cJSON (tests/bench/cjson_pass.c).
+$(BUILD)/cjson_pass: tests/bench/cjson_pass.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< -lcjson
+
+bench: deps all $(BUILD)/cjson_pass
 	@$(MAKE) --no-print-directory deps DEB_PACKAGES="time gawk"
-	tests/bench/bench.sh $(BENCH_DUMP)
+	CJSON_PASS=$(BUILD)/cjson_pass tests/bench/bench.sh $(BENCH_DUMP)
 
 # make screenshots: screenshots/*.txt (the screens as text) and *.png (drawn
 # by ImageMagick), from tests/tui/screenshots.sh.
@@ -115,7 +121,7 @@ screenshots: deps $(BUILD)/heapwalk $(VTDRIVE)
 # make fuzz [FUZZ_SECONDS=60]: each libFuzzer target (clang, ASan+UBSan) for
 # that long on a copy of its seed corpus; crashes land in build/fuzz/.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS = parse load escape
+FUZZ_TARGETS = parse load escape cache
 fuzz:
 	@command -v clang >/dev/null || { echo "make fuzz: needs clang (apt-get install clang)"; exit 2; }
 	@mkdir -p build/fuzz
@@ -123,6 +129,8 @@ fuzz:
 	  clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Isrc \
 	    -o build/fuzz/fuzz_$$t tests/fuzz/fuzz_$$t.c $(ENGINE_SRC) $(LDLIBS_ENGINE) || exit 1; \
 	  rm -rf build/fuzz/corpus_$$t; cp -r tests/fuzz/corpus/$$t build/fuzz/corpus_$$t; \
+	  if [ $$t = cache ]; then for f in tests/fuzz/corpus/load/*; do \
+	    { printf '\001\000'; cat $$f; } > build/fuzz/corpus_$$t/sealed_$$(basename $$f); done; fi; \
 	  if [ $$t = load ]; then find tests/data/bad -type f -size -16k ! -name expected.tsv \
 	    -exec cp {} build/fuzz/corpus_$$t/ \; ; fi; \
 	  echo "fuzz_$$t: $(FUZZ_SECONDS) s"; \

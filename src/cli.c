@@ -44,6 +44,7 @@ void cli_usage(FILE *to)
           "  -q, --quiet    no progress and no notes on stderr\n"
           "  --threads N    parser threads (default: one per core)\n"
           "  --force        load even when the dump looks too big for the memory available\n"
+          "  --no-cache     neither read nor write the index cache (HEAPWALK_NO_CACHE=1: the same)\n"
           "The explorer also takes --color=never|auto (NO_COLOR in the environment: never).\n"
           "See heapwalk(1) for the keys of the interactive explorer.\n",
           to);
@@ -61,6 +62,7 @@ int cli_common_option(const char *cmd, int c, struct cli_common *co)
     case OPT_RAW: co->load.collapse = 0; return 1;
     case OPT_STRICT: co->load.strict = 1; return 1;
     case OPT_FORCE: co->load.force = 1; return 1;
+    case OPT_NO_CACHE: co->load.cache = 0; return 1;
     case 'q': co->quiet = 1; return 1;
     case OPT_JSON: co->json = 1; return 1;
     case OPT_THREADS: return open_parse_threads(cmd, optarg, &co->load.threads) < 0 ? -1 : 1;
@@ -73,17 +75,6 @@ void cli_common_init(struct cli_common *co)
     memset(co, 0, sizeof *co);
     load_options_default(&co->load);
     open_load_env(&co->load);
-}
-
-/* What getopt found wrong with arg (its message would echo arg raw). */
-static void bad_option(const char *cmd, int c, const char *arg)
-{
-    if (c == ':')
-        hw_eprintf("heapwalk %s: %s wants a value\n", cmd, arg);
-    else if (optopt && optopt < 256 && arg[0] == '-' && arg[1] != '-')
-        hw_eprintf("heapwalk %s: unknown option '-%c'\n", cmd, optopt);
-    else
-        hw_eprintf("heapwalk %s: unknown option '%s'\n", cmd, arg);
 }
 
 int cli_parse(const struct cli_spec *spec, int argc, char **argv, struct cli_common *co, void *ctx, int *first)
@@ -112,8 +103,7 @@ int cli_parse(const struct cli_spec *spec, int argc, char **argv, struct cli_com
             return EXIT_OK;
         }
         if (c == '?' || c == ':' || !spec->option) {
-            bad_option(spec->name, c, argv[optind - 1]);
-            spec->usage(stderr);
+            open_bad_option(spec->name, c, argv[optind - 1]);
             return EXIT_USAGE;
         }
         if (spec->option(c, optarg, ctx) < 0)

@@ -35,13 +35,13 @@ extern const size_t scanner_py_len;
 /* Options every subcommand takes (getopt_long codes and table entries). */
 enum {
     OPT_RAW = 1000, OPT_STRICT, OPT_THREADS, OPT_JSON, OPT_TOP, OPT_BY_COUNT, OPT_LIMIT, OPT_HELP,
-    OPT_FORCE, OPT_ALL, OPT_ROOT, OPT_AVOID, OPT_EXCLUDE, OPT_DEPTH, OPT_PARENTS, OPT_CHILDREN, OPT_FANOUT, OPT_BY_TYPE, OPT_FULL,
+    OPT_FORCE, OPT_NO_CACHE, OPT_ALL, OPT_ROOT, OPT_AVOID, OPT_EXCLUDE, OPT_DEPTH, OPT_PARENTS, OPT_CHILDREN, OPT_FANOUT, OPT_BY_TYPE, OPT_FULL,
 };
 #define CLI_COMMON_LONG_OPTIONS                                                             \
     {"raw", no_argument, NULL, OPT_RAW}, {"strict", no_argument, NULL, OPT_STRICT},           \
     {"quiet", no_argument, NULL, 'q'}, {"threads", required_argument, NULL, OPT_THREADS},     \
     {"json", no_argument, NULL, OPT_JSON}, {"help", no_argument, NULL, OPT_HELP},                 \
-    {"force", no_argument, NULL, OPT_FORCE}
+    {"force", no_argument, NULL, OPT_FORCE}, {"no-cache", no_argument, NULL, OPT_NO_CACHE}
 
 struct cli_common {
     struct load_options load;

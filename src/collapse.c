@@ -19,7 +19,7 @@ int collapse_candidate_type(const char *name)
     return 1;
 }
 
-void collapse_instance_dicts(struct heap *h)
+int collapse_instance_dicts(struct heap *h)
 {
     size_t n = h->n;
     uint32_t ntypes = h->types.n;
@@ -36,9 +36,10 @@ void collapse_instance_dicts(struct heap *h)
     uint32_t t_classobj = types_lookup(&h->types, "classobj");
     if (t_dict == UINT32_MAX) { /* no dicts: nothing to absorb */
         free(skip);
-        heap_compact(h, NULL);
+        if (heap_compact(h, NULL) < 0)
+            return -1;
         h->collapsed = 1;
-        return;
+        return 0;
     }
 
     obj_t *link = xmalloc((n ? n : 1) * sizeof *link, "collapsing instance dicts");
@@ -92,7 +93,10 @@ void collapse_instance_dicts(struct heap *h)
         }
     }
     free(skip);
-    heap_compact(h, link);
+    int rc = heap_compact(h, link);
     free(link);
+    if (rc < 0)
+        return -1;
     h->collapsed = 1;
+    return 0;
 }

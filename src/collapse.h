@@ -17,7 +17,9 @@
  * classobj, int, weakref). */
 int collapse_candidate_type(const char *name);
 
-/* Run on a resolved heap (heap_resolve done, parents not yet built); compacts it. */
-void collapse_instance_dicts(struct heap *h);
+/* Run on a resolved heap (heap_resolve done, parents not yet built); compacts
+ * it.  Returns 0, or -1 (the heap not collapsed) when the copied dict refs
+ * would pass HEAP_MAX_EDGES. */
+int collapse_instance_dicts(struct heap *h);
 
 #endif

@@ -53,11 +53,12 @@ struct holder_slot {
     UT_hash_handle hh;
 };
 
-void diff_find_holders(const struct heap *h, const struct paths *p, struct diff *d)
+/* holder[o] for each object o of h: the nearest object up o's shortest path
+ * that is not new (OBJ_NONE: the roots).  Objects in order of distance (a
+ * counting sort), so a predecessor is settled before its successors. */
+static obj_t *nearest_holders(const struct heap *h, const struct paths *p, const struct diff *d)
 {
     size_t n = h->n;
-    /* holder[o]: the nearest object up o's shortest path that is not new.
-     * Objects in order of distance, so a predecessor is settled first. */
     uint32_t maxd = p->max_dist;
     uint32_t *count = xcalloc((size_t)maxd + 2, sizeof *count, "the holders of new objects");
     for (size_t o = 0; o < n; o++)
@@ -82,16 +83,22 @@ void diff_find_holders(const struct heap *h, const struct paths *p, struct diff 
             holder[o] = d->is_new[pr] ? holder[pr] : pr;
     }
     free(order);
+    return holder;
+}
 
-    struct holder_slot *slots = NULL, *s, *tmp;
+/* One row per (new object's type, holder's type): the objects and bytes;
+ * slots maps each pair to its row. */
+static void count_rows(const struct heap *h, const obj_t *holder, struct diff *d, struct holder_slot **slots)
+{
+    struct holder_slot *s;
     size_t cap = 0;
-    for (size_t o = 0; o < n; o++) {
+    for (size_t o = 0; o < h->n; o++) {
         if (!d->is_new[o])
             continue;
         obj_t hd = holder[o];
         uint32_t ht = hd == OBJ_NONE ? UINT32_MAX : h->type[hd];
         uint64_t key = (uint64_t)h->type[o] << 32 | ht;
-        HASH_FIND(hh, slots, &key, sizeof key, s);
+        HASH_FIND(hh, *slots, &key, sizeof key, s);
         if (!s) {
             if (d->n_holders == cap) {
                 cap = cap ? cap * 2 : 64;
@@ -105,7 +112,7 @@ void diff_find_holders(const struct heap *h, const struct paths *p, struct diff 
             s = xmalloc(sizeof *s, "the holders of new objects");
             s->key = key;
             s->row = d->n_holders++;
-            HASH_ADD(hh, slots, key, sizeof s->key, s);
+            HASH_ADD(hh, *slots, key, sizeof s->key, s);
         }
         struct diff_holder *row = &d->holders[s->row];
         row->objects++;
@@ -113,9 +120,15 @@ void diff_find_holders(const struct heap *h, const struct paths *p, struct diff 
         if (hd == OBJ_NONE)
             row->holders = 1; /* "the roots" count as one holder */
     }
-    /* Distinct holders per row. A holder can hold new objects of several
-     * types (several rows); a second pass in type order counts each (holder,
-     * row) pair once, remembering the row a holder was last counted in. */
+}
+
+/* Distinct holders per row. A holder can hold new objects of several types
+ * (several rows); a pass in type order counts each (holder, row) pair once,
+ * remembering the row a holder was last counted in. */
+static void count_distinct_holders(const struct heap *h, const obj_t *holder, struct diff *d,
+                                   struct holder_slot *slots)
+{
+    size_t n = h->n;
     uint32_t *last_row = xmalloc((n ? n : 1) * sizeof *last_row, "the holders of new objects");
     for (size_t o = 0; o < n; o++)
         last_row[o] = UINT32_MAX;
@@ -135,6 +148,7 @@ void diff_find_holders(const struct heap *h, const struct paths *p, struct diff 
     for (size_t k = 0; k < total; k++) {
         obj_t o = by_type[k], hd = holder[o];
         uint64_t key = (uint64_t)h->type[o] << 32 | h->type[hd];
+        struct holder_slot *s;
         HASH_FIND(hh, slots, &key, sizeof key, s);
         if (last_row[hd] != s->row) {
             last_row[hd] = (uint32_t)s->row;
@@ -143,6 +157,14 @@ void diff_find_holders(const struct heap *h, const struct paths *p, struct diff 
     }
     free(by_type);
     free(last_row);
+}
+
+void diff_find_holders(const struct heap *h, const struct paths *p, struct diff *d)
+{
+    obj_t *holder = nearest_holders(h, p, d);
+    struct holder_slot *slots = NULL, *s, *tmp;
+    count_rows(h, holder, d, &slots);
+    count_distinct_holders(h, holder, d, slots);
     HASH_ITER(hh, slots, s, tmp) {
         HASH_DEL(slots, s);
         free(s);

@@ -2,8 +2,10 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <uthash.h>
 
+#include "cache.h"
 #include "util.h"
 
 /* Sizes and lens of 4 GiB and more: rare enough for a uthash node each. */
@@ -29,8 +31,27 @@ static void big_clear(struct heap *h)
     }
 }
 
+/* A store opened from the cache: its arrays belong to the mapping. */
+static void forget_mapped(struct heap *h)
+{
+    h->addr = NULL;
+    h->type = NULL;
+    h->size32 = h->len32 = h->str = NULL;
+    h->flags = NULL;
+    h->child_off = h->children = NULL; /* the parents are built on open: owned */
+    h->dangling = NULL;
+    h->index.slots = NULL;
+    h->strings.arena = NULL;
+    h->strings.off = NULL;
+}
+
 void heap_free(struct heap *h)
 {
+    cache_store_wait(h);
+    if (h->mapped)
+        forget_mapped(h);
+    if (h->map)
+        munmap(h->map, h->map_len);
     free(h->addr);
     free(h->type);
     free(h->size32);
@@ -176,13 +197,13 @@ static void index_build(struct heap *h)
 
 /* --- building --- */
 
-static void grow_objects(struct heap *h)
+static int grow_objects(struct heap *h)
 {
     size_t cap = h->cap ? h->cap * 2 : 4096;
     if (cap > (size_t)HEAP_MAX_OBJECTS + 1)
         cap = (size_t)HEAP_MAX_OBJECTS + 1;
     if (h->n >= cap)
-        die(1, "too many objects: heapwalk holds at most %u per dump", HEAP_MAX_OBJECTS);
+        return -1;
     const char *what = "the object table";
     h->addr = xreallocarray(h->addr, cap, sizeof *h->addr, what);
     h->type = xreallocarray(h->type, cap, sizeof *h->type, what);
@@ -192,13 +213,14 @@ static void grow_objects(struct heap *h)
     h->flags = xreallocarray(h->flags, cap, sizeof *h->flags, what);
     h->child_off = xreallocarray(h->child_off, cap + 1, sizeof *h->child_off, what);
     h->cap = cap;
+    return 0;
 }
 
 obj_t heap_add(struct heap *h, uint64_t addr, uint32_t type_id, uint64_t size, uint64_t len,
                uint32_t str_id, uint8_t flags)
 {
-    if (h->n == h->cap)
-        grow_objects(h);
+    if (h->n == h->cap && grow_objects(h) < 0)
+        return OBJ_NONE;
     obj_t i = (obj_t)h->n++;
     if (i == 0)
         h->child_off[0] = 0;
@@ -214,12 +236,12 @@ obj_t heap_add(struct heap *h, uint64_t addr, uint32_t type_id, uint64_t size, u
     return i;
 }
 
-void heap_add_children(struct heap *h, const uint64_t *addrs, size_t n)
+int heap_add_children(struct heap *h, const uint64_t *addrs, size_t n)
 {
     obj_t i = (obj_t)(h->n - 1);
     size_t have = h->child_off[i + 1];
     if ((uint64_t)have + n > HEAP_MAX_EDGES)
-        die(1, "too many references: heapwalk holds at most %u per dump", HEAP_MAX_EDGES);
+        return -1;
     if (have + n > h->raw_cap) {
         size_t cap = h->raw_cap ? h->raw_cap : 16384;
         while (cap < have + n)
@@ -230,6 +252,7 @@ void heap_add_children(struct heap *h, const uint64_t *addrs, size_t n)
     if (n)
         memcpy(h->raw_children + have, addrs, n * sizeof *addrs);
     h->child_off[i + 1] = (uint32_t)(have + n);
+    return 0;
 }
 
 void heap_resolve(struct heap *h)
@@ -319,13 +342,9 @@ static void lines_remap(struct heap *h, const obj_t *remap)
     h->n_lines = k;
 }
 
-void heap_compact(struct heap *h, const obj_t *link)
+int heap_compact(struct heap *h, const obj_t *link)
 {
     size_t n = h->n;
-    /* The index is rebuilt at the end: free it now, before the new edge array
-     * is allocated, to keep the peak down. */
-    free(h->index.slots);
-    h->index.slots = NULL;
     obj_t *remap = xmalloc((n ? n : 1) * sizeof *remap, "renumbering objects");
     size_t kept = 0;
     for (size_t i = 0; i < n; i++)
@@ -343,8 +362,14 @@ void heap_compact(struct heap *h, const obj_t *link)
             ne += heap_nchildren(h, (obj_t)i);
         }
     }
-    if (ne > HEAP_MAX_EDGES)
-        die(1, "too many references: heapwalk holds at most %u per dump", HEAP_MAX_EDGES);
+    if (ne > HEAP_MAX_EDGES) { /* a dict shared by many owners is copied into each */
+        free(remap);
+        return -1;
+    }
+    /* The index is rebuilt at the end: free it now, before the new edge array
+     * is allocated, to keep the peak down. */
+    free(h->index.slots);
+    h->index.slots = NULL;
     uint32_t *children = xmalloc((ne ? ne : 1) * sizeof *children, "the reference table");
     uint32_t *off = xmalloc((kept + 1) * sizeof *off, "the reference table");
     size_t pos = 0;
@@ -436,6 +461,7 @@ void heap_compact(struct heap *h, const obj_t *link)
         h->flags = xreallocarray(h->flags, kept, sizeof *h->flags, what);
     }
     index_build(h);
+    return 0;
 }
 
 void heap_build_parents(struct heap *h)
@@ -501,6 +527,23 @@ void heap_detect_flavour(struct heap *h)
             return;
         }
     h->flavour = FLAVOUR_UNKNOWN;
+}
+
+size_t heap_big_export(const struct heap *h, uint64_t *pairs)
+{
+    size_t k = 0;
+    for (const struct bigval *b = h->big; b; b = b->hh.next, k++)
+        if (pairs) {
+            pairs[2 * k] = b->key;
+            pairs[2 * k + 1] = b->val;
+        }
+    return k;
+}
+
+void heap_big_import(struct heap *h, const uint64_t *pairs, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        big_set(h, (obj_t)(pairs[2 * k] / 2), (int)(pairs[2 * k] % 2), pairs[2 * k + 1]);
 }
 
 size_t heap_memory(const struct heap *h)

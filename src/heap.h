@@ -103,6 +103,14 @@ struct heap {
     enum heap_flavour flavour;
     int collapsed;           /* collapse_instance_dicts ran */
     struct heap_stats stats;
+
+    /* Opened from the index cache (cache.c): the arrays and the string
+     * arena point into a private mapping of the cache file, which heap_free
+     * unmaps; such a store is finished and never grows. */
+    int mapped;
+    void *map;
+    size_t map_len;
+    struct cache_writer *writer; /* writing this store to the cache: heap_free waits for it */
 };
 
 void heap_init(struct heap *h);
@@ -152,13 +160,15 @@ const char *heap_str(const struct heap *h, obj_t i, size_t *len);
 
 /* --- building (load.c, collapse.c) --- */
 
-/* Append an object; returns its number.  str_id from strpool_intern. The
+/* Append an object; returns its number, or OBJ_NONE when the store holds
+ * HEAP_MAX_OBJECTS already (nothing added).  str_id from strpool_intern. The
  * children are appended separately with heap_add_child_addr, as raw addresses,
  * until heap_resolve() turns them into object numbers. */
 obj_t heap_add(struct heap *h, uint64_t addr, uint32_t type_id, uint64_t size, uint64_t len,
                uint32_t str_id, uint8_t flags);
-/* Raw child addresses, for the last added object. */
-void heap_add_children(struct heap *h, const uint64_t *addrs, size_t n);
+/* Raw child addresses, for the last added object.  Returns 0, or -1 (nothing
+ * added) when the store would hold more than HEAP_MAX_EDGES references. */
+int heap_add_children(struct heap *h, const uint64_t *addrs, size_t n);
 
 /* After the last heap_add: build the address index (first occurrence wins,
  * later ones are marked OF_DROP and counted), turn raw child addresses into
@@ -170,14 +180,22 @@ void heap_resolve(struct heap *h);
  * link[i] is the dict it absorbed, and its children become that dict's
  * children followed by its own children other than the dict (the type); for a
  * dropped dict, link[i] is its owner, and refs to the dict go to the owner.
- * Refs to a dropped object with no link become dangling. Rebuilds the index. */
-void heap_compact(struct heap *h, const obj_t *link);
+ * Refs to a dropped object with no link become dangling. Rebuilds the index.
+ * Returns 0, or -1 (the heap unchanged) when the result would hold more than
+ * HEAP_MAX_EDGES references. */
+int heap_compact(struct heap *h, const obj_t *link);
 
 /* Build the parent lists from the children (deduplicated, no cap). */
 void heap_build_parents(struct heap *h);
 
 /* Guess the flavour from the type names present. */
 void heap_detect_flavour(struct heap *h);
+
+/* The sizes and lens of 4 GiB and more, as (object number * 2 + 0 size / 1
+ * len, value) pairs into pairs (2 entries each; NULL to count); returns how
+ * many.  heap_big_import adds such pairs (the cache's). */
+size_t heap_big_export(const struct heap *h, uint64_t *pairs);
+void heap_big_import(struct heap *h, const uint64_t *pairs, size_t n);
 
 /* Bytes held by the store's arrays, for the docs and the benchmark. */
 size_t heap_memory(const struct heap *h);

@@ -147,7 +147,7 @@ uint32_t strpool_intern(struct strpool *p, const char *s, size_t len)
         i = (i + 1) & p->mask;
     }
     if (p->n == UINT32_MAX)
-        die(1, "too many distinct strings (over 4 billion)");
+        return 0; /* over 4 billion distinct strings */
     uint64_t need = sizeof(uint32_t) + len + 1;
     if (p->arena_len + need > p->arena_cap) {
         uint64_t cap = p->arena_cap ? p->arena_cap : 65536;

@@ -37,7 +37,8 @@ struct strpool {
 
 void strpool_init(struct strpool *p);
 void strpool_free(struct strpool *p);
-/* The id of a byte string (may hold NULs), adding it if new.  Never 0. */
+/* The id of a byte string (may hold NULs), adding it if new; 0 when the pool
+ * holds UINT32_MAX strings already. */
 uint32_t strpool_intern(struct strpool *p, const char *s, size_t len);
 /* The bytes of id (NUL-terminated); *len gets the length when len != NULL. */
 const char *strpool_get(const struct strpool *p, uint32_t id, size_t *len);

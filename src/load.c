@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cache.h"
 #include "collapse.h"
 #include "input.h"
 #include "parse.h"
@@ -169,6 +170,11 @@ static void report_progress(struct loader *L, const char *phase, uint64_t pos, u
     L->opt->progress(&p, L->opt->progress_ctx);
 }
 
+static int too_many_refs(struct loader *L)
+{
+    return hw_fail(L->err, "%s: too many references: heapwalk holds at most %u per dump", L->name, HEAP_MAX_EDGES);
+}
+
 /* Merge the parts' output into the heap, in order. */
 static int merge_parts(struct loader *L, int nparts)
 {
@@ -200,15 +206,20 @@ static int merge_parts(struct loader *L, int nparts)
                 L->last_type_len = e->type_len;
             }
             uint32_t sid = 0;
-            if (e->flags & (OF_NAME | OF_VALUE | OF_VALUE_NUM))
+            if (e->flags & (OF_NAME | OF_VALUE | OF_VALUE_NUM)) {
                 sid = strpool_intern(&h->strings, pt->bytes + e->str_off, e->str_len);
+                if (sid == 0)
+                    return hw_fail(L->err, "%s: too many distinct strings (over 4 billion)", L->name);
+            }
             if (e->flags & OF_COLLAPSED)
                 L->exported = 1;
-            heap_add(h, e->addr, tid, e->size, e->len, sid, e->flags);
+            if (heap_add(h, e->addr, tid, e->size, e->len, sid, e->flags) == OBJ_NONE)
+                return hw_fail(L->err, "%s: too many objects: heapwalk holds at most %u per dump", L->name,
+                               HEAP_MAX_OBJECTS);
             if (e->src_line)
                 heap_set_line(h, (obj_t)(h->n - 1), e->src_line);
-            if (e->nrefs)
-                heap_add_children(h, pt->refs + e->refs_off, e->nrefs);
+            if (e->nrefs && heap_add_children(h, pt->refs + e->refs_off, e->nrefs) < 0)
+                return too_many_refs(L);
             h->stats.records++;
         }
         L->line_base += pt->lines;
@@ -281,11 +292,13 @@ static int loader_finish(struct loader *L)
     double t1 = hw_now();
     if (L->opt->collapse && !L->exported) {
         report_progress(L, "collapsing", 0, 0, 0);
-        collapse_instance_dicts(h);
+        if (collapse_instance_dicts(h) < 0)
+            return too_many_refs(L);
     } else {
         /* --raw, or heapwalk's own export: its dicts are collapsed already,
          * and collapsing again would absorb dicts the first pass kept. */
-        heap_compact(h, NULL);
+        if (heap_compact(h, NULL) < 0)
+            return too_many_refs(L);
         h->collapsed = L->exported;
     }
     double t2 = hw_now();
@@ -345,8 +358,9 @@ void load_options_default(struct load_options *opt)
     opt->max_line = LOAD_MAX_LINE;
 }
 
-int load_dump(const char *path, const struct load_options *opt, struct heap *h, struct load_report *rep,
-              struct hw_error *err)
+/* Parse the dump at path into h. */
+static int load_file(const char *path, const struct load_options *opt, struct heap *h, struct load_report *rep,
+                     struct hw_error *err)
 {
     struct loader L;
     struct input *in = input_open(path, err);
@@ -424,6 +438,46 @@ int load_dump(const char *path, const struct load_options *opt, struct heap *h, 
     if (rc == 0)
         rc = loader_finish(&L);
     loader_free(&L);
+    return rc;
+}
+
+/* The store of path from the index cache: 1 when h holds it, 0 when it must
+ * be parsed (rep->cache_note says why when a cache file was set aside). */
+static int load_cached(const struct cache_key *key, const struct load_options *opt, struct heap *h,
+                       struct load_report *rep)
+{
+    double t0 = hw_now();
+    memset(rep, 0, sizeof *rep);
+    if (!cache_open(key, h, rep, rep->cache_note, sizeof rep->cache_note))
+        return 0;
+    if (opt->strict && rep->bad_lines) { /* parse again, to stop at the first bad line */
+        heap_free(h);
+        heap_init(h);
+        memset(rep, 0, sizeof *rep);
+        return 0;
+    }
+    rep->from_cache = 1;
+    rep->seconds = hw_now() - t0;
+    return 1;
+}
+
+int load_dump(const char *path, const struct load_options *opt, struct heap *h, struct load_report *rep,
+              struct hw_error *err)
+{
+    struct cache_key key;
+    if (!opt->cache || cache_key(path, opt->collapse, &key) < 0)
+        return load_file(path, opt, h, rep, err);
+    if (load_cached(&key, opt, h, rep))
+        return 0;
+    char note[HW_ERRMAX];
+    snprintf(note, sizeof note, "%s", rep->cache_note);
+    int rc = load_file(path, opt, h, rep, err);
+    if (rc == 0) {
+        char skipped[HW_ERRMAX];
+        cache_store_start(&key, h, rep, skipped, sizeof skipped);
+        /* One note: a cache file set aside says more than a write skipped. */
+        memcpy(rep->cache_note, *note ? note : skipped, sizeof rep->cache_note);
+    }
     return rc;
 }
 

@@ -26,6 +26,7 @@ struct load_options {
     int force;               /* load even when the dump looks too big for the memory available */
     size_t max_line;         /* longest line read, in bytes (LOAD_MAX_LINE by default): a stream
                                 with no line end (/dev/zero, a gzip bomb) stops there */
+    int cache;               /* use the index cache (cache.h): open from it, write it after a load */
     load_progress_fn progress;
     void *progress_ctx;
 };
@@ -51,12 +52,16 @@ struct load_report {
     size_t n_messages;       /* the first bad lines, "FILE:LINE: reason" */
     char messages[LOAD_MAX_MESSAGES][HW_ERRMAX];
     double seconds;
+    int from_cache;          /* the store was mapped from the index cache */
+    char cache_note[HW_ERRMAX]; /* a cache file ignored, or not written, and why; "" if none */
 };
 
 void load_options_default(struct load_options *opt);
 
 /* Load path ("-" for stdin) into h (heap_init'ed by the caller; heap_free it
- * in every case).  Returns 0, or -1 with err filled: a missing or unreadable
+ * in every case).  With opt->cache, a file's store comes from the index cache
+ * when it holds a good copy, and is written there (in the background, until
+ * heap_free) after a load.  Returns 0, or -1 with err filled: a missing or unreadable
  * file, an empty one, a corrupt gzip, a dump with no objects, and with
  * opt->strict the first bad line as "FILE:LINE: reason". */
 int load_dump(const char *path, const struct load_options *opt, struct heap *h,

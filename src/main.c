@@ -3,12 +3,68 @@
 #include <errno.h>
 #include <malloc.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "../tui/tui.h"
 
 static int run(int argc, char **argv);
+
+/* The batch subcommands; anything else is the explorer's arguments. */
+static const struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+} commands[] = {
+    {"summary", cli_summary}, {"show", cli_show},         {"path", cli_path},         {"roots", cli_roots},
+    {"dot", cli_dot},         {"export", cli_export},     {"retained", cli_retained}, {"diff", cli_diff},
+    {"threads", cli_threads}, {"dump", cli_dump},         {"scanner", cli_scanner},   {"trend", cli_trend},
+    {"suspects", cli_suspects}, {"waste", cli_waste},
+};
+
+/* Edit distance of a and b (both short), with transpositions. */
+static size_t distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 32 || lb > 32)
+        return SIZE_MAX;
+    size_t d[33][33];
+    for (size_t i = 0; i <= la; i++)
+        d[i][0] = i;
+    for (size_t j = 0; j <= lb; j++)
+        d[0][j] = j;
+    for (size_t i = 1; i <= la; i++)
+        for (size_t j = 1; j <= lb; j++) {
+            size_t best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+            if (d[i - 1][j] + 1 < best)
+                best = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < best)
+                best = d[i][j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < best)
+                best = d[i - 2][j - 2] + 1;
+            d[i][j] = best;
+        }
+    return d[la][lb];
+}
+
+/* The subcommand word looks like a misspelling of (at most 2 edits, and not
+ * a file that exists), or NULL. */
+static const char *nearest_command(const char *word)
+{
+    if (word[0] == '-' || access(word, F_OK) == 0)
+        return NULL;
+    const char *best = NULL;
+    size_t best_d = 3;
+    for (size_t k = 0; k < sizeof commands / sizeof *commands; k++) {
+        size_t d = distance(word, commands[k].name);
+        if (d < best_d) {
+            best_d = d;
+            best = commands[k].name;
+        }
+    }
+    return best;
+}
 
 int main(int argc, char **argv)
 {
@@ -41,33 +97,13 @@ static int run(int argc, char **argv)
         printf("heapwalk %s\n", HW_VERSION);
         return EXIT_OK;
     }
-    if (strcmp(cmd, "summary") == 0)
-        return cli_summary(argc - 1, argv + 1);
-    if (strcmp(cmd, "show") == 0)
-        return cli_show(argc - 1, argv + 1);
-    if (strcmp(cmd, "path") == 0)
-        return cli_path(argc - 1, argv + 1);
-    if (strcmp(cmd, "roots") == 0)
-        return cli_roots(argc - 1, argv + 1);
-    if (strcmp(cmd, "dot") == 0)
-        return cli_dot(argc - 1, argv + 1);
-    if (strcmp(cmd, "export") == 0)
-        return cli_export(argc - 1, argv + 1);
-    if (strcmp(cmd, "retained") == 0)
-        return cli_retained(argc - 1, argv + 1);
-    if (strcmp(cmd, "diff") == 0)
-        return cli_diff(argc - 1, argv + 1);
-    if (strcmp(cmd, "threads") == 0)
-        return cli_threads(argc - 1, argv + 1);
-    if (strcmp(cmd, "dump") == 0)
-        return cli_dump(argc - 1, argv + 1);
-    if (strcmp(cmd, "scanner") == 0)
-        return cli_scanner(argc - 1, argv + 1);
-    if (strcmp(cmd, "trend") == 0)
-        return cli_trend(argc - 1, argv + 1);
-    if (strcmp(cmd, "suspects") == 0)
-        return cli_suspects(argc - 1, argv + 1);
-    if (strcmp(cmd, "waste") == 0)
-        return cli_waste(argc - 1, argv + 1);
+    for (size_t k = 0; k < sizeof commands / sizeof *commands; k++)
+        if (strcmp(cmd, commands[k].name) == 0)
+            return commands[k].run(argc - 1, argv + 1);
+    const char *near = nearest_command(cmd);
+    if (near) {
+        hw_eprintf("heapwalk: '%s' is not a subcommand (nor a file); did you mean 'heapwalk %s'?\n", cmd, near);
+        return EXIT_USAGE;
+    }
     return tui_main(argc, argv, cli_usage);
 }

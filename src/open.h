@@ -36,6 +36,10 @@ int open_parse_threads(const char *cmd, const char *arg, int *threads);
 /* A whole number for option opt of cmd: 0, or -1 after saying what is wrong. */
 /* A whole number (digits only, no sign) in s: 0, or -1 without a message. */
 int open_count_value(const char *s, size_t *out);
+/* What getopt_long found wrong (c is '?' or ':') with argument arg of
+ * subcommand cmd (NULL: the explorer), in one escaped line, and where help is.
+ * Call it with opterr = 0: getopt's own message would echo arg raw. */
+void open_bad_option(const char *cmd, int c, const char *arg);
 int open_parse_count(const char *cmd, const char *opt, const char *s, size_t *out);
 
 /* heap_init, then load path ("-": stdin) into h.  Returns 0, or -1 with the

@@ -210,7 +210,7 @@ static void key_label(const struct heap *h, uint32_t key, int attr, struct strbu
     size_t len = 0;
     const char *s = heap_is_dangling(key) ? NULL : heap_str(h, key, &len);
     int is_str = s && (h->flags[key] & OF_VALUE) && (type_is(h, key, "str") || type_is(h, key, "unicode"));
-    if (attr && is_str && is_identifier(s, len)) {
+    if (attr && is_str && is_identifier(s, len) && hw_is_safe_text(s, len)) {
         sb_addc(out, '.');
         hw_sb_escaped(out, s, len);
         return;

@@ -12,6 +12,10 @@ export LC_ALL=C
 export HEAPWALK VTDRIVE
 export HW_TMP=$(mktemp -d)
 trap 'rm -rf "$HW_TMP"' EXIT
+# The index cache goes to a directory of the run's own, never the user's home;
+# every test that opens a dump twice also checks that a cached store answers alike.
+export XDG_CACHE_HOME=$HW_TMP/cache
+unset HEAPWALK_NO_CACHE HEAPWALK_CACHE_MAX_MB
 
 passed=0
 failed=0

@@ -48,7 +48,6 @@ void analysis_start(struct analysis *a, const struct heap *h, const obj_t *pinne
     }
     atomic_init(&a->stage, ANALYSIS_NONE);
     atomic_init(&a->cancel, 0);
-    a->started = hw_now();
     if (pthread_create(&a->thread, NULL, worker, a) == 0) {
         a->running = 1;
     } else {

@@ -46,7 +46,7 @@ struct analysis {
     int seen_stage;          /* the stage the main loop last redrew for */
     int running;
     pthread_t thread;
-    double started, seconds[4]; /* when, and how long each stage took */
+    double seconds[4];       /* how long each stage took */
 };
 
 /* Start (or restart, after pinning a root or changing the excluded edge

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <term.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "draw.h"
@@ -22,6 +23,11 @@
 static SCREEN *screen;       /* NULL when curses is not running */
 static int curses_on;
 static volatile sig_atomic_t stop_signal;
+static atomic_int cancel_work;   /* set by a stop signal: long searches poll it */
+static struct termios saved_tty; /* the terminal as it was, for a second signal */
+static int saved_tty_ok;
+static char leave_seq[128];      /* rmcup and cnorm, written by a second signal */
+static size_t leave_len;
 static int fast_errors;
 
 /* The portable archive (make dist) ships common terminfo entries in
@@ -75,9 +81,39 @@ int term_check(struct hw_error *err)
     return 0;
 }
 
+/* The first stop signal asks the loop to stop (and any long search to give
+ * up); a second one, when the first was not answered, puts the terminal back
+ * with async-signal-safe calls only and exits at once. */
 static void on_stop_signal(int sig)
 {
+    if (stop_signal) {
+        if (saved_tty_ok)
+            tcsetattr(STDIN_FILENO, TCSANOW, &saved_tty);
+        if (leave_len && write(STDOUT_FILENO, leave_seq, leave_len) < 0)
+            leave_len = 0;
+        _exit(128 + sig);
+    }
     stop_signal = sig;
+    atomic_store(&cancel_work, 1);
+}
+
+const atomic_int *term_cancel_flag(void) { return &cancel_work; }
+
+/* What a second signal writes: leave the alternate screen, show the cursor,
+ * a new line (read from terminfo now: not from the handler). */
+static void remember_leave_sequence(void)
+{
+    leave_len = 0;
+    const char *caps[] = {"rmcup", "cnorm", "sgr0"};
+    for (size_t i = 0; i < sizeof caps / sizeof *caps; i++) {
+        const char *c = tigetstr(caps[i]);
+        if (c && c != (char *)-1 && leave_len + strlen(c) < sizeof leave_seq - 3) {
+            memcpy(leave_seq + leave_len, c, strlen(c));
+            leave_len += strlen(c);
+        }
+    }
+    memcpy(leave_seq + leave_len, "\r\n", 2);
+    leave_len += 2;
 }
 
 /* Our handlers are installed before newterm(), so curses leaves these signals
@@ -93,8 +129,29 @@ static void catch_signals(void)
         sigaction(sigs[i], &sa, NULL);
 }
 
+/* What terminals send for Home, End, PgUp and PgDn, whatever TERM's entry
+ * says: xterm's normal and application modes, the VT220 and tmux/screen/PuTTY
+ * forms, rxvt's.  Under TERM=vt100 (no such keys in its entry) and in tmux
+ * with an xterm entry they would otherwise arrive as bare Esc sequences. */
+static const struct {
+    const char *seq;
+    int code;
+} common_keys[] = {
+    {"\033[1~", KEY_HOME}, {"\033[7~", KEY_HOME}, {"\033[H", KEY_HOME}, {"\033OH", KEY_HOME},
+    {"\033[4~", KEY_END},  {"\033[8~", KEY_END},  {"\033[F", KEY_END},  {"\033OF", KEY_END},
+    {"\033[5~", KEY_PPAGE}, {"\033[6~", KEY_NPAGE},
+};
+
+static void define_common_keys(void)
+{
+    for (size_t i = 0; i < sizeof common_keys / sizeof *common_keys; i++)
+        if (key_defined(common_keys[i].seq) == 0) /* not bound to a key, nor a prefix of one */
+            define_key(common_keys[i].seq, common_keys[i].code);
+}
+
 int term_start(int want_color, struct hw_error *err)
 {
+    saved_tty_ok = tcgetattr(STDIN_FILENO, &saved_tty) == 0;
     catch_signals();
     screen = newterm(NULL, stdout, stdin);
     if (!screen)
@@ -106,6 +163,8 @@ int term_start(int want_color, struct hw_error *err)
     noecho();
     nonl();
     keypad(stdscr, TRUE);
+    define_common_keys();
+    remember_leave_sequence();
     wtimeout(stdscr, TERM_TIMEOUT_MS);
     if (!getenv("ESCDELAY"))
         set_escdelay(ESC_DELAY_MS);
@@ -119,6 +178,11 @@ void term_stop(void)
     if (!curses_on)
         return;
     curses_on = 0;
+    /* A terminal without an alternate screen (vt100, linux) keeps what was
+     * drawn: leave it blank, so the shell's prompt does not land on the
+     * status line. */
+    wclear(stdscr);
+    wrefresh(stdscr);
     curs_set(1);
     endwin();
 }

@@ -5,6 +5,8 @@
 #ifndef HW_TUI_TERM_H
 #define HW_TUI_TERM_H
 
+#include <stdatomic.h>
+
 #include "../src/util.h"
 
 /* Whether TERM names a terminal this host can drive (a terminfo entry that
@@ -22,8 +24,13 @@ void term_stop(void);
 /* Free what curses keeps (after term_stop). */
 void term_free(void);
 
-/* The signal that asked the explorer to stop (SIGINT, SIGTERM, SIGHUP), or 0. */
+/* The signal that asked the explorer to stop (SIGINT, SIGTERM, SIGHUP), or 0.
+ * A second one before the loop answered the first restores the terminal and
+ * exits at once. */
 int term_signal(void);
+/* Non-zero once a stop signal arrived: long computations on the main thread
+ * poll it (struct path_budget's cancel) and give up. */
+const atomic_int *term_cancel_flag(void);
 
 enum term_input {
     TERM_CHAR,               /* *key is a character */

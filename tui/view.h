@@ -9,6 +9,7 @@
 #ifndef HW_TUI_VIEW_H
 #define HW_TUI_VIEW_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -64,6 +65,7 @@ struct view_ctx {
     const char *dump_name;
     const struct analysis *analysis; /* roots, paths, dominators: check analysis_ready() first */
     const struct compare *compare;   /* heapwalk OLD NEW: the comparison (compare.h); else NULL */
+    const atomic_int *cancel;        /* set when the explorer must stop: long searches give up */
     const struct load_notes *notes;  /* what loading the dump skipped or could not resolve */
 };
 

@@ -85,10 +85,13 @@ static size_t utf8_chars(const char *s, size_t len)
     return n;
 }
 
-/* What the repr does not say: a collapsed __dict__, and the full value or
- * name as a Python literal with what the dump left out.  Lines end in '\n'. */
-static void detail_text(const struct heap *h, obj_t o, struct strbuf *out)
+/* What the repr does not say: a collapsed __dict__, and the value or name as
+ * a Python literal with what the dump left out, cut at what DETAIL_MAX_ROWS
+ * rows of width columns can show (a 64 MB value must not be quoted and
+ * wrapped whole at every key).  Lines end in '\n'. */
+static void detail_text(const struct heap *h, obj_t o, int width, struct strbuf *out)
 {
+    size_t max_chars = (size_t)DETAIL_MAX_ROWS * (size_t)(width > 0 ? width : 1) + 1;
     uint8_t f = h->flags[o];
     size_t len;
     const char *s = heap_str(h, o, &len);
@@ -98,10 +101,12 @@ static void detail_text(const struct heap *h, obj_t o, struct strbuf *out)
         sb_adds(out, "value: null in the dump");
     } else if (f & OF_NAME) {
         sb_adds(out, "name: ");
+        if (len > max_chars)
+            len = hw_utf8_cut(s, len, max_chars * 4);
         refs_py_quote(s, len, out);
     } else if (f & (OF_VALUE | OF_VALUE_NUM)) {
         sb_adds(out, "value: ");
-        refs_literal(h, o, 0, out);
+        refs_literal(h, o, max_chars, out);
         size_t chars = utf8_chars(s, len);
         if ((f & OF_VALUE) && (f & OF_HAS_LEN) && heap_len(h, o) > chars)
             sb_printf(out, " (the dump keeps the first %zu of %llu characters)", chars,
@@ -168,7 +173,7 @@ static void object_layout(struct view *v, const struct view_ctx *ctx, const stru
     const struct heap *h = ctx->heap;
     struct strbuf sb;
     sb_init(&sb);
-    detail_text(h, st->obj, &sb);
+    detail_text(h, st->obj, area->width, &sb);
     /* Keep at least a row for each pane: repr, facts, retained size and two
      * titles take 5 (4 on a tiny terminal, without the retained size). */
     st->retained_rows = area->height >= 10;
@@ -280,7 +285,7 @@ static void object_draw(const struct view *v, const struct view_ctx *ctx, const 
     }
     if (st->detail_rows) {
         sb_reset(&sb);
-        detail_text(h, st->obj, &sb);
+        detail_text(h, st->obj, area->width, &sb);
         draw_wrapped(area->y + 2 + st->retained_rows, area->width, st->detail_rows, sb.buf, sb.len, ROLE_NORMAL);
     }
     sb_free(&sb);

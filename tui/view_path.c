@@ -41,8 +41,13 @@ struct path_state {
     size_t asked;            /* how many were asked for: n < asked means there are no more */
     size_t index;            /* the path shown */
     int found;               /* paths were looked for with the analysis' roots */
+    int cut;                 /* the search stopped at its budget (or a stop signal): more may exist */
     struct list list;        /* the hops of the path shown */
 };
+
+/* Steps of one path search per key: about a second at 10 million steps a
+ * second (paths.h). */
+#define PATH_STEPS_PER_KEY 10000000u
 
 static void forget_paths(struct path_state *st)
 {
@@ -60,9 +65,14 @@ static void find_paths(struct path_state *st, const struct view_ctx *ctx, size_t
 {
     const struct analysis *a = ctx->analysis;
     struct path_filter f = {a->kinds, st->avoid, st->n_avoid, st->edges, st->n_edges};
+    /* A key must be answered at once: the search is bounded (about a second
+     * on this kind of machine) and gives up when a stop signal arrives; what
+     * it found by then is shown, and the title says the search was cut. */
+    struct path_budget b = {.cancel = ctx->cancel, .max_steps = PATH_STEPS_PER_KEY};
     forget_paths(st);
-    st->n = paths_find_k(ctx->heap, &a->roots, st->target, &f, k, &st->paths, &st->lens);
-    st->asked = k;
+    st->n = paths_find_k_budget(ctx->heap, &a->roots, st->target, &f, k, &b, &st->paths, &st->lens);
+    st->cut = b.stopped;
+    st->asked = st->cut ? st->n : k;
     st->found = 1;
 }
 
@@ -306,6 +316,8 @@ static void path_title(const struct view *v, const struct view_ctx *ctx, struct 
     const struct heap *h = ctx->heap;
     sb_printf(out, "Why is %s at 0x%llx alive: its paths from the roots", heap_type_name(h, st->target),
               (unsigned long long)h->addr[st->target]);
+    if (st->cut)
+        sb_adds(out, " (search cut at its time budget)");
 }
 
 static struct list *path_list(const struct view *v)

@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # make bench [BENCH_DUMP=path]: time `heapwalk summary` on a big dump, from the
 # gzip and from the plain file, and report wall time and peak RSS (GNU time).
+# First the ratios that issue 19's targets are about: heapwalk against a
+# one-core cJSON pass over the same file (CJSON_PASS, tests/bench/cjson_pass.c),
+# run alternately, round by round, so that other work on the machine weighs
+# on both alike: the first load (no cache) and the reopen (index cache).
 # The default dump is the 4.2M-object one in ../shared/dumps. Prints a
 # Markdown table for docs/performance.md and writes it to build/bench.md.
 set -euo pipefail
@@ -20,6 +24,11 @@ hw=./heapwalk
 runs=${BENCH_RUNS:-3}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+# The index cache of the runs lives and dies with $tmp; the plain timings
+# below are of loading, so they do not use it.
+export XDG_CACHE_HOME=$tmp/cache HEAPWALK_NO_CACHE=1
+cjson=${CJSON_PASS:-build/cjson_pass}
+[ -x "$cjson" ] || { echo "bench: no $cjson (make bench builds it)" >&2; exit 2; }
 
 plain=$tmp/dump.json
 if gzip -t "$dump" 2>/dev/null; then zcat "$dump" > "$plain"; else cp "$dump" "$plain"; dump=""; fi
@@ -38,10 +47,40 @@ measure() { # LABEL ARGS...: best wall time and its peak RSS over $runs runs
     printf '| %s | %s s | %d MB |\n' "$label" "$best_wall" $((best_rss / 1024))
 }
 
+# wall SECONDS and peak KB of one run: "W R"
+timed() { /usr/bin/time -f '%e %M' -o "$tmp/t" "$@" > /dev/null; cat "$tmp/t"; }
+
+# Rounds of: cJSON pass, heapwalk summary (parsing), heapwalk summary (reopen).
+ratios() {
+    local rounds=${BENCH_ROUNDS:-5}
+    HEAPWALK_NO_CACHE= "$hw" summary -q "$plain" > /dev/null # writes the cache
+    echo "| round | cJSON pass | summary (parse) | ratio | peak | reopen (cache) | ratio | peak |"
+    echo "|---|---|---|---|---|---|---|---|"
+    for r in $(seq "$rounds"); do
+        read -r cw _ < <(timed "$cjson" "$plain")
+        read -r hw_w hw_r < <(timed "$hw" summary -q "$plain")
+        read -r rw rr < <(HEAPWALK_NO_CACHE= timed "$hw" summary -q "$plain")
+        printf '| %d | %s s | %s s | %.2fx | %d MB | %s s | %.3fx | %d MB |\n' "$r" "$cw" "$hw_w" \
+            "$(awk "BEGIN{print $hw_w / $cw}")" $((hw_r / 1024)) "$rw" "$(awk "BEGIN{print $rw / $cw}")" $((rr / 1024))
+    done | tee "$tmp/rounds"
+    printf '\nparse/cJSON: %s; reopen/cJSON: %s; %s rounds\n' "$(spread 5)" "$(spread 8)" "$rounds"
+}
+
+# spread FIELD: the median and the range of a column of $tmp/rounds.
+spread() {
+    cut -d'|' -f"$1" "$tmp/rounds" | tr -d ' x' | sort -n |
+        awk '{v[NR] = $1} END {printf "median %sx (%sx to %sx)", v[int((NR + 1) / 2)], v[1], v[NR]}'
+}
+
 objects=$("$hw" summary -q "$plain" | sed -n 's/^Total \([0-9]*\) objects.*/\1/p')
 {
     echo "Machine: $(nproc) cores, $(free -g | awk '/^Mem:/{print $2}') GiB; $(uname -sr)."
     echo "Dump: $(basename "${dump:-$plain}"): $(wc -c < "$plain") bytes of JSON, $objects objects after collapse."
+    echo
+    echo "Against one core parsing every line with cJSON (tests/bench/cjson_pass.c), alternately:"
+    echo
+    ratios
+    echo
     echo "Best of $runs runs, whole process, page cache warm."
     echo
     echo "| command | wall | peak RSS |"

@@ -37,3 +37,14 @@ check_status() {
 check_grep() {
     if grep -Eq -- "$2" "$3"; then ok "$1"; else not_ok "$1" "no line matches /$2/ in $3:" "$(head -10 "$3")"; fi
 }
+
+# gen_ladder RUNGS FILE: a module holding two chains that cross at every rung
+# (addresses 10, 11, 12, ...): paths abound, so k-path searches work hard.
+gen_ladder() {
+    awk -v n="$1" 'BEGIN { printf "{\"address\": 1, \"type\": \"module\", \"size\": 56, \"name\": \"m\", \"refs\": [10, 11]}\n";
+        for (i = 0; i < n; i++) { a = 10 + 2 * i; b = a + 1;
+            if (i + 1 < n) { printf "{\"address\": %d, \"type\": \"list\", \"size\": 64, \"refs\": [%d, %d]}\n", a, a + 2, b + 2;
+                             printf "{\"address\": %d, \"type\": \"list\", \"size\": 64, \"refs\": [%d, %d]}\n", b, b + 2, a + 2 }
+            else printf "{\"address\": %d, \"type\": \"list\", \"size\": 64, \"refs\": []}\n{\"address\": %d, \"type\": \"list\", \"size\": 64, \"refs\": []}\n", a, b } }' \
+        > "$2"
+}

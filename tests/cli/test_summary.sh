@@ -65,7 +65,13 @@ check_grep "max_address is a dict of max_size bytes" "^dict\\($1 $2B" "$T/max.tx
 check_status "no arguments: usage, exit 2" 2 "usage: heapwalk" "$HW"
 check_status "summary without a dump: exit 2" 2 "wants one dump \\(a file, or - for stdin\\)" "$HW" summary
 check_status "summary with two dumps: exit 2" 2 "wants one dump" "$HW" summary a b
-check_status "unknown option: exit 2" 2 "usage: heapwalk summary" "$HW" summary --bogus x
+check_status "unknown option: exit 2" 2 "^heapwalk summary: unknown option '--bogus'$" "$HW" summary --bogus x
+check_grep "unknown option: one line, then where the help is" "^Try 'heapwalk summary --help'\.$" "$T/err"
+[ "$(wc -l < "$T/err")" -eq 2 ] && ok "unknown option: no usage dump" || not_ok "unknown option: no usage dump" "$(cat "$T/err")"
+check_status "a misspelled subcommand: the nearest one" 2 \
+    "^heapwalk: 'sumary' is not a subcommand \(nor a file\); did you mean 'heapwalk summary'\?$" "$HW" sumary x
+check_status "a misspelled subcommand: transposed letters" 2 "did you mean 'heapwalk suspects'" "$HW" supsects x
+check_status "a word far from every subcommand goes to the explorer as a dump" 1 "the explorer needs a terminal" "$HW" no-such-dump
 check_status "--top wants a number: exit 2" 2 "--top wants a whole number" "$HW" summary --top x $DATA/edge-py310.json.gz
 check_status "--help: exit 0" 0 "" "$HW" --help
 check_grep "--help lists summary" "heapwalk summary" "$T/out"

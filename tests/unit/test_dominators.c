@@ -4,54 +4,16 @@
  * is taken out (one search per object).  Hand-made graphs with diamonds,
  * cycles, self-loops and shared objects; Lengauer and Tarjan's own example;
  * random graphs; and the real dumps in tests/data, sampled. */
-#include "testutil.h"
-
-#include "dominators.h"
-#include "roots.h"
-
-/* One dump line: O(1, "list", 16, "2, 3"). */
-#define O(addr, type, size, refs) \
-    "{\"address\": " #addr ", \"type\": \"" type "\", \"size\": " #size ", \"refs\": [" refs "]}\n"
-
-/* A loaded graph with its roots and dominators. */
-struct fixture {
-    struct heap h;
-    struct roots r;
-    struct dominators d;
-};
-
-static void fx_init(struct fixture *f)
-{
-    roots_compute(&f->h, NULL, 0, &f->r);
-    dominators_compute(&f->h, &f->r, &f->d);
-}
-
-static void fx_load(struct fixture *f, const char *text)
-{
-    tu_load(text, 0, &f->h); /* raw: no collapse gets in the way */
-    fx_init(f);
-}
-
-static void fx_free(struct fixture *f)
-{
-    dominators_free(&f->d);
-    roots_free(&f->r);
-    heap_free(&f->h);
-}
-
-static obj_t A(const struct fixture *f, uint64_t addr)
-{
-    return tu_obj(&f->h, addr);
-}
+#include "testgraph.h"
 
 /* The address of o's immediate dominator, 0 for the virtual root. */
-static uint64_t idom_addr(const struct fixture *f, uint64_t addr)
+static uint64_t idom_addr(const struct tg_graph *f, uint64_t addr)
 {
     obj_t dom = f->d.idom[A(f, addr)];
     return dom == OBJ_NONE ? 0 : f->h.addr[dom];
 }
 
-static uint64_t retained(const struct fixture *f, uint64_t addr)
+static uint64_t retained(const struct tg_graph *f, uint64_t addr)
 {
     return f->d.retained[A(f, addr)];
 }
@@ -160,7 +122,7 @@ static void model_by_type(const struct heap *h, const struct model *m, uint64_t 
 /* Each object's retained size is its size plus its tree children's; the
  * virtual root's children add up to the heap; dominators_children lists
  * exactly the children, largest first (ties in object order). */
-static void check_tree_sums(const struct fixture *f)
+static void check_tree_sums(const struct tg_graph *f)
 {
     const struct heap *h = &f->h;
     const struct dominators *d = &f->d;
@@ -204,7 +166,7 @@ static void check_tree_sums(const struct fixture *f)
 }
 
 /* The whole tree and every retained size against the model. */
-static void check_against_model(const struct fixture *f)
+static void check_against_model(const struct tg_graph *f)
 {
     const struct heap *h = &f->h;
     struct model m;
@@ -234,13 +196,13 @@ static void test_diamond(void **state)
 {
     /* M -> A, B; A -> C; B -> C; C -> D: C is held through two paths, so only M owns it. */
     static const char text[] =
-        O(1, "module", 100, "2, 3")
-        O(2, "list", 10, "4")
-        O(3, "list", 20, "4")
-        O(4, "dict", 30, "5")
-        O(5, "str", 40, "");
-    struct fixture f;
-    fx_load(&f, text);
+        OS(1, "module", 100, "2, 3")
+        OS(2, "list", 10, "4")
+        OS(3, "list", 20, "4")
+        OS(4, "dict", 30, "5")
+        OS(5, "str", 40, "");
+    struct tg_graph f;
+    tg_load_dom(&f, text);
     assert_int_equal(idom_addr(&f, 1), 0);
     assert_int_equal(idom_addr(&f, 2), 1);
     assert_int_equal(idom_addr(&f, 3), 1);
@@ -251,19 +213,19 @@ static void test_diamond(void **state)
     assert_int_equal(retained(&f, 3), 20);
     assert_int_equal(retained(&f, 4), 70);
     check_against_model(&f);
-    fx_free(&f);
+    tg_free(&f);
 }
 
 static void test_cycle(void **state)
 {
     /* M -> A -> B -> C -> A: the cycle hangs from A; B owns C. */
     static const char text[] =
-        O(1, "module", 100, "2")
-        O(2, "list", 10, "3")
-        O(3, "list", 20, "4")
-        O(4, "list", 30, "2");
-    struct fixture f;
-    fx_load(&f, text);
+        OS(1, "module", 100, "2")
+        OS(2, "list", 10, "3")
+        OS(3, "list", 20, "4")
+        OS(4, "list", 30, "2");
+    struct tg_graph f;
+    tg_load_dom(&f, text);
     assert_int_equal(idom_addr(&f, 2), 1);
     assert_int_equal(idom_addr(&f, 3), 2);
     assert_int_equal(idom_addr(&f, 4), 3);
@@ -271,23 +233,23 @@ static void test_cycle(void **state)
     assert_int_equal(retained(&f, 3), 50);
     assert_int_equal(retained(&f, 1), 160);
     check_against_model(&f);
-    fx_free(&f);
+    tg_free(&f);
 }
 
 static void test_self_loops(void **state)
 {
     /* Self-loops change nothing: A -> A, B -> B. */
     static const char text[] =
-        O(1, "module", 100, "2")
-        O(2, "list", 10, "2, 3")
-        O(3, "list", 20, "3");
-    struct fixture f;
-    fx_load(&f, text);
+        OS(1, "module", 100, "2")
+        OS(2, "list", 10, "2, 3")
+        OS(3, "list", 20, "3");
+    struct tg_graph f;
+    tg_load_dom(&f, text);
     assert_int_equal(idom_addr(&f, 2), 1);
     assert_int_equal(idom_addr(&f, 3), 2);
     assert_int_equal(retained(&f, 2), 30);
     check_against_model(&f);
-    fx_free(&f);
+    tg_free(&f);
 }
 
 static void test_shared_by_two_roots(void **state)
@@ -295,12 +257,12 @@ static void test_shared_by_two_roots(void **state)
     /* X is held by two modules: only the virtual root dominates it, and
      * neither module retains it. */
     static const char text[] =
-        O(1, "module", 100, "3")
-        O(2, "module", 200, "3")
-        O(3, "dict", 50, "4")
-        O(4, "str", 5, "");
-    struct fixture f;
-    fx_load(&f, text);
+        OS(1, "module", 100, "3")
+        OS(2, "module", 200, "3")
+        OS(3, "dict", 50, "4")
+        OS(4, "str", 5, "");
+    struct tg_graph f;
+    tg_load_dom(&f, text);
     assert_int_equal(idom_addr(&f, 3), 0);
     assert_int_equal(idom_addr(&f, 4), 3);
     assert_int_equal(retained(&f, 1), 100);
@@ -308,7 +270,7 @@ static void test_shared_by_two_roots(void **state)
     assert_int_equal(retained(&f, 3), 55);
     assert_int_equal(f.d.total, 355);
     check_against_model(&f);
-    fx_free(&f);
+    tg_free(&f);
 }
 
 static void test_parentless_cycle_and_dangling_refs(void **state)
@@ -316,17 +278,17 @@ static void test_parentless_cycle_and_dangling_refs(void **state)
     /* P <-> Q with nothing pointing in: P becomes a structural root and owns
      * Q; a ref to a missing address is no edge. */
     static const char text[] =
-        O(1, "module", 100, "999")
-        O(2, "list", 10, "3")
-        O(3, "list", 20, "2, 998");
-    struct fixture f;
-    fx_load(&f, text);
+        OS(1, "module", 100, "999")
+        OS(2, "list", 10, "3")
+        OS(3, "list", 20, "2, 998");
+    struct tg_graph f;
+    tg_load_dom(&f, text);
     assert_int_equal(idom_addr(&f, 2), 0);
     assert_int_equal(idom_addr(&f, 3), 2);
     assert_int_equal(retained(&f, 2), 30);
     assert_int_equal(f.d.n_unreached, 0);
     check_against_model(&f);
-    fx_free(&f);
+    tg_free(&f);
 }
 
 static void test_lengauer_tarjan_example(void **state)
@@ -334,30 +296,30 @@ static void test_lengauer_tarjan_example(void **state)
     /* The flow graph of Lengauer and Tarjan's paper (1979, figure 1), with
      * R = 1, A = 2, ..., L = 13; its dominator tree is in the paper. */
     static const char text[] =
-        O(1, "module", 1, "2, 3, 4")   /* R -> A B C */
-        O(2, "list", 2, "5")           /* A -> D */
-        O(3, "list", 4, "2, 5, 6")     /* B -> A D E */
-        O(4, "list", 8, "7, 8")        /* C -> F G */
-        O(5, "list", 16, "13")         /* D -> L */
-        O(6, "list", 32, "9")          /* E -> H */
-        O(7, "list", 64, "10")         /* F -> I */
-        O(8, "list", 128, "10, 11")    /* G -> I J */
-        O(9, "list", 256, "6, 12")     /* H -> E K */
-        O(10, "list", 512, "12")       /* I -> K */
-        O(11, "list", 1024, "10")      /* J -> I */
-        O(12, "list", 2048, "10, 1")   /* K -> I R */
-        O(13, "list", 4096, "9");      /* L -> H */
+        OS(1, "module", 1, "2, 3, 4")   /* R -> A B C */
+        OS(2, "list", 2, "5")           /* A -> D */
+        OS(3, "list", 4, "2, 5, 6")     /* B -> A D E */
+        OS(4, "list", 8, "7, 8")        /* C -> F G */
+        OS(5, "list", 16, "13")         /* D -> L */
+        OS(6, "list", 32, "9")          /* E -> H */
+        OS(7, "list", 64, "10")         /* F -> I */
+        OS(8, "list", 128, "10, 11")    /* G -> I J */
+        OS(9, "list", 256, "6, 12")     /* H -> E K */
+        OS(10, "list", 512, "12")       /* I -> K */
+        OS(11, "list", 1024, "10")      /* J -> I */
+        OS(12, "list", 2048, "10, 1")   /* K -> I R */
+        OS(13, "list", 4096, "9");      /* L -> H */
     /* idom: A R, B R, C R, D R, E R, F C, G C, H R, I R, J G, K R, L D */
     static const uint64_t want[][2] = {{2, 1}, {3, 1},  {4, 1},  {5, 1},  {6, 1},   {7, 4},
                                        {8, 4}, {9, 1}, {10, 1}, {11, 8}, {12, 1}, {13, 5}};
-    struct fixture f;
-    fx_load(&f, text);
+    struct tg_graph f;
+    tg_load_dom(&f, text);
     for (size_t k = 0; k < TU_N(want); k++)
         assert_int_equal(idom_addr(&f, want[k][0]), want[k][1]);
     assert_int_equal(retained(&f, 4), 8 + 64 + 128 + 1024);  /* C: F, G, J */
     assert_int_equal(retained(&f, 5), 16 + 4096);            /* D: L */
     check_against_model(&f);
-    fx_free(&f);
+    tg_free(&f);
 }
 
 static void test_by_type_counts_nested_once(void **state)
@@ -365,12 +327,12 @@ static void test_by_type_counts_nested_once(void **state)
     /* A list inside a list: "retained by lists" counts the outer one's
      * subtree once, not the inner one again. */
     static const char text[] =
-        O(1, "module", 100, "2")
-        O(2, "list", 10, "3")
-        O(3, "list", 20, "4")
-        O(4, "str", 5, "");
-    struct fixture f;
-    fx_load(&f, text);
+        OS(1, "module", 100, "2")
+        OS(2, "list", 10, "3")
+        OS(3, "list", 20, "4")
+        OS(4, "str", 5, "");
+    struct tg_graph f;
+    tg_load_dom(&f, text);
     uint64_t *by = calloc(f.h.types.n, sizeof *by);
     dominators_by_type(&f.h, &f.d, by);
     assert_int_equal(by[types_lookup(&f.h.types, "list")], 35);
@@ -378,22 +340,22 @@ static void test_by_type_counts_nested_once(void **state)
     assert_int_equal(by[types_lookup(&f.h.types, "module")], 135);
     free(by);
     check_against_model(&f);
-    fx_free(&f);
+    tg_free(&f);
 }
 
 static void test_holders(void **state)
 {
     /* Two strs held by one list, one by a dict, one by the roots directly. */
     static const char text[] =
-        O(1, "module", 100, "2, 3")
-        O(2, "list", 10, "4, 5")
-        O(3, "dict", 20, "6")
-        O(4, "str", 1, "")
-        O(5, "str", 2, "")
-        O(6, "str", 4, "")
-        O(7, "str", 8, "");
-    struct fixture f;
-    fx_load(&f, text);
+        OS(1, "module", 100, "2, 3")
+        OS(2, "list", 10, "4, 5")
+        OS(3, "dict", 20, "6")
+        OS(4, "str", 1, "")
+        OS(5, "str", 2, "")
+        OS(6, "str", 4, "")
+        OS(7, "str", 8, "");
+    struct tg_graph f;
+    tg_load_dom(&f, text);
     obj_t set[] = {A(&f, 4), A(&f, 5), A(&f, 6), A(&f, 7)};
     size_t n;
     struct holder_row *rows = dominators_holders(&f.h, &f.d, set, TU_N(set), &n);
@@ -407,17 +369,11 @@ static void test_holders(void **state)
     assert_int_equal(rows[2].holders, 1);
     assert_int_equal(rows[2].bytes, 3);
     free(rows);
-    fx_free(&f);
+    tg_free(&f);
 }
 
 /* --- random graphs --- */
 
-static uint64_t rng_state;
-static uint32_t rnd(uint32_t below)
-{
-    rng_state = rng_state * 6364136223846793005ull + 1442695040888963407ull;
-    return (uint32_t)((rng_state >> 33) % below);
-}
 
 /* n objects of a few types and sizes; some modules (anchors), edges mostly
  * forward with back edges, self-loops and cross edges, so that cycles,
@@ -453,10 +409,10 @@ static void test_random_graphs_against_model(void **state)
     for (uint64_t seed = 1; seed <= 300; seed++) {
         size_t n = 2 + seed % 60;
         char *text = random_dump(n, seed);
-        struct fixture f;
-        fx_load(&f, text);
+        struct tg_graph f;
+        tg_load_dom(&f, text);
         check_against_model(&f);
-        fx_free(&f);
+        tg_free(&f);
         free(text);
     }
 }
@@ -468,7 +424,7 @@ static void test_random_graphs_against_model(void **state)
  * immediate dominators, and their sizes add up to d's retained size. */
 static void check_dump_sampled(const char *path, size_t samples)
 {
-    struct fixture f;
+    struct tg_graph f;
     struct load_options opt;
     struct load_report rep;
     struct hw_error err = {{0}};
@@ -476,7 +432,7 @@ static void check_dump_sampled(const char *path, size_t samples)
     heap_init(&f.h);
     if (load_dump(path, &opt, &f.h, &rep, &err) != 0)
         fail_msg("%s", err.msg);
-    fx_init(&f);
+    tg_analyse(&f, 1);
     check_tree_sums(&f);
     size_t n = f.h.n;
     uint8_t *reach = malloc(n), *under = malloc(n);
@@ -517,7 +473,7 @@ static void check_dump_sampled(const char *path, size_t samples)
     free(reach);
     free(under);
     free(queue);
-    fx_free(&f);
+    tg_free(&f);
 }
 
 static void test_edge_dump_sampled(void **state)

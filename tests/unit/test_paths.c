@@ -5,40 +5,9 @@
  * Expectations come from models written here: a forward breadth-first
  * search over the graph as the test built it (not as heapwalk stored it), and
  * a brute-force enumeration of simple paths on small graphs. */
-#include "testutil.h"
+#include "testgraph.h"
 
 #include "paths.h"
-#include "roots.h"
-
-/* One dump line: O(1, "list", "2, 3"), ON(1, "module", "app", "2"), and
- * OX(addr, type, "extra fields, ", refs) for anything else. */
-#define O(addr, type, refs) \
-    "{\"address\": " #addr ", \"type\": \"" type "\", \"size\": 16, \"refs\": [" refs "]}\n"
-#define ON(addr, type, name, refs)                                                                 \
-    "{\"address\": " #addr ", \"type\": \"" type "\", \"size\": 16, \"name\": \"" name "\", " \
-    "\"refs\": [" refs "]}\n"
-#define OX(addr, type, extra, refs) \
-    "{\"address\": " #addr ", \"type\": \"" type "\", \"size\": 16, " extra "\"refs\": [" refs "]}\n"
-
-/* A loaded dump with its roots. */
-struct fx {
-    struct heap h;
-    struct roots r;
-};
-
-static void fx_load(struct fx *f, const char *text, int collapse)
-{
-    tu_load(text, collapse, &f->h);
-    roots_compute(&f->h, NULL, 0, &f->r);
-}
-
-static void fx_free(struct fx *f)
-{
-    roots_free(&f->r);
-    heap_free(&f->h);
-}
-
-static obj_t A(const struct fx *f, uint64_t addr) { return tu_obj(&f->h, addr); }
 
 /* The path (objects) must be exactly the addresses want[0..n). */
 static void pt_path_eq(const struct heap *h, const obj_t *path, size_t len, const uint64_t *want, size_t n)
@@ -64,7 +33,7 @@ static void pt_path_eq(const struct heap *h, const obj_t *path, size_t len, cons
     } while (0)
 
 /* paths_edge_label as a string (static buffer). */
-static const char *pt_label(const struct fx *f, uint64_t parent, uint64_t child)
+static const char *pt_label(const struct tg_graph *f, uint64_t parent, uint64_t child)
 {
     static char buf[256];
     struct strbuf sb;
@@ -98,8 +67,8 @@ static void test_anchor_preferred_over_closer_structural_root(void **state)
         O(50, "list", "10, 11")
         O(11, "list", "12")
         O(12, "int", "");
-    struct fx f;
-    fx_load(&f, text, 0);
+    struct tg_graph f;
+    tg_load(&f, text, 0);
     assert_int_equal(f.r.kind[A(&f, 50)], ROOT_STRUCTURAL);
     struct paths p;
     paths_compute(&f.h, &f.r, 0, &p);
@@ -135,7 +104,7 @@ static void test_anchor_preferred_over_closer_structural_root(void **state)
     PT_PATH(&f.h, path, len, 50);
     free(path);
     paths_free(&p);
-    fx_free(&f);
+    tg_free(&f);
 }
 
 static void test_diamond_and_self_loops(void **state)
@@ -146,8 +115,8 @@ static void test_diamond_and_self_loops(void **state)
         O(3, "list", "4, 3")
         O(4, "list", "4, 5, 5")
         O(5, "int", "");
-    struct fx f;
-    fx_load(&f, text, 0);
+    struct tg_graph f;
+    tg_load(&f, text, 0);
     struct paths p;
     paths_compute(&f.h, &f.r, 0, &p);
     assert_int_equal(p.dist[A(&f, 2)], 1);
@@ -167,7 +136,7 @@ static void test_diamond_and_self_loops(void **state)
     assert_int_equal(f.h.addr[paths[0][1]] + f.h.addr[paths[1][1]], 2 + 3);
     pt_free_k(paths, lens, n);
     paths_free(&p);
-    fx_free(&f);
+    tg_free(&f);
 }
 
 static void test_dangling_refs_ignored(void **state)
@@ -176,8 +145,8 @@ static void test_dangling_refs_ignored(void **state)
         ON(1, "module", "m", "999, 2")
         O(2, "list", "888, 3, 999")
         O(3, "int", "");
-    struct fx f;
-    fx_load(&f, text, 0);
+    struct tg_graph f;
+    tg_load(&f, text, 0);
     struct paths p;
     paths_compute(&f.h, &f.r, EDGE_TYPE | EDGE_GLOBALS, &p);
     assert_int_equal(p.dist[A(&f, 3)], 2);
@@ -193,7 +162,7 @@ static void test_dangling_refs_ignored(void **state)
     pt_free_k(paths, lens, n);
     assert_int_equal(paths_edge_kind(&f.h, A(&f, 1), 0), 0);
     paths_free(&p);
-    fx_free(&f);
+    tg_free(&f);
 }
 
 /* Functions: refs [code, globals, builtins, ...] (Python 3.10). */
@@ -218,8 +187,8 @@ static const char kinds_text[] =
 
 static void test_edge_kinds(void **state)
 {
-    struct fx f;
-    fx_load(&f, kinds_text, 0);
+    struct tg_graph f;
+    tg_load(&f, kinds_text, 0);
     assert_int_equal(f.h.flavour, FLAVOUR_PY3);
     obj_t fn = A(&f, 2), inst = A(&f, 40);
     assert_int_equal(paths_edge_kind(&f.h, fn, 0), 0);
@@ -229,7 +198,7 @@ static void test_edge_kinds(void **state)
     assert_int_equal(paths_edge_kind(&f.h, inst, 0), 0);
     assert_int_equal(paths_edge_kind(&f.h, inst, 1), EDGE_TYPE);
     assert_int_equal(paths_edge_kind(&f.h, A(&f, 33), 1), EDGE_TYPE);
-    fx_free(&f);
+    tg_free(&f);
 
     /* Python 2: no builtins ref; a ref to a classobj is a type edge. */
     static const char py2[] =
@@ -240,19 +209,19 @@ static void test_edge_kinds(void **state)
         OX(5, "tuple", "\"len\": 0, ", "")
         O(9, "instance", "10, 4")
         ON(10, "classobj", "Old", "");
-    fx_load(&f, py2, 0);
+    tg_load(&f, py2, 0);
     assert_int_equal(f.h.flavour, FLAVOUR_PY2);
     assert_int_equal(paths_edge_kind(&f.h, A(&f, 2), 1), EDGE_GLOBALS);
     assert_int_equal(paths_edge_kind(&f.h, A(&f, 2), 2), 0);
     assert_int_equal(paths_edge_kind(&f.h, A(&f, 9), 0), EDGE_TYPE);
     assert_int_equal(paths_edge_kind(&f.h, A(&f, 9), 1), 0);
-    fx_free(&f);
+    tg_free(&f);
 }
 
 static void test_find_excluding_edge_kinds(void **state)
 {
-    struct fx f;
-    fx_load(&f, kinds_text, 0);
+    struct tg_graph f;
+    tg_load(&f, kinds_text, 0);
     size_t len;
     obj_t *path;
 
@@ -306,7 +275,7 @@ static void test_find_excluding_edge_kinds(void **state)
     assert_null(path);
     assert_int_equal(len, 0);
     paths_free(&p);
-    fx_free(&f);
+    tg_free(&f);
 }
 
 static void test_duplicate_ref_of_another_kind_still_usable(void **state)
@@ -320,8 +289,8 @@ static void test_duplicate_ref_of_another_kind_still_usable(void **state)
         OX(4, "dict", "\"len\": 0, ", "")
         OX(5, "dict", "\"len\": 0, ", "")
         OX(9, "bytes", "\"value\": \"\", ", "");
-    struct fx f;
-    fx_load(&f, text, 0);
+    struct tg_graph f;
+    tg_load(&f, text, 0);
     struct path_filter flt = {EDGE_GLOBALS, NULL, 0, NULL, 0};
     size_t len;
     obj_t *path = paths_find(&f.h, &f.r, A(&f, 4), &flt, &len);
@@ -331,7 +300,7 @@ static void test_duplicate_ref_of_another_kind_still_usable(void **state)
     paths_compute(&f.h, &f.r, EDGE_GLOBALS, &p);
     assert_int_equal(p.dist[A(&f, 4)], 2);
     paths_free(&p);
-    fx_free(&f);
+    tg_free(&f);
 }
 
 static void test_find_avoiding_objects_and_edges(void **state)
@@ -346,8 +315,8 @@ static void test_find_avoiding_objects_and_edges(void **state)
         O(6, "list", "7")
         O(7, "list", "9")
         O(9, "int", "");
-    struct fx f;
-    fx_load(&f, text, 0);
+    struct tg_graph f;
+    tg_load(&f, text, 0);
     size_t len;
     obj_t *path;
     obj_t av[2] = {A(&f, 2), A(&f, 4)};
@@ -386,7 +355,7 @@ static void test_find_avoiding_objects_and_edges(void **state)
     path = paths_find(&f.h, &f.r, A(&f, 9), &fb, &len);
     PT_PATH(&f.h, path, len, 1, 2, 9);
     free(path);
-    fx_free(&f);
+    tg_free(&f);
 }
 
 /* --- the k shortest paths --- */
@@ -401,8 +370,8 @@ static void test_find_k_small_graph(void **state)
         O(3, "list", "9, 2")
         O(4, "list", "9")
         O(9, "int", "");
-    struct fx f;
-    fx_load(&f, text, 0);
+    struct tg_graph f;
+    tg_load(&f, text, 0);
     obj_t **paths;
     size_t *lens;
     size_t n = paths_find_k(&f.h, &f.r, A(&f, 9), NULL, 100, &paths, &lens);
@@ -432,7 +401,7 @@ static void test_find_k_small_graph(void **state)
     assert_int_equal(n, 1);
     PT_PATH(&f.h, paths[0], lens[0], 1, 3, 9);
     pt_free_k(paths, lens, n);
-    fx_free(&f);
+    tg_free(&f);
 }
 
 static void test_find_k_mixed_roots_order(void **state)
@@ -452,8 +421,8 @@ static void test_find_k_mixed_roots_order(void **state)
         O(8, "list", "4")
         O(9, "int", "")
         O(50, "list", "9");
-    struct fx f;
-    fx_load(&f, text, 0);
+    struct tg_graph f;
+    tg_load(&f, text, 0);
     size_t len;
     obj_t *first = paths_find(&f.h, &f.r, A(&f, 9), NULL, &len);
     PT_PATH(&f.h, first, len, 1, 2, 3, 4, 9);
@@ -480,7 +449,7 @@ static void test_find_k_mixed_roots_order(void **state)
         print_error("\n");
     }
     pt_free_k(paths, lens, n);
-    fx_free(&f);
+    tg_free(&f);
     /* Regression, was a bug: candidates were picked by length alone, so the
      * 1-hop path from the structural root 50 came between the module's 4-hop
      * and 5-hop paths (lengths 4, 1, 5). */
@@ -510,8 +479,8 @@ static void test_labels_python3(void **state)
         OX(42, "dict", "\"len\": 0, ", "")
         OX(50, "set", "\"len\": 1, ", "20")
         OX(90, "bytes", "\"len\": 0, \"value\": \"\", ", "");
-    struct fx f;
-    fx_load(&f, text, 1);
+    struct tg_graph f;
+    tg_load(&f, text, 1);
     assert_int_equal(f.h.flavour, FLAVOUR_PY3);
     assert_int_equal(heap_find(&f.h, 2), OBJ_NONE);
     assert_int_equal(heap_find(&f.h, 30), OBJ_NONE);
@@ -546,7 +515,7 @@ static void test_labels_python3(void **state)
     assert_string_equal(sb_cstr(&sb), "sys.modules['app'].<#0>[1].<#1>");
     free(path);
     sb_free(&sb);
-    fx_free(&f);
+    tg_free(&f);
 }
 
 /* meliae's scanner on Python 3: what tp_traverse stores for a deque, an
@@ -566,8 +535,8 @@ static void test_labels_collections_meliae(void **state)
         ON(72, "function", "make", "")
         ON(73, "type", "collections.deque", "")
         OX(90, "bytes", "\"len\": 0, \"value\": \"\", ", "");
-    struct fx f;
-    fx_load(&f, text, 1);
+    struct tg_graph f;
+    tg_load(&f, text, 1);
     assert_int_equal(f.h.flavour, FLAVOUR_PY3);
     assert_string_equal(pt_label(&f, 60, 70), "['b']");
     assert_string_equal(pt_label(&f, 60, 20), "[<key #0>]");
@@ -575,7 +544,7 @@ static void test_labels_collections_meliae(void **state)
     assert_string_equal(pt_label(&f, 61, 71), "[<#2>]");
     assert_string_equal(pt_label(&f, 62, 73), ".__class__");
     assert_string_equal(pt_label(&f, 62, 70), "[1]");
-    fx_free(&f);
+    tg_free(&f);
 }
 
 static void test_labels_python2(void **state)
@@ -598,8 +567,8 @@ static void test_labels_python2(void **state)
         OX(32, "int", "\"value\": 102, ", "")
         OX(33, "int", "\"value\": 103, ", "")
         O(40, "list", "14");
-    struct fx f;
-    fx_load(&f, text, 1);
+    struct tg_graph f;
+    tg_load(&f, text, 1);
     assert_int_equal(f.h.flavour, FLAVOUR_PY2);
     obj_t cfg = A(&f, 11);
     assert_string_equal(heap_type_name(&f.h, cfg), "Config"); /* renamed to its class */
@@ -634,7 +603,7 @@ static void test_labels_python2(void **state)
     assert_string_equal(sb_cstr(&sb), "<list at 0x28>[0]");
     free(path);
     sb_free(&sb);
-    fx_free(&f);
+    tg_free(&f);
 }
 
 static void test_expression_roots(void **state)
@@ -644,8 +613,8 @@ static void test_expression_roots(void **state)
         O(2, "list", "3")
         O(3, "int", "")
         ON(4, "module", "pkg.sub", "3");
-    struct fx f;
-    fx_load(&f, text, 0);
+    struct tg_graph f;
+    tg_load(&f, text, 0);
     struct strbuf sb;
     sb_init(&sb);
     obj_t path[] = {A(&f, 1), A(&f, 2), A(&f, 3)};
@@ -662,7 +631,7 @@ static void test_expression_roots(void **state)
     paths_expression(&f.h, &f.r, mpath, 0, &sb);
     assert_string_equal(sb_cstr(&sb), "");
     sb_free(&sb);
-    fx_free(&f);
+    tg_free(&f);
 }
 
 /* --- a million-long chain --- */
@@ -696,10 +665,10 @@ static void pt_chains(struct heap *h)
 
 static void test_million_chain(void **state)
 {
-    struct fx f;
+    struct tg_graph f;
     pt_chains(&f.h);
     assert_int_equal(f.h.n, 2 * CHAIN_N + 1);
-    roots_compute(&f.h, NULL, 0, &f.r);
+    tg_analyse(&f, 0);
     assert_int_equal(f.r.n_anchor, 1);
     assert_int_equal(f.r.n, 2);
     assert_int_equal(f.h.addr[f.r.list[1]], 0x10000000ull);
@@ -734,7 +703,7 @@ static void test_million_chain(void **state)
     path = paths_find(&f.h, &f.r, A(&f, last1), &flt, &len);
     assert_null(path);
     paths_free(&p);
-    fx_free(&f);
+    tg_free(&f);
 }
 
 /* --- random graphs against models --- */
@@ -747,14 +716,6 @@ struct model {
     long *adj;               /* object index, or -1 for a missing address */
 };
 
-static uint64_t rng_state;
-static uint32_t rnd(uint32_t below)
-{
-    rng_state = rng_state * 6364136223846793005ull + 1442695040888963407ull;
-    return (uint32_t)((rng_state >> 33) % below);
-}
-
-static uint64_t m_addr(size_t i) { return 0x7f0000001000ull + 48 * (uint64_t)i; }
 
 static char *model_random(struct model *m, size_t n, uint64_t seed, int py3, int avg_deg)
 {
@@ -942,8 +903,8 @@ static void test_compute_against_bfs(void **state)
         struct model m;
         size_t n = 30 + (size_t)(seed * 37 % 400);
         char *text = model_random(&m, n, seed, seed % 2, 2);
-        struct fx f;
-        fx_load(&f, text, 0);
+        struct tg_graph f;
+        tg_load(&f, text, 0);
         free(text);
         assert_int_equal(f.h.n, n);
         assert_int_equal(f.h.flavour, seed % 2 ? FLAVOUR_PY3 : FLAVOUR_PY2);
@@ -993,7 +954,7 @@ static void test_compute_against_bfs(void **state)
         }
         free(dist);
         model_free(&m);
-        fx_free(&f);
+        tg_free(&f);
     }
     /* The graphs exercised both phases and the exclusions. */
     assert_true(checked_structural > 100);
@@ -1007,8 +968,8 @@ static void test_find_against_bfs(void **state)
         struct model m;
         size_t n = 30 + (size_t)(seed * 53 % 300);
         char *text = model_random(&m, n, seed, seed % 2, 2);
-        struct fx f;
-        fx_load(&f, text, 0);
+        struct tg_graph f;
+        tg_load(&f, text, 0);
         free(text);
         uint32_t *dist = malloc(n * sizeof *dist), *dist0 = malloc(n * sizeof *dist0);
         uint8_t *avoid = calloc(n, 1);
@@ -1095,7 +1056,7 @@ static void test_find_against_bfs(void **state)
         free(dist);
         free(dist0);
         model_free(&m);
-        fx_free(&f);
+        tg_free(&f);
     }
     assert_true(n_null > 10);
     assert_true(n_structural > 10);
@@ -1164,13 +1125,13 @@ static void test_find_k_against_brute_force(void **state)
         struct model m;
         size_t n = 6 + (size_t)(seed % 7);
         char *text = model_random(&m, n, seed, 1, 3);
-        struct fx f;
-        fx_load(&f, text, 0);
+        struct tg_graph f;
+        tg_load(&f, text, 0);
         free(text);
         size_t t = rnd((uint32_t)n);
         if (f.r.kind[t] != ROOT_NONE) {
             model_free(&m);
-            fx_free(&f);
+            tg_free(&f);
             continue;
         }
         uint8_t avoid[16] = {0};
@@ -1202,7 +1163,7 @@ static void test_find_k_against_brute_force(void **state)
             free(c.out);
             free(c.outlen);
             model_free(&m);
-            fx_free(&f);
+            tg_free(&f);
             continue;
         }
         obj_t **paths;
@@ -1259,7 +1220,7 @@ static void test_find_k_against_brute_force(void **state)
         free(c.out);
         free(c.outlen);
         model_free(&m);
-        fx_free(&f);
+        tg_free(&f);
     }
     assert_true(compared > 100);
     assert_true(ordered > 80);

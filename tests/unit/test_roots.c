@@ -2,16 +2,7 @@
  * structural roots of parentless strongly connected components, orphan
  * candidates), a million-long chain, and random graphs checked against a
  * brute-force model written here (mutual reachability, not Tarjan). */
-#include "testutil.h"
-
-#include "roots.h"
-
-/* One dump line: O(1, "list", "2, 3") and ON(1, "module", "app", "2"). */
-#define O(addr, type, refs) \
-    "{\"address\": " #addr ", \"type\": \"" type "\", \"size\": 16, \"refs\": [" refs "]}\n"
-#define ON(addr, type, name, refs)                                                                 \
-    "{\"address\": " #addr ", \"type\": \"" type "\", \"size\": 16, \"name\": \"" name "\", " \
-    "\"refs\": [" refs "]}\n"
+#include "testgraph.h"
 
 static void rt_load(const char *text, struct heap *h)
 {
@@ -544,14 +535,6 @@ struct model {
     long *adj;               /* object index, or -1 for a missing address */
 };
 
-static uint64_t rng_state;
-static uint32_t rnd(uint32_t below)
-{
-    rng_state = rng_state * 6364136223846793005ull + 1442695040888963407ull;
-    return (uint32_t)((rng_state >> 33) % below);
-}
-
-static uint64_t m_addr(size_t i) { return 0x7f0000001000ull + 48 * (uint64_t)i; }
 
 /* A random graph of n objects and its dump text (dump order = index order;
  * some later duplicate lines that must be ignored; refs to missing addresses). */

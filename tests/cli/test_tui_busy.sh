@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# The explorer while it computes: on a ladder (two chains crossing at every
+# rung, so paths abound) the path screen searches for more paths as ] is
+# pressed; SIGTERM and a second ^C end heapwalk at once, the terminal given
+# back (the alternate screen left).
+. "$(dirname "$0")/lib.sh"
+: "${VTDRIVE:?}"
+if [ "${HW_SANITIZED:-0}" = 1 ]; then L=20000; else L=200000; fi
+gen_ladder "$L" "$T/ladder.json"
+last=$((10 + 2 * (L - 1)))
+
+busy_script() { # SIGNALS...: open the last rung's paths, ask for more, then the signals
+    printf 'wait Total\nkey g\ntype %s\nkey Enter\nwait Object list\nwait distance\nkey y\nwait path 1 of\n' "$last"
+    printf 'type "]]]]]]]"\n'
+    for s in "$@"; do printf 'signal %s\n' "$s"; done
+}
+
+busy_script TERM > "$T/term.vt"
+printf 'exit TERM\nexpect-not path 1 of\nexpect-not Why is list\n' >> "$T/term.vt"
+if out=$("$VTDRIVE" -s 100x30 -e LANG=C.UTF-8 -e LC_ALL=C.UTF-8 -T 60000 "$T/term.vt" -- "$HW" "$T/ladder.json" 2>&1); then
+    ok "busy path screen: SIGTERM ends heapwalk by that signal, the screen given back"
+else
+    not_ok "busy path screen: SIGTERM ends heapwalk by that signal, the screen given back" "$out"
+fi
+
+# Two ^C in a row: the second exits at once (status 130) unless the loop had
+# already answered the first (then heapwalk ends by SIGINT): either way it
+# ends, and the screen is given back.
+busy_script INT INT > "$T/int.vt"
+printf 'exit INT\nexpect-not path 1 of\n' >> "$T/int.vt"
+sed 's/^exit INT$/exit 130/' "$T/int.vt" > "$T/int130.vt"
+if out=$("$VTDRIVE" -s 100x30 -e LANG=C.UTF-8 -e LC_ALL=C.UTF-8 -T 60000 "$T/int130.vt" -- "$HW" "$T/ladder.json" 2>&1) ||
+   { case $out in *"killed by signal 2"*) out2=$(printf '%s\n' "$out" | grep -c '| *[^ ]'); [ "$out2" -eq 0 ] ;; *) false ;; esac; }; then
+    ok "busy path screen: two ^C end heapwalk at once, the screen given back"
+else
+    not_ok "busy path screen: two ^C end heapwalk at once, the screen given back" "$out"
+fi
+rm -f "$T/ladder.json"
+
+# A huge value on the object screen: only what the rows show is quoted and
+# wrapped, so keys are answered at once (it was quoted and wrapped whole at
+# every key: minutes for 64 MB).
+if [ "${HW_SANITIZED:-0}" = 1 ]; then MB=4; else MB=32; fi
+awk -v mb=$MB 'BEGIN { printf "{\"address\": 1, \"type\": \"module\", \"size\": 56, \"name\": \"m\", \"refs\": [2]}\n";
+    printf "{\"address\": 2, \"type\": \"str\", \"size\": %d, \"len\": %d, \"value\": \"", mb * 1048576 + 49, mb * 1048576;
+    for (i = 0; i < mb * 16384; i++) printf "%s", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+    printf "\"}\n" }' > "$T/big.json"
+printf 'wait Total 2 objects\nkey g\ntype 2\nkey Enter\nwait value: '"'"'AAAA\nkey j 30\nkey k 30\nkey q\nexit 0\n' > "$T/big.vt"
+if out=$("$VTDRIVE" -s 80x24 -T 15000 "$T/big.vt" -- "$HW" --no-cache "$T/big.json" 2>&1); then
+    ok "a $MB MB value on the object screen: 60 keys answered, q quits"
+else
+    not_ok "a $MB MB value on the object screen: 60 keys answered, q quits" "$out"
+fi
+rm -f "$T/big.json"
