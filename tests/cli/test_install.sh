@@ -47,7 +47,7 @@ complete_words() { # WORD... (the last is the one being completed); run in an em
              COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _heapwalk
              printf "%s\n" "${COMPREPLY[@]}" | sort' "$COMPLETION" "$@")
 }
-dispatched=$(grep -o 'strcmp(cmd, "[a-z]*")' src/main.c | sed 's/.*"\(.*\)")/\1/' | grep -vx help | sort)
+dispatched=$(grep -o '{"[a-z]*", cli_[a-z]*}' src/main.c | sed 's/{"\([a-z]*\)".*/\1/' | sort)
 completed=$(complete_words "$HW_ABS" "")
 if [ "$(echo $dispatched | wc -w)" -ge 9 ] && [ "$dispatched" = "$completed" ]; then
     ok "completion offers every subcommand main.c dispatches ($(echo $completed))"
