@@ -10,7 +10,6 @@
 #include "dominators.h"
 #include "paths.h"
 #include "positions.h"
-#include "refs.h"
 #include "threads.h"
 
 static void threads_usage(FILE *to)
@@ -34,21 +33,6 @@ static void name_of(const struct heap *h, uint32_t o, struct strbuf *out)
         sb_adds(out, "?");
 }
 
-static void thread_title(const struct heap *h, const struct thread_stack *t, struct strbuf *out)
-{
-    size_t len;
-    if (t->thread == OBJ_NONE) {
-        sb_adds(out, "thread unknown");
-        return;
-    }
-    const char *s = heap_str(h, t->thread, &len);
-    sb_adds(out, "thread ");
-    if (s)
-        refs_py_quote(s, len, out);
-    else
-        sb_adds(out, "?");
-}
-
 static void print_text(const struct heap *h, const struct dominators *d, const struct threads *ts)
 {
     struct strbuf sb;
@@ -58,7 +42,7 @@ static void print_text(const struct heap *h, const struct dominators *d, const s
     for (size_t i = 0; i < ts->n; i++) {
         const struct thread_stack *t = &ts->list[i];
         sb_reset(&sb);
-        thread_title(h, t, &sb);
+        threads_title(h, t, &sb);
         if (t->thread != OBJ_NONE)
             printf("%s  ident %llu  retains %llu bytes\n", sb_cstr(&sb), (unsigned long long)h->addr[t->thread],
                    (unsigned long long)d->retained[t->thread]);

@@ -175,6 +175,11 @@ static void print_notes(const char *name, const struct load_report *rep, const s
 
 int open_dump(const char *path, const struct open_options *o, struct heap *h)
 {
+    return open_dump_notes(path, o, h, NULL);
+}
+
+int open_dump_notes(const char *path, const struct open_options *o, struct heap *h, struct load_notes *notes)
+{
     const char *name = open_display_name(path);
     struct load_options opt = o->load;
     struct load_report rep;
@@ -205,7 +210,12 @@ int open_dump(const char *path, const struct open_options *o, struct heap *h)
     hw_set_oom_context(context);
     if (getenv("HEAPWALK_TIMINGS"))
         print_timings(&rep, h);
-    if (!o->quiet)
+    if (notes) { /* the front end shows them; a cache note is about this machine, not the dump */
+        notes_collect(name, &rep, h, notes);
+        if (!o->quiet && rep.cache_note[0])
+            hw_eprintf("heapwalk: %s: %s\n", name, rep.cache_note);
+    } else if (!o->quiet) {
         print_notes(name, &rep, h);
+    }
     return 0;
 }

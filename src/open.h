@@ -14,6 +14,7 @@
 
 #include "heap.h"
 #include "load.h"
+#include "notes.h"
 
 /* What every front end lets the user choose about loading. */
 struct open_options {
@@ -44,6 +45,10 @@ int open_parse_count(const char *cmd, const char *opt, const char *s, size_t *ou
 /* heap_init, then load path ("-": stdin) into h.  Returns 0, or -1 with the
  * error said on stderr and h freed. */
 int open_dump(const char *path, const struct open_options *o, struct heap *h);
+/* open_dump for a front end that shows the notes itself (the explorer, whose
+ * screen hides stderr): they go to *notes (free with notes_free), not to
+ * stderr, -q or not.  Nothing is kept on failure. */
+int open_dump_notes(const char *path, const struct open_options *o, struct heap *h, struct load_notes *notes);
 
 /* The name a message gives path: "<stdin>" for "-". */
 const char *open_display_name(const char *path);

@@ -352,22 +352,29 @@ static void add_escaped(const char *s, size_t len, struct strbuf *out)
     }
 }
 
-size_t refs_qualified_class(const struct heap *h, obj_t i, struct strbuf *out)
+void refs_class_qualified_name(const struct heap *h, obj_t cls, struct strbuf *out)
 {
-    obj_t cls = refs_class(h, i);
-    size_t len, mlen = 0;
-    const char *name = cls == OBJ_NONE ? NULL : heap_str(h, cls, &len);
-    if (!name)
-        return 0;
-    size_t n = refs_classes_named(h, name, len, NULL, 0);
-    if (n < 2)
-        return 0;
+    size_t len = 0, mlen = 0;
+    const char *name = heap_str(h, cls, &len);
     const char *mod = refs_class_module(h, cls, &mlen);
     if (mod)
         add_escaped(mod, mlen, out);
     else
         sb_addc(out, '?');
     sb_addc(out, '.');
-    add_escaped(name, len, out);
+    add_escaped(name ? name : "?", name ? len : 1, out);
+}
+
+size_t refs_qualified_class(const struct heap *h, obj_t i, struct strbuf *out)
+{
+    obj_t cls = refs_class(h, i);
+    size_t len;
+    const char *name = cls == OBJ_NONE ? NULL : heap_str(h, cls, &len);
+    if (!name)
+        return 0;
+    size_t n = refs_classes_named(h, name, len, NULL, 0);
+    if (n < 2)
+        return 0;
+    refs_class_qualified_name(h, cls, out);
     return n;
 }

@@ -5,6 +5,7 @@
 
 #include "paths.h"
 #include "positions.h"
+#include "refs.h"
 #include "util.h"
 
 #define MAX_STACK 100000
@@ -95,4 +96,19 @@ void threads_local(const struct heap *h, obj_t frame, size_t i, uint32_t *value,
     const uint32_t *c = heap_children(h, frame);
     *value = c[2 * i];
     *name = c[2 * i + 1];
+}
+
+void threads_title(const struct heap *h, const struct thread_stack *t, struct strbuf *out)
+{
+    size_t len;
+    if (t->thread == OBJ_NONE) {
+        sb_adds(out, "thread unknown");
+        return;
+    }
+    const char *s = heap_str(h, t->thread, &len);
+    sb_adds(out, "thread ");
+    if (s)
+        refs_py_quote(s, len, out);
+    else
+        sb_adds(out, "?");
 }

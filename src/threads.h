@@ -16,6 +16,7 @@
 
 #include "heap.h"
 #include "roots.h"
+#include "util.h"
 
 struct thread_stack {
     obj_t thread;            /* the "thread" object, or OBJ_NONE: unknown */
@@ -30,6 +31,8 @@ struct threads {
 
 void threads_compute(const struct heap *h, const struct roots *r, struct threads *t);
 void threads_free(struct threads *t);
+/* "thread 'worker-1'" (the name as a Python literal), or "thread unknown". */
+void threads_title(const struct heap *h, const struct thread_stack *t, struct strbuf *out);
 
 /* The i-th named local of a frame on a stack (i < positions_frame_locals()): its
  * value (an object number, or a dangling ref) and its name (a str object). */

@@ -46,6 +46,7 @@
     X(GOTO_MARK, GROUP_FIND, "'", "then a letter: go to the object marked with it")             \
     X(MARKS, GROUP_FIND, "M", "the list of marks")                                              \
     X(NEW_ONLY, GROUP_FIND, "+", "compare mode, instances: only the new objects, or all")        \
+    X(SPLIT_CLASS, GROUP_FIND, "C", "instances: each class of that name in turn (a.Record), then all") \
     X(WHY, GROUP_WHY, "w", "lists: show or hide the why-alive pane (path to a root)")            \
     X(WHY_FOCUS, GROUP_WHY, "W", "keys into the why-alive pane (Enter opens a hop), and back")   \
     X(PATH, GROUP_WHY, "y", "the path screen: the current object's paths from roots")            \
@@ -58,6 +59,8 @@
     X(SKIP_TYPES, GROUP_WHY, "T", "paths skip refs to classes (again: follow them)")             \
     X(PIN, GROUP_WHY, "P", "pin the current object as a root (again: unpin it)")                  \
     X(ROOTS, GROUP_WHY, "O", "the roots, and the orphan candidates")                              \
+    X(THREADS, GROUP_WHY, "K", "the threads, their stacks and locals, and what each retains")     \
+    X(NOTES, GROUP_OTHER, "!", "what loading skipped or left dangling (status line: !notes)") \
     X(HELP, GROUP_OTHER, "? F1", "this help")                                                   \
     X(REDRAW, GROUP_OTHER, "^L", "redraw the whole screen")                                     \
     X(QUIT, GROUP_OTHER, "q", "quit")

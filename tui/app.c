@@ -18,7 +18,7 @@
 static int app_load(struct app *a, const struct tui_options *o)
 {
     double start = hw_now();
-    if (open_dump(o->path, &o->open, &a->heap) < 0)
+    if (open_dump_notes(o->path, &o->open, &a->heap, &a->notes) < 0)
         return -1;
     summary_compute(&a->heap, &a->summary);
     query_index_build(&a->heap, &a->index);
@@ -32,7 +32,7 @@ static int app_load(struct app *a, const struct tui_options *o)
         a->dump_name = a->compare.label;
     }
     a->ctx = (struct view_ctx){&a->heap, &a->summary, &a->index, &a->marks, a->dump_name, &a->analysis,
-                               o->old_path ? &a->compare : NULL, term_cancel_flag()};
+                               o->old_path ? &a->compare : NULL, term_cancel_flag(), &a->notes};
     /* The first run, with no pins and no skipped kinds, finds the holders of
      * new objects too (compare.h). */
     analysis_start(&a->analysis, &a->heap, NULL, 0, 0, o->old_path ? compare_paths_found : NULL,
@@ -60,6 +60,7 @@ static void app_free(struct app *a)
     query_index_free(&a->index);
     summary_free(&a->summary);
     heap_free(&a->heap);
+    notes_free(&a->notes);
     free(a);
 }
 

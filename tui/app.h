@@ -36,6 +36,7 @@ struct app {
     struct marks marks;
     struct analysis analysis; /* roots, paths, dominators: computed in the background */
     struct compare compare;  /* heapwalk OLD NEW; ctx.compare points here then */
+    struct load_notes notes; /* what loading skipped or could not resolve (the ! screen) */
     struct view_ctx ctx;     /* points into the fields above */
     struct why_pane why;     /* the why-alive pane, under the screens that have one */
     obj_t *pins;             /* the roots the user pinned (P), owned ... */

@@ -165,6 +165,7 @@ static int app_action(struct app *a, enum action act)
     case ACT_FORWARD: app_go(a, 1); return 1;
     case ACT_HELP: open_screen(a, VIEW_HELP); return 1;
     case ACT_MARKS: open_screen(a, VIEW_MARKS); return 1;
+    case ACT_NOTES: open_screen(a, VIEW_NOTES); return 1;
     case ACT_HOLDERS:
         if (a->ctx.compare)
             open_screen(a, VIEW_HOLDERS);
@@ -294,6 +295,7 @@ static int why_action(struct app *a, enum action act)
     case ACT_SKIP_GLOBALS: skip_kind(a, EDGE_GLOBALS | EDGE_BUILTINS, "__globals__ and __builtins__"); return 1;
     case ACT_SKIP_TYPES: skip_kind(a, EDGE_TYPE, "refs to classes"); return 1;
     case ACT_ROOTS: open_screen(a, VIEW_ROOTS); return 1;
+    case ACT_THREADS: open_screen(a, VIEW_THREADS); return 1;
     default: return 0;
     }
 }

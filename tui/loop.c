@@ -46,7 +46,9 @@ static void draw_status(const struct app *a, int y, int width)
     size_t pos, total;
     view_position(v, &pos, &total);
     char where[128];
-    snprintf(where, sizeof where, " %s %s %zu/%zu ", draw_glyph(GLYPH_SEP), v->ops->name, pos, total);
+    /* "!notes": loading skipped lines, or left refs dangling (! lists them). */
+    snprintf(where, sizeof where, " %s %s %zu/%zu %s", draw_glyph(GLYPH_SEP), v->ops->name, pos, total,
+             a->notes.n ? "!notes " : "");
     struct strbuf hints;
     sb_init(&hints);
     action_hints(v->ops->hints, &hints);

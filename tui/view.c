@@ -17,6 +17,8 @@ const struct view_ops *view_ops_of(enum view_kind kind)
     case VIEW_HOLDERS: return &view_holders_ops;
     case VIEW_PATH: return &view_path_ops;
     case VIEW_ROOTS: return &view_roots_ops;
+    case VIEW_THREADS: return &view_threads_ops;
+    case VIEW_NOTES: return &view_notes_ops;
     }
     return &view_summary_ops;
 }

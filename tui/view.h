@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "../src/heap.h"
+#include "../src/notes.h"
 #include "../src/query.h"
 #include "../src/summary.h"
 #include "../src/util.h"
@@ -23,7 +24,7 @@
 
 enum view_kind {
     VIEW_SUMMARY, VIEW_INSTANCES, VIEW_OBJECT, VIEW_HELP, VIEW_MARKS, VIEW_DOMTREE, VIEW_HOLDERS,
-    VIEW_PATH, VIEW_ROOTS
+    VIEW_PATH, VIEW_ROOTS, VIEW_THREADS, VIEW_NOTES
 };
 
 /* What to open: a kind of screen and its subject. */
@@ -65,6 +66,7 @@ struct view_ctx {
     const struct analysis *analysis; /* roots, paths, dominators: check analysis_ready() first */
     const struct compare *compare;   /* heapwalk OLD NEW: the comparison (compare.h); else NULL */
     const atomic_int *cancel;        /* set when the explorer must stop: long searches give up */
+    const struct load_notes *notes;  /* what loading the dump skipped or could not resolve */
 };
 
 /* The rows a view draws in: the whole width, from row y, height rows. */
@@ -182,5 +184,7 @@ extern const struct view_ops view_domtree_ops;
 extern const struct view_ops view_holders_ops;
 extern const struct view_ops view_path_ops;
 extern const struct view_ops view_roots_ops;
+extern const struct view_ops view_threads_ops;
+extern const struct view_ops view_notes_ops;
 
 #endif

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../src/refs.h"
 #include "compare.h"
 #include "draw.h"
 #include "retained.h"
@@ -26,6 +27,7 @@ static const struct column columns[NCOLS] = {
     [COL_VALUE] = {"Value", 0, 2, 10, 1},
 };
 #define VALUE_MIN_WIDTH 12
+#define CLASSES_MAX 64       /* classes sharing a name that C goes through */
 
 struct instances_state {
     obj_t *base;             /* get_all order, kept so that a sort's ties stay in it */
@@ -34,6 +36,9 @@ struct instances_state {
     size_t nbase;            /* instances: n, or more when only the new ones are shown */
     uint64_t total_size;
     uint64_t n_new;          /* compare mode: instances not in the old dump */
+    size_t same_name;        /* class objects with the type's name: 2 or more, each row names its class */
+    obj_t classes[CLASSES_MAX]; /* the first of them, for C */
+    int class_pick;          /* C: only the instances of classes[class_pick]; -1: of every class */
     enum query_key key;
     int by_retained;         /* sorted by retained size (key is then unused) */
     int new_only;            /* compare mode: only the new instances */
@@ -54,6 +59,9 @@ static void instances_open(struct view *v, const struct view_ctx *ctx)
     for (size_t i = 0; i < ctx->summary->n; i++)
         if (ctx->summary->rows[i].type == v->spec.type)
             st->total_size = ctx->summary->rows[i].size;
+    const char *name = types_name(&ctx->heap->types, v->spec.type);
+    st->same_name = refs_classes_named(ctx->heap, name, strlen(name), st->classes, CLASSES_MAX);
+    st->class_pick = -1;
     st->key = QUERY_GETALL;
     list_reset(&st->list, st->n);
     v->priv = st;
@@ -125,6 +133,11 @@ static void draw_instance(const struct instances_state *st, const struct view_ct
         cells[c] = num[c];
     sb_reset(value);
     query_preview(h, o, (size_t)width * 4, value);
+    obj_t cls = st->same_name > 1 && value->len == 0 ? refs_class(h, o) : OBJ_NONE;
+    if (cls != OBJ_NONE) { /* classes that share a name told apart by their module */
+        sb_adds(value, "class ");
+        refs_class_qualified_name(h, cls, value);
+    }
     cells[COL_VALUE] = sb_cstr(value);
     draw_cells(y, width, columns, NCOLS, st->cols, cells, i == st->list.cursor ? ROLE_CURSOR : ROLE_NORMAL, -1,
                ROLE_NORMAL);
@@ -157,7 +170,8 @@ static void refill(struct instances_state *st, const struct view_ctx *ctx)
         st->by_retained = 0; /* the analysis restarted: its sizes are gone for now */
     st->n = 0;
     for (size_t i = 0; i < st->nbase; i++)
-        if (!st->new_only || compare_is_new(ctx->compare, st->base[i]))
+        if ((!st->new_only || compare_is_new(ctx->compare, st->base[i])) &&
+            (st->class_pick < 0 || refs_class(ctx->heap, st->base[i]) == st->classes[st->class_pick]))
             st->rows[st->n++] = st->base[i];
     if (st->by_retained)
         retained_sort(st->rows, st->n, ctx->analysis->dom.retained, st->reverse);
@@ -198,6 +212,24 @@ static unsigned toggle_new_only(struct instances_state *st, const struct view_ct
     return view_say(res, 0, "all instances, new ones marked %s", draw_glyph(GLYPH_NEW));
 }
 
+/* C: the instances of each class that has the type's name in turn, then all. */
+static unsigned next_class(struct instances_state *st, const struct view_ctx *ctx, struct view_result *res)
+{
+    if (st->same_name < 2)
+        return view_say(res, 1, "one class has this name: nothing to split");
+    size_t known = st->same_name < CLASSES_MAX ? st->same_name : CLASSES_MAX;
+    st->class_pick = st->class_pick + 1 < (int)known ? st->class_pick + 1 : -1;
+    refill(st, ctx);
+    if (st->class_pick < 0)
+        return view_say(res, 0, "the instances of all %zu classes with this name", st->same_name);
+    struct strbuf sb;
+    sb_init(&sb);
+    refs_class_qualified_name(ctx->heap, st->classes[st->class_pick], &sb);
+    view_say(res, 0, "only class %s: %zu instances (C: the next class)", sb_cstr(&sb), st->n);
+    sb_free(&sb);
+    return VIEW_HANDLED | VIEW_SAY;
+}
+
 static unsigned instances_key(struct view *v, const struct view_ctx *ctx, enum action a, struct view_result *res)
 {
     struct instances_state *st = v->priv;
@@ -218,6 +250,7 @@ static unsigned instances_key(struct view *v, const struct view_ctx *ctx, enum a
     case ACT_SORT_DEFAULT: return resort(st, ctx, QUERY_GETALL, 0);
     case ACT_SORT_RETAINED: return resort_retained(st, ctx, res);
     case ACT_NEW_ONLY: return toggle_new_only(st, ctx, res);
+    case ACT_SPLIT_CLASS: return next_class(st, ctx, res);
     default: return view_key_default(a, res);
     }
 }
@@ -240,7 +273,11 @@ static void instances_title(const struct view *v, const struct view_ctx *ctx, st
     else if (ctx->compare)
         sb_printf(out, "Instances of %s: %zu (%llu new), %llu bytes, ", name, st->n, (unsigned long long)st->n_new,
                   (unsigned long long)st->total_size);
-    else
+    else if (st->class_pick >= 0) {
+        sb_adds(out, "Instances of ");
+        refs_class_qualified_name(ctx->heap, st->classes[st->class_pick], out);
+        sb_printf(out, ": %zu of the %zu named %s, ", st->n, st->nbase, name);
+    } else
         sb_printf(out, "Instances of %s: %zu, %llu bytes, ", name, st->n, (unsigned long long)st->total_size);
     if (st->by_retained)
         sb_adds(out, "by retained size");

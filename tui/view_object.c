@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../src/positions.h"
 #include "../src/refs.h"
 #include "compare.h"
 #include "draw.h"
@@ -24,6 +25,8 @@ struct object_state {
     obj_t obj;
     struct dict_view dict;
     int has_dict;            /* refs_as_dict() applies to this object */
+    char qualified[160];     /* "a.Record" when its class shares its name with others, else "" */
+    size_t same_name;        /* ... and how many classes have that name */
     int as_dict;             /* the refs pane shows the dict, not the plain refs */
     int pane;                /* the pane with the focus */
     struct list list[PANES];
@@ -41,6 +44,17 @@ static size_t refs_rows(const struct object_state *st, const struct heap *h)
     return heap_nchildren(h, st->obj);
 }
 
+/* Classes told apart by their class object: one pass over the heap, so once
+ * when the screen opens, not at every draw. */
+static void qualify(struct object_state *st, const struct heap *h)
+{
+    struct strbuf sb;
+    sb_init(&sb);
+    st->same_name = refs_qualified_class(h, st->obj, &sb);
+    snprintf(st->qualified, sizeof st->qualified, "%s", st->same_name ? sb_cstr(&sb) : "");
+    sb_free(&sb);
+}
+
 static void object_open(struct view *v, const struct view_ctx *ctx)
 {
     const struct heap *h = ctx->heap;
@@ -48,6 +62,7 @@ static void object_open(struct view *v, const struct view_ctx *ctx)
     st->obj = v->spec.obj;
     st->has_dict = refs_as_dict(h, st->obj, &st->dict) == 0;
     st->as_dict = st->has_dict;
+    qualify(st, h);
     list_reset(&st->list[PANE_REFS], refs_rows(st, h));
     list_reset(&st->list[PANE_PARENTS], heap_nparents(h, st->obj));
     v->priv = st;
@@ -101,13 +116,16 @@ static void detail_text(const struct heap *h, obj_t o, int width, struct strbuf 
         out->len--;
 }
 
-static void facts_text(const struct view_ctx *ctx, obj_t o, struct strbuf *out)
+static void facts_text(const struct view_ctx *ctx, const struct object_state *st, struct strbuf *out)
 {
     const struct heap *h = ctx->heap;
+    obj_t o = st->obj;
     sb_printf(out, "address %llu (0x%llx), type %s, size %llu", (unsigned long long)h->addr[o],
               (unsigned long long)h->addr[o], heap_type_name(h, o), (unsigned long long)heap_size(h, o));
     if (h->flags[o] & OF_HAS_LEN)
         sb_printf(out, ", len %llu", (unsigned long long)heap_len(h, o));
+    if (st->same_name) /* as `heapwalk show` says it */
+        sb_printf(out, ", class %s (%zu classes are named %s)", st->qualified, st->same_name, heap_type_name(h, o));
     if (compare_is_new(ctx->compare, o))
         sb_adds(out, ", new (not in the old dump)");
 }
@@ -185,7 +203,9 @@ static void object_layout(struct view *v, const struct view_ctx *ctx, const stru
 static void refs_row_text(const struct object_state *st, const struct heap *h, size_t i, size_t max,
                           struct strbuf *out)
 {
-    if (!st->as_dict) {
+    if (!st->as_dict) { /* the position first, as `heapwalk path` and `show --json` label it */
+        positions_ref_label(h, st->obj, i, out);
+        sb_addc(out, ' ');
         refs_child_repr(h, heap_children(h, st->obj)[i], max, out);
         return;
     }
@@ -198,7 +218,7 @@ static void refs_row_text(const struct object_state *st, const struct heap *h, s
     if (it->key != UINT32_MAX)
         refs_literal(h, it->key, max, out);
     else
-        sb_printf(out, "[%zu]", i);
+        positions_ref_label(h, st->obj, it->value_pos, out); /* [<#i>], or .<#i> for attributes */
     sb_adds(out, ": ");
     refs_literal(h, it->value, max, out);
 }
@@ -256,7 +276,7 @@ static void object_draw(const struct view *v, const struct view_ctx *ctx, const 
     refs_repr(h, st->obj, (size_t)area->width * 4, &sb);
     draw_row(area->y, area->width, sb_cstr(&sb), ROLE_HEADER);
     sb_reset(&sb);
-    facts_text(ctx, st->obj, &sb);
+    facts_text(ctx, st, &sb);
     draw_row(area->y + 1, area->width, sb_cstr(&sb), ROLE_NORMAL);
     if (st->retained_rows) {
         sb_reset(&sb);
@@ -323,7 +343,8 @@ static void object_title(const struct view *v, const struct view_ctx *ctx, struc
 {
     const struct object_state *st = v->priv;
     const struct heap *h = ctx->heap;
-    sb_printf(out, "Object %s at 0x%llx", heap_type_name(h, st->obj), (unsigned long long)h->addr[st->obj]);
+    sb_printf(out, "Object %s at 0x%llx", st->same_name ? st->qualified : heap_type_name(h, st->obj),
+              (unsigned long long)h->addr[st->obj]);
     why_distance(ctx, st->obj, out);
 }
 

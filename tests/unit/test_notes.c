@@ -3,7 +3,11 @@
  * addresses, dangling refs, in stderr's order and words. */
 #include "testutil.h"
 
+#include <stdio.h>
+#include <unistd.h>
+
 #include "notes.h"
+#include "open.h"
 
 /* Loads text (the load must succeed) and collects its notes as "t.json". */
 static void load_notes_of(const char *text, struct heap *h, struct load_notes *notes)
@@ -51,11 +55,50 @@ static void test_no_notes_for_a_clean_dump(void **state)
     heap_free(&h);
 }
 
+/* The explorer's way in: open_dump_notes keeps the notes for its screen and
+ * writes none of them to stderr (which the screen would hide), -q or not. */
+static void test_open_dump_keeps_the_notes(void **state)
+{
+    char path[] = "/tmp/hw-notes-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    static const char text[] = "{\"address\": 1, \"type\": \"list\", \"size\": 5, \"refs\": [9]}\n"
+                               "not json\n";
+    assert_int_equal(write(fd, text, sizeof text - 1), (ssize_t)(sizeof text - 1));
+    close(fd);
+    FILE *err = tmpfile();
+    assert_non_null(err);
+    fflush(stderr);
+    int saved = dup(STDERR_FILENO);
+    dup2(fileno(err), STDERR_FILENO);
+    struct open_options o;
+    open_options_init(&o);
+    struct heap h;
+    struct load_notes notes;
+    int rc = open_dump_notes(path, &o, &h, &notes);
+    fflush(stderr);
+    dup2(saved, STDERR_FILENO);
+    close(saved);
+    unlink(path);
+    assert_int_equal(rc, 0);
+    assert_int_equal(ftell(err), 0); /* nothing said on stderr */
+    fclose(err);
+    assert_int_equal(notes.n, 3);
+    assert_int_equal(notes.v[0].kind, NOTE_BAD_LINES);
+    assert_int_equal(notes.v[1].kind, NOTE_BAD_LINE);
+    assert_int_equal(notes.v[1].line, 2);
+    assert_non_null(strstr(notes.v[1].text, ":2: "));
+    assert_int_equal(notes.v[2].kind, NOTE_DANGLING);
+    notes_free(&notes);
+    heap_free(&h);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_notes_of_a_bad_dump),
         cmocka_unit_test(test_no_notes_for_a_clean_dump),
+        cmocka_unit_test(test_open_dump_keeps_the_notes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

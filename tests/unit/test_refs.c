@@ -420,6 +420,35 @@ static void test_flavour_detection(void **state)
     assert_string_equal(refs_flavour_name(FLAVOUR_UNKNOWN), "unknown");
 }
 
+/* Two classes named Record, in modules a and b, a third held by no module:
+ * each instance's class by its class object, named with its module. */
+static void test_qualified_class_names(void **state)
+{
+    static const char text[] =
+        "{\"address\": 1, \"type\": \"module\", \"size\": 50, \"name\": \"a\", \"refs\": [10]}\n"
+        "{\"address\": 2, \"type\": \"module\", \"size\": 50, \"name\": \"b\", \"refs\": [20]}\n"
+        "{\"address\": 10, \"type\": \"type\", \"size\": 900, \"name\": \"Record\", \"refs\": []}\n"
+        "{\"address\": 20, \"type\": \"type\", \"size\": 900, \"name\": \"Record\", \"refs\": []}\n"
+        "{\"address\": 30, \"type\": \"type\", \"size\": 900, \"name\": \"Record\", \"refs\": []}\n"
+        "{\"address\": 100, \"type\": \"Record\", \"size\": 48, \"refs\": [10]}\n"
+        "{\"address\": 200, \"type\": \"Record\", \"size\": 48, \"refs\": [20]}\n"
+        "{\"address\": 300, \"type\": \"Record\", \"size\": 48, \"refs\": [30]}\n";
+    struct heap h;
+    tu_load(text, 0, &h);
+    struct strbuf sb;
+    sb_init(&sb);
+    refs_class_qualified_name(&h, refs_class(&h, tu_obj(&h, 100)), &sb);
+    assert_string_equal(sb_cstr(&sb), "a.Record");
+    sb_reset(&sb);
+    refs_class_qualified_name(&h, refs_class(&h, tu_obj(&h, 200)), &sb);
+    assert_string_equal(sb_cstr(&sb), "b.Record");
+    sb_reset(&sb);
+    assert_int_equal(refs_qualified_class(&h, tu_obj(&h, 300), &sb), 3);
+    assert_string_equal(sb_cstr(&sb), "?.Record");
+    sb_free(&sb);
+    heap_free(&h);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -433,6 +462,7 @@ int main(void)
         cmocka_unit_test(test_as_dict_collapsed_py3_instance),
         cmocka_unit_test(test_as_dict_unknown_flavour),
         cmocka_unit_test(test_flavour_detection),
+        cmocka_unit_test(test_qualified_class_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
