@@ -65,7 +65,7 @@ scene 5-help "$LEAK" <<'VT'
 wait Total 403733 objects
 key ?
 wait the keys of the explorer
-wait-gone computing retained sizes
+wait j/k:scroll
 VT
 
 # Extra scenes, when the explorer has the screens: each is skipped (with a
