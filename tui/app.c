@@ -32,7 +32,7 @@ static int app_load(struct app *a, const struct tui_options *o)
         a->dump_name = a->compare.label;
     }
     a->ctx = (struct view_ctx){&a->heap, &a->summary, &a->index, &a->marks, a->dump_name, &a->analysis,
-                               o->old_path ? &a->compare : NULL, term_cancel_flag(), &a->notes};
+                               o->old_path ? &a->compare : NULL, term_cancel_flag(), &a->job, &a->notes};
     /* The first run, with no pins and no skipped kinds, finds the holders of
      * new objects too (compare.h). */
     analysis_start(&a->analysis, &a->heap, NULL, 0, 0, o->old_path ? compare_paths_found : NULL,
@@ -48,6 +48,7 @@ static int app_load(struct app *a, const struct tui_options *o)
 
 static void app_free(struct app *a)
 {
+    job_stop(&a->job, NULL); /* it reads what the screens own */
     app_history_free(a);
     if (a->have_search)
         query_match_free(&a->search);

@@ -16,6 +16,7 @@
 
 #include "../src/open.h"
 #include "compare.h"
+#include "job.h"
 #include "prompt.h"
 #include "view.h"
 #include "why.h"
@@ -35,6 +36,7 @@ struct app {
     struct query_index index;
     struct marks marks;
     struct analysis analysis; /* roots, paths, dominators: computed in the background */
+    struct job job;          /* a screen's long computation (k paths): in the background too */
     struct compare compare;  /* heapwalk OLD NEW; ctx.compare points here then */
     struct load_notes notes; /* what loading skipped or could not resolve (the ! screen) */
     struct view_ctx ctx;     /* points into the fields above */

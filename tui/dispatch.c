@@ -214,6 +214,7 @@ int app_restart_analysis(struct app *a)
     a->restart_due = 1;
     if (!analysis_ready(&a->analysis, ANALYSIS_DOMINATORS))
         return 0; /* the main loop calls again when the keys pause */
+    job_stop(&a->job, NULL); /* a search reads the roots the restart frees */
     analysis_start(&a->analysis, &a->heap, a->pins, a->npins, a->kinds, NULL, NULL);
     a->restart_due = 0;
     a->news++;
@@ -356,6 +357,11 @@ void app_key(struct app *a, int is_code, unsigned key)
     }
     if (a->pending != ACT_NONE) {
         mark_input(a, is_code, key);
+        return;
+    }
+    if (!is_code && key == KEYMAP_ESC && job_busy(&a->job, NULL)) {
+        job_cancel(&a->job); /* the screen shows what it found so far */
+        app_say(a, 0, "stopping: %s", a->job.what);
         return;
     }
     const struct view *before = app_view(a);

@@ -55,7 +55,9 @@ static void draw_status(const struct app *a, int y, int width)
     const char *right = sb_cstr(&hints);
     enum role role = ROLE_STATUS;
     /* While the background work runs, what it is doing replaces the hints. */
-    const char *busy = analysis_status(&a->analysis);
+    const char *busy = job_status(&a->job);
+    if (!busy)
+        busy = analysis_status(&a->analysis);
     if (!busy && a->ctx.compare)
         busy = compare_status(a->ctx.compare);
     if (busy)
@@ -89,6 +91,7 @@ static void draw_status(const struct app *a, int y, int width)
 static int poll_background(struct app *a)
 {
     int changed = analysis_poll(&a->analysis);
+    changed |= job_poll(&a->job);
     if (a->ctx.compare)
         changed |= compare_poll(&a->compare);
     if (changed)

@@ -66,6 +66,7 @@ struct view_ctx {
     const struct analysis *analysis; /* roots, paths, dominators: check analysis_ready() first */
     const struct compare *compare;   /* heapwalk OLD NEW: the comparison (compare.h); else NULL */
     const atomic_int *cancel;        /* set when the explorer must stop: long searches give up */
+    struct job *job;                 /* a screen's own long computation (job.h): one at a time */
     const struct load_notes *notes;  /* what loading the dump skipped or could not resolve */
 };
 
@@ -94,6 +95,7 @@ struct view_result {
 
 struct view_ops;
 struct compare;
+struct job;
 
 struct view {
     const struct view_ops *ops;

@@ -12,7 +12,12 @@
  * screen asks for one path more than it shows (to know whether there is a
  * next one) and asks again, from the start, when the user goes past it.
  * The cost grows with the paths asked for: on 4.2M objects a few
- * milliseconds for the first two, up to 50 ms for PATHS_MAX. */
+ * milliseconds for the first two, up to 50 ms for PATHS_MAX; on a chain of
+ * 2M objects, seconds.  So the search runs as a job (job.h), in the
+ * background: the screen shows the paths it has meanwhile, the status line
+ * says "finding paths...", Esc stops the search, and the keys that need the
+ * new paths wait for it.
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +25,7 @@
 #include "../src/paths.h"
 #include "../src/refs.h"
 #include "draw.h"
+#include "job.h"
 #include "view.h"
 #include "why.h"
 
@@ -28,6 +34,21 @@
 /* Rows above the hops: the target, the path's summary, its expression, what
  * its root is, and the hops' title. */
 #define HEADER_ROWS 5
+
+/* One search: what the job reads (set before it starts, then left alone)
+ * and what it writes (read once it is over). */
+struct path_search {
+    const struct heap *heap;
+    const struct roots *roots;
+    obj_t target;
+    struct path_filter filter;
+    size_t k;
+    obj_t **paths;           /* out: owned until the screen takes them */
+    size_t *lens;
+    size_t n;
+    int stopped;             /* out: over its budget, or stopped (Esc, or another job) */
+    int cancelled;           /* out: stopped from outside rather than by its budget */
+};
 
 struct path_state {
     obj_t target;
@@ -40,40 +61,44 @@ struct path_state {
     size_t n;
     size_t asked;            /* how many were asked for: n < asked means there are no more */
     size_t index;            /* the path shown */
+    size_t want;             /* the path to show once the search running has ended */
     int found;               /* paths were looked for with the analysis' roots */
-    int cut;                 /* the search stopped at its budget (or a stop signal): more may exist */
+    int cut;                 /* the search stopped at its budget: more may exist */
+    int cancelled;           /* ... or was stopped (Esc) */
+    int searching;           /* search is the job's, or has results not taken yet */
+    struct path_search search;
+    struct job *job;         /* the explorer's job slot (ctx->job) */
     struct list list;        /* the hops of the path shown */
 };
 
-/* Steps of one path search per key: about a second at 10 million steps a
- * second (paths.h). */
-#define PATH_STEPS_PER_KEY 10000000u
+/* Steps of one path search: about 30 s at 10 million steps a second
+ * (paths.h); it runs in the background, and Esc stops it before that. */
+#define PATH_STEPS_MAX 300000000u
+
+static void free_paths(obj_t **paths, size_t *lens, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(paths[i]);
+    free(paths);
+    free(lens);
+}
 
 static void forget_paths(struct path_state *st)
 {
-    for (size_t i = 0; i < st->n; i++)
-        free(st->paths[i]);
-    free(st->paths);
-    free(st->lens);
+    free_paths(st->paths, st->lens, st->n);
     st->paths = NULL;
     st->lens = NULL;
     st->n = 0;
 }
 
-/* Ask for the first k paths that avoid what the user and the analysis exclude. */
-static void find_paths(struct path_state *st, const struct view_ctx *ctx, size_t k)
+/* On the job's thread. */
+static void run_search(void *arg, const atomic_int *cancel)
 {
-    const struct analysis *a = ctx->analysis;
-    struct path_filter f = {a->kinds, st->avoid, st->n_avoid, st->edges, st->n_edges};
-    /* A key must be answered at once: the search is bounded (about a second
-     * on this kind of machine) and gives up when a stop signal arrives; what
-     * it found by then is shown, and the title says the search was cut. */
-    struct path_budget b = {.cancel = ctx->cancel, .max_steps = PATH_STEPS_PER_KEY};
-    forget_paths(st);
-    st->n = paths_find_k_budget(ctx->heap, &a->roots, st->target, &f, k, &b, &st->paths, &st->lens);
-    st->cut = b.stopped;
-    st->asked = st->cut ? st->n : k;
-    st->found = 1;
+    struct path_search *s = arg;
+    struct path_budget b = {.cancel = cancel, .max_steps = PATH_STEPS_MAX};
+    s->n = paths_find_k_budget(s->heap, s->roots, s->target, &s->filter, s->k, &b, &s->paths, &s->lens);
+    s->stopped = b.stopped;
+    s->cancelled = b.stopped && atomic_load(cancel);
 }
 
 static size_t hops(const struct path_state *st)
@@ -81,29 +106,81 @@ static size_t hops(const struct path_state *st)
     return st->n ? st->lens[st->index] : 0;
 }
 
+/* The search has ended: show its paths, from path st->want. */
+static void take_paths(struct path_state *st)
+{
+    if (!st->searching || job_busy(st->job, st))
+        return;
+    struct path_search *s = &st->search;
+    st->searching = 0;
+    forget_paths(st);
+    st->paths = s->paths;
+    st->lens = s->lens;
+    st->n = s->n;
+    s->paths = NULL;
+    s->lens = NULL;
+    s->n = 0;
+    st->cut = s->stopped;
+    st->cancelled = s->cancelled;
+    st->asked = st->cut ? st->n : s->k;
+    st->found = 1;
+    size_t row = st->list.cursor;
+    st->index = st->want < st->n ? st->want : 0;
+    list_set_count(&st->list, hops(st));
+    if (row < hops(st))
+        st->list.cursor = row; /* the paths tend to share their ends */
+}
+
+/* Stop the search (if it is still running) and drop what it found. */
+static void drop_search(struct path_state *st)
+{
+    job_stop(st->job, st);
+    free_paths(st->search.paths, st->search.lens, st->search.n);
+    st->search.paths = NULL;
+    st->search.lens = NULL;
+    st->search.n = 0;
+    st->searching = 0;
+}
+
+/* Ask for the first k paths that avoid what the user and the analysis
+ * exclude, and show path `want` of them once they are there. */
+static void find_paths(struct path_state *st, const struct view_ctx *ctx, size_t k, size_t want)
+{
+    const struct analysis *a = ctx->analysis;
+    drop_search(st);
+    st->search = (struct path_search){
+        .heap = ctx->heap, .roots = &a->roots, .target = st->target,
+        .filter = {a->kinds, st->avoid, st->n_avoid, st->edges, st->n_edges}, .k = k,
+    };
+    st->want = want;
+    st->searching = 1;
+    job_start(st->job, st, "finding paths", run_search, &st->search);
+    take_paths(st); /* at once when there was no thread for it */
+}
+
 /* Show path i, and find the one after it if that was not asked for yet. */
 static void show_path(struct path_state *st, const struct view_ctx *ctx, size_t i)
 {
     size_t want = i + 2 < PATHS_MAX ? i + 2 : PATHS_MAX;
+    if (i < st->n) {
+        st->index = i;
+        list_set_count(&st->list, hops(st));
+    }
     if (st->n == st->asked && st->asked < want)
-        find_paths(st, ctx, want);
-    st->index = i < st->n ? i : 0;
-    list_set_count(&st->list, hops(st));
+        find_paths(st, ctx, want, i);
 }
 
-/* The exclusions changed, or the roots: from the first path again, on the
- * same row (the paths tend to share their ends). */
+/* The exclusions changed, or the roots: from the first path again. */
 static void search_again(struct path_state *st, const struct view_ctx *ctx)
 {
-    find_paths(st, ctx, 2);
-    st->index = 0;
-    list_set_count(&st->list, hops(st));
+    find_paths(st, ctx, 2, 0);
 }
 
 /* Find the paths if the roots have arrived (or been found again) since. */
 static void catch_up(struct path_state *st, const struct view_ctx *ctx)
 {
-    if (!st->found && analysis_ready(ctx->analysis, ANALYSIS_ROOTS))
+    take_paths(st);
+    if (!st->found && !st->searching && analysis_ready(ctx->analysis, ANALYSIS_ROOTS))
         search_again(st, ctx);
 }
 
@@ -111,6 +188,7 @@ static void path_open(struct view *v, const struct view_ctx *ctx)
 {
     struct path_state *st = xcalloc(1, sizeof *st, "the path screen");
     st->target = v->spec.obj;
+    st->job = ctx->job;
     v->priv = st;
     catch_up(st, ctx);
 }
@@ -118,6 +196,7 @@ static void path_open(struct view *v, const struct view_ctx *ctx)
 static void path_close(struct view *v)
 {
     struct path_state *st = v->priv;
+    drop_search(st);
     forget_paths(st);
     free(st->avoid);
     free(st->edges);
@@ -131,6 +210,7 @@ static void path_analysis_changed(struct view *v, const struct view_ctx *ctx, in
 {
     struct path_state *st = v->priv;
     if (restarted) {
+        drop_search(st); /* the app stopped it: it was reading the old roots */
         forget_paths(st);
         st->found = 0;
         st->index = 0;
@@ -196,8 +276,15 @@ static void path_draw(const struct view *v, const struct view_ctx *ctx, const st
     draw_row(y++, w, sb_cstr(&sb), ROLE_HEADER);
     sb_reset(&sb);
     if (!st->found) {
-        const char *busy = analysis_status(a);
+        const char *busy = st->searching ? job_status(st->job) : analysis_status(a);
         draw_row(y, w, busy ? busy : "finding roots...", ROLE_NOTE);
+        sb_free(&sb);
+        return;
+    }
+    if (st->n == 0 && st->cut) {
+        draw_row(y, w, st->cancelled ? "The search was stopped before it found a path: ] looks again"
+                                     : "The search gave up at its budget before it found a path: ] looks again",
+                 ROLE_NOTE);
         sb_free(&sb);
         return;
     }
@@ -214,7 +301,7 @@ static void path_draw(const struct view *v, const struct view_ctx *ctx, const st
     draw_row(y++, w, sb_cstr(&sb), ROLE_NORMAL);
     sb_reset(&sb);
     sb_adds(&sb, "  ");
-    paths_expression(h, &a->roots, p, len, &sb);
+    why_expression(h, &a->roots, p, len, (size_t)w * 4, &sb);
     draw_row(y++, w, sb_cstr(&sb), ROLE_NORMAL);
     const char *note = why_root_note(h, &a->roots, p[0]);
     draw_row(y++, w, note ? note : "", ROLE_NOTE);
@@ -230,8 +317,18 @@ static void path_draw(const struct view *v, const struct view_ctx *ctx, const st
     sb_free(&sb);
 }
 
+/* ] after a search that stopped short (Esc, or its budget): look again. */
+static unsigned look_again(struct path_state *st, const struct view_ctx *ctx, struct view_result *res)
+{
+    size_t k = st->n ? st->index + 2 : 2;
+    find_paths(st, ctx, k < PATHS_MAX ? k : PATHS_MAX, st->n ? st->index + 1 : 0);
+    return view_say(res, 0, "the search stopped short: looking again");
+}
+
 static unsigned next_path(struct path_state *st, const struct view_ctx *ctx, int dir, struct view_result *res)
 {
+    if (dir > 0 && st->cut && st->index + 1 >= st->n && st->n < PATHS_MAX)
+        return look_again(st, ctx, res);
     if (st->n == 0)
         return view_say(res, 1, "no path to go to");
     if (dir < 0) {
@@ -267,7 +364,7 @@ static unsigned avoid(struct path_state *st, const struct view_ctx *ctx, int edg
         st->avoid[st->n_avoid++] = p[k];
     }
     search_again(st, ctx);
-    if (st->n == 0)
+    if (!st->searching && st->n == 0)
         return view_say(res, 1, "no path avoids that: u forgets X and e");
     return VIEW_HANDLED;
 }
@@ -286,6 +383,9 @@ static unsigned path_key(struct view *v, const struct view_ctx *ctx, enum action
         return VIEW_HANDLED;
     if (!path_action(a))
         return view_key_default(a, res);
+    take_paths(st);
+    if (st->searching && a != ACT_OPEN) /* X and e would change what the search reads */
+        return view_say(res, 0, "%s", job_status(st->job) ? job_status(st->job) : "finding paths...");
     if (!st->found) { /* only until the roots are there */
         const char *busy = analysis_status(ctx->analysis);
         return view_say(res, 0, "%s", busy ? busy : "finding roots...");
@@ -316,7 +416,9 @@ static void path_title(const struct view *v, const struct view_ctx *ctx, struct 
     const struct heap *h = ctx->heap;
     sb_printf(out, "Why is %s at 0x%llx alive: its paths from the roots", heap_type_name(h, st->target),
               (unsigned long long)h->addr[st->target]);
-    if (st->cut)
+    if (st->cancelled)
+        sb_adds(out, " (search stopped: ] looks again)");
+    else if (st->cut)
         sb_adds(out, " (search cut at its time budget)");
 }
 

@@ -107,7 +107,7 @@ void why_draw(const struct why_pane *w, const struct view_ctx *ctx, const struct
     if (y < end) {
         sb_reset(&sb);
         sb_adds(&sb, "  ");
-        paths_expression(h, &a->roots, w->path, w->len, &sb);
+        why_expression(h, &a->roots, w->path, w->len, (size_t)area->width * 4, &sb);
         draw_row(y++, area->width, sb_cstr(&sb), ROLE_NORMAL);
     }
     const char *root_note = why_root_note(h, &a->roots, w->path[0]);
@@ -158,6 +158,22 @@ void why_draw_hop(int y, int width, const struct heap *h, const obj_t *path, siz
     draw_fill(y, x, width - x, r);
     sb_free(&head);
     sb_free(&tail);
+}
+
+void why_expression(const struct heap *h, const struct roots *r, const obj_t *path, size_t len, size_t max,
+                    struct strbuf *out)
+{
+    if (!len)
+        return;
+    size_t start = out->len;
+    paths_root_label(h, r, path[0], out);
+    for (size_t k = 1; k < len; k++) {
+        if (out->len - start > max) {
+            sb_adds(out, "…");
+            return;
+        }
+        paths_edge_label(h, path[k - 1], path[k], out);
+    }
 }
 
 void why_path_summary(const struct heap *h, const struct roots *r, size_t len, obj_t root, struct strbuf *out)
