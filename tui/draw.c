@@ -35,7 +35,7 @@ struct glyph_text {
 };
 
 static const struct glyph_text glyphs[GLYPH_COUNT] = {
-    [GLYPH_DOWN] = {"\u25bc", "v"},
+    [GLYPH_DOWN] = {"\u25bc", "*"}, /* "v" would read as a letter of the title */
     [GLYPH_UP] = {"\u25b2", "^"},
     [GLYPH_HLINE] = {"\u2500", "-"},
     [GLYPH_MORE] = {"\u2026", "~"},

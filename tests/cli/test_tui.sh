@@ -22,7 +22,7 @@ check_grep "explorer --help names --color" "--color=WHEN" <("$HW" --raw --help)
 
 # The summary screen against the batch command, row by row: a script of
 # expect-row lines made from `heapwalk summary`, run in an ASCII terminal
-# (the sorted column's header then reads "vSize").
+# (the sorted column's header then reads "*Size").
 vt_escape() { sed 's/\\/\\\\/g; s/"/\\"/g'; }
 for dump in $DATA/*.json.gz; do
     name=$(basename "$dump" .json.gz)
@@ -31,7 +31,7 @@ for dump in $DATA/*.json.gz; do
         echo "wait $(head -n1 "$T/summary.txt" | vt_escape)"
         row=1
         while IFS= read -r line; do
-            [ $row -eq 2 ] && line=${line/      Size/     vSize}
+            [ $row -eq 2 ] && line=${line/      Size/     *Size}
             printf 'expect-row %d "%s"\n' $row "$(printf '%s' "$line" | vt_escape)"
             row=$((row + 1))
         done < "$T/summary.txt"
