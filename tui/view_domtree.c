@@ -218,8 +218,9 @@ static unsigned expand(struct domtree_state *st, const struct view_ctx *ctx, str
     return VIEW_HANDLED;
 }
 
-/* Collapse the selected row, or go up to its parent row; on a collapsed top
- * row, Left means what it means elsewhere: back. */
+/* Collapse the selected row, or go up to its parent row.  A collapsed top
+ * row has nowhere to go: Left stays on the screen (a tree's Left never
+ * leaves it; Backspace does). */
 static unsigned collapse(struct domtree_state *st, struct view_result *res)
 {
     size_t i = st->list.cursor;
@@ -233,7 +234,7 @@ static unsigned collapse(struct domtree_state *st, struct view_result *res)
         return VIEW_HANDLED;
     }
     if (r->depth == 0)
-        return view_translate(res, ACT_BACK);
+        return view_say(res, 0, "a top row: nothing to fold (Backspace goes back)");
     while (st->rows[i].depth >= r->depth)
         i--;
     list_select(&st->list, i);
@@ -246,9 +247,7 @@ static unsigned domtree_key(struct view *v, const struct view_ctx *ctx, enum act
     if (list_move(&st->list, a))
         return VIEW_HANDLED;
     if (st->n == 0) {
-        if (a == ACT_LEFT)
-            return view_translate(res, ACT_BACK);
-        if (a == ACT_RIGHT || a == ACT_OPEN || a == ACT_DOMTREE)
+        if (a == ACT_RIGHT || a == ACT_LEFT || a == ACT_OPEN || a == ACT_DOMTREE)
             return view_say(res, 0, st->filled ? "no objects here" : "the dominator tree is still being computed");
     }
     obj_t o = st->n ? st->rows[st->list.cursor].obj : OBJ_NONE;
