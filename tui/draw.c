@@ -220,8 +220,9 @@ void draw_rule(int y, int width, const char *title, enum role r)
 /* --- wrapping --- */
 
 /* Bytes of s that go on one row of width columns (at least one character);
- * a '\n' ends the row and is part of it. */
-static size_t wrap_row(const char *s, size_t len, int width)
+ * a '\n' ends the row and is part of it.  With words, a row that does not
+ * end the text ends after its last blank, if it has one. */
+static size_t wrap_row(const char *s, size_t len, int width, int words)
 {
     int cols;
     const char *nl = memchr(s, '\n', len);
@@ -233,28 +234,41 @@ static size_t wrap_row(const char *s, size_t len, int width)
         int w, ok;
         n = next_char(s, len, &w, &ok);
     }
+    if (words && n < line && s[n] != ' ') {
+        size_t blank = n;
+        while (blank > 0 && s[blank - 1] != ' ')
+            blank--;
+        if (blank > 0)
+            n = blank;
+    }
     return n;
 }
 
-int draw_wrap_rows(const char *s, size_t len, int width)
+static int wrap_rows(const char *s, size_t len, int width, int words)
 {
     int rows = 0;
     size_t i = 0;
     if (width < 1)
         width = 1;
     do {
-        i += wrap_row(s + i, len - i, width);
+        size_t n = wrap_row(s + i, len - i, width, words);
+        i += n;
+        if (words && i < len && s[i] == ' ' && s[i - 1] != ' ')
+            i++; /* the blank a row ends at */
         rows++;
     } while (i < len);
     return rows;
 }
 
-int draw_wrapped(int y, int width, int max_rows, const char *s, size_t len, enum role r)
+int draw_wrap_rows(const char *s, size_t len, int width) { return wrap_rows(s, len, width, 0); }
+int draw_wrap_words_rows(const char *s, size_t len, int width) { return wrap_rows(s, len, width, 1); }
+
+static int wrapped(int y, int width, int max_rows, const char *s, size_t len, enum role r, int words)
 {
     int rows = 0;
     size_t i = 0;
     while (rows < max_rows && (i < len || rows == 0)) {
-        size_t n = wrap_row(s + i, len - i, width);
+        size_t n = wrap_row(s + i, len - i, width, words);
         size_t line = n && s[i + n - 1] == '\n' ? n - 1 : n;
         if (rows == max_rows - 1 && i + n < len) {
             /* More text than rows: this row ends with the glyph that says so. */
@@ -267,9 +281,21 @@ int draw_wrapped(int y, int width, int max_rows, const char *s, size_t len, enum
         }
         draw_text(y + rows, 0, width, s + i, line, r);
         i += n;
+        if (words && i < len && s[i] == ' ' && s[i - 1] != ' ')
+            i++;
         rows++;
     }
     return rows;
+}
+
+int draw_wrapped(int y, int width, int max_rows, const char *s, size_t len, enum role r)
+{
+    return wrapped(y, width, max_rows, s, len, r, 0);
+}
+
+int draw_wrapped_words(int y, int width, int max_rows, const char *s, size_t len, enum role r)
+{
+    return wrapped(y, width, max_rows, s, len, r, 1);
 }
 
 /* --- columns --- */

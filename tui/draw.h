@@ -65,6 +65,10 @@ int draw_wrap_rows(const char *s, size_t len, int width);
 /* Draw s wrapped at width columns in at most max_rows rows from y; the last
  * row is cut with GLYPH_MORE if more text remains. Returns the rows used. */
 int draw_wrapped(int y, int width, int max_rows, const char *s, size_t len, enum role r);
+/* The same two, breaking rows at blanks (a word wider than the row is cut
+ * as above): for sentences. */
+int draw_wrap_words_rows(const char *s, size_t len, int width);
+int draw_wrapped_words(int y, int width, int max_rows, const char *s, size_t len, enum role r);
 
 #define DRAW_MAX_COLUMNS 16
 

@@ -16,6 +16,7 @@
 #define MIN_COLS 40
 #define MIN_ROWS 8
 #define NAME_MIN 12          /* the status line's dump name, when a message is long */
+#define MESSAGE_ROWS_MAX 3   /* a message too long for the status line wraps above it */
 
 /* --- drawing --- */
 
@@ -36,19 +37,43 @@ static const char *pending_text(enum action pending)
                                : "': press the letter of a mark (Esc cancels)";
 }
 
-static void draw_status(const struct app *a, int y, int width)
+/* " > types 3/222 ": the screen's name and the position in it. */
+/* The screen's name and position, and "!notes" when loading skipped lines or
+ * left refs dangling (! lists them). */
+static void status_where(const struct app *a, char *where, size_t size)
+{
+    const struct view *v = app_view(a);
+    size_t pos, total;
+    view_position(v, &pos, &total);
+    snprintf(where, size, " %s %s %zu/%zu %s", draw_glyph(GLYPH_SEP), v->ops->name, pos, total,
+             a->notes.n ? "!notes " : "");
+}
+
+/* The rows above the status line that the message takes: 0 when it fits on
+ * the status line beside the screen's position and a short dump name. */
+static int message_rows(const struct app *a, int width)
+{
+    if (!a->message[0] || a->prompt.open || a->pending != ACT_NONE)
+        return 0;
+    char where[128];
+    status_where(a, where, sizeof where);
+    int room = width - 2 - NAME_MIN - draw_width(where, strlen(where));
+    size_t len = strlen(a->message);
+    if (draw_width(a->message, len) <= room)
+        return 0;
+    int rows = draw_wrap_words_rows(a->message, len, width);
+    return rows < MESSAGE_ROWS_MAX ? rows : MESSAGE_ROWS_MAX;
+}
+
+static void draw_status(const struct app *a, int y, int width, int message_above)
 {
     const struct view *v = app_view(a);
     if (a->prompt.open) {
         prompt_draw(&a->prompt, y, width);
         return;
     }
-    size_t pos, total;
-    view_position(v, &pos, &total);
     char where[128];
-    /* "!notes": loading skipped lines, or left refs dangling (! lists them). */
-    snprintf(where, sizeof where, " %s %s %zu/%zu %s", draw_glyph(GLYPH_SEP), v->ops->name, pos, total,
-             a->notes.n ? "!notes " : "");
+    status_where(a, where, sizeof where);
     struct strbuf hints;
     sb_init(&hints);
     action_hints(v->ops->hints, &hints);
@@ -65,7 +90,7 @@ static void draw_status(const struct app *a, int y, int width)
     if (a->pending != ACT_NONE) {
         right = pending_text(a->pending);
         role = ROLE_MESSAGE;
-    } else if (a->message[0]) {
+    } else if (a->message[0] && !message_above) {
         right = a->message;
         role = a->message_error ? ROLE_ERROR : ROLE_MESSAGE;
     }
@@ -130,6 +155,8 @@ void app_draw(struct app *a)
     app_catch_up(a);
     struct view *v = app_view(a);
     struct view_area area = {1, LINES - 2, COLS};
+    int mrows = message_rows(a, COLS);
+    area.height -= mrows;
     struct view_area pane = {0, app_why_rows(a, area.height), COLS};
     area.height -= pane.height;
     pane.y = area.y + area.height;
@@ -140,7 +167,10 @@ void app_draw(struct app *a)
     v->ops->draw(v, &a->ctx, &area);
     if (pane.height)
         why_draw(&a->why, &a->ctx, &pane);
-    draw_status(a, LINES - 1, COLS);
+    if (mrows)
+        draw_wrapped_words(LINES - 1 - mrows, COLS, mrows, a->message, strlen(a->message),
+                     a->message_error ? ROLE_ERROR : ROLE_MESSAGE);
+    draw_status(a, LINES - 1, COLS, mrows > 0);
     curs_set(a->prompt.open ? 1 : 0);
     refresh();
 }
