@@ -62,6 +62,7 @@
     X(THREADS, GROUP_WHY, "K", "the threads, their stacks and locals, and what each retains")     \
     X(NOTES, GROUP_OTHER, "!", "what loading skipped or left dangling (status line: !notes)") \
     X(HELP, GROUP_OTHER, "? F1", "this help")                                                   \
+    X(HUMAN_SIZES, GROUP_OTHER, "b", "sizes human-readable (38.3M), or in exact bytes again")    \
     X(REDRAW, GROUP_OTHER, "^L", "redraw the whole screen")                                     \
     X(QUIT, GROUP_OTHER, "q", "quit")
 

@@ -32,7 +32,7 @@ static int app_load(struct app *a, const struct tui_options *o)
         a->dump_name = a->compare.label;
     }
     a->ctx = (struct view_ctx){&a->heap, &a->summary, &a->index, &a->marks, a->dump_name, &a->analysis,
-                               o->old_path ? &a->compare : NULL, term_cancel_flag(), &a->job, &a->notes};
+                               o->old_path ? &a->compare : NULL, term_cancel_flag(), &a->job, &a->notes, 0};
     /* The first run, with no pins and no skipped kinds, finds the holders of
      * new objects too (compare.h). */
     analysis_start(&a->analysis, &a->heap, NULL, 0, 0, o->old_path ? compare_paths_found : NULL,

@@ -178,6 +178,11 @@ static int app_action(struct app *a, enum action act)
     case ACT_PREV: search_again(a, -1); return 1;
     case ACT_MARK:
     case ACT_GOTO_MARK: a->pending = act; return 1;
+    case ACT_HUMAN_SIZES:
+        a->ctx.human_sizes = !a->ctx.human_sizes;
+        app_say(a, 0, a->ctx.human_sizes ? "sizes human-readable (b: exact bytes)"
+                                         : "sizes in exact bytes (b: human-readable)");
+        return 1;
     case ACT_REDRAW: clearok(curscr, TRUE); return 1;
     default: return 0;
     }

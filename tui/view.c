@@ -23,6 +23,51 @@ const struct view_ops *view_ops_of(enum view_kind kind)
     return &view_summary_ops;
 }
 
+/* bytes in binary units with one decimal: "952", "1.5K", "38.3M". */
+static void human_bytes(uint64_t bytes, char *buf, size_t size)
+{
+    static const char units[] = "KMGTPE";
+    if (bytes < 1024) {
+        snprintf(buf, size, "%llu", (unsigned long long)bytes);
+        return;
+    }
+    double v = (double)bytes / 1024;
+    int u = 0;
+    while (v >= 999.95 && units[u + 1]) { /* "1000.0K" would be wider than "1.0M" */
+        v /= 1024;
+        u++;
+    }
+    snprintf(buf, size, "%.1f%c", v, units[u]);
+}
+
+const char *view_bytes(const struct view_ctx *ctx, uint64_t bytes, char *buf)
+{
+    if (ctx->human_sizes)
+        human_bytes(bytes, buf, VIEW_BYTES_MAX);
+    else
+        snprintf(buf, VIEW_BYTES_MAX, "%llu", (unsigned long long)bytes);
+    return buf;
+}
+
+void view_add_bytes(const struct view_ctx *ctx, uint64_t bytes, struct strbuf *out)
+{
+    char buf[VIEW_BYTES_MAX];
+    sb_adds(out, view_bytes(ctx, bytes, buf));
+    if (!ctx->human_sizes)
+        sb_adds(out, " bytes");
+}
+
+const char *view_bytes_delta(const struct view_ctx *ctx, int64_t delta, char *buf)
+{
+    uint64_t mag = delta < 0 ? (uint64_t)0 - (uint64_t)delta : (uint64_t)delta;
+    buf[0] = delta < 0 ? '-' : '+';
+    if (ctx->human_sizes)
+        human_bytes(mag, buf + 1, VIEW_BYTES_MAX - 1);
+    else
+        snprintf(buf + 1, VIEW_BYTES_MAX - 1, "%llu", (unsigned long long)mag);
+    return buf;
+}
+
 unsigned view_say(struct view_result *res, int error, const char *fmt, ...)
 {
     va_list ap;

@@ -68,7 +68,19 @@ struct view_ctx {
     const atomic_int *cancel;        /* set when the explorer must stop: long searches give up */
     struct job *job;                 /* a screen's own long computation (job.h): one at a time */
     const struct load_notes *notes;  /* what loading the dump skipped or could not resolve */
+    int human_sizes;                 /* sizes as 38.3M instead of exact bytes (b toggles) */
 };
+
+/* Room for a size as view_bytes writes it. */
+#define VIEW_BYTES_MAX 24
+/* bytes as the screens show a size: exact ("40140356"), or with
+ * ctx->human_sizes in binary units with one decimal ("38.3M"; under 1024:
+ * the bytes).  Writes buf (VIEW_BYTES_MAX) and returns it. */
+const char *view_bytes(const struct view_ctx *ctx, uint64_t bytes, char *buf);
+/* "40140356 bytes", or "38.3M" with ctx->human_sizes: for titles. */
+void view_add_bytes(const struct view_ctx *ctx, uint64_t bytes, struct strbuf *out);
+/* The same for a change, always signed ("+9279768", "+8.8M", "-224"). */
+const char *view_bytes_delta(const struct view_ctx *ctx, int64_t delta, char *buf);
 
 /* The rows a view draws in: the whole width, from row y, height rows. */
 struct view_area {

@@ -146,10 +146,10 @@ static void draw_tree_row(const struct domtree_state *st, const struct view_ctx 
 {
     const struct tree_row *r = &st->rows[i];
     const struct dominators *d = &ctx->analysis->dom;
-    char num[COL_OBJECT][24];
+    char num[COL_OBJECT][VIEW_BYTES_MAX];
     const char *cells[NCOLS];
     snprintf(num[COL_NEW], sizeof num[0], "%s", compare_is_new(ctx->compare, r->obj) ? draw_glyph(GLYPH_NEW) : "");
-    snprintf(num[COL_RETAINED], sizeof num[0], "%llu", (unsigned long long)d->retained[r->obj]);
+    view_bytes(ctx, d->retained[r->obj], num[COL_RETAINED]);
     snprintf(num[COL_PCT], sizeof num[0], "%lld", summary_percent(d->retained[r->obj], d->total));
     for (int c = 0; c < COL_OBJECT; c++)
         cells[c] = num[c];
@@ -279,7 +279,8 @@ static void domtree_title(const struct view *v, const struct view_ctx *ctx, stru
         return;
     const struct dominators *d = &ctx->analysis->dom;
     uint64_t bytes = st->top == OBJ_NONE ? d->total : d->retained[st->top];
-    sb_printf(out, ": %llu bytes", (unsigned long long)bytes);
+    sb_adds(out, ": ");
+    view_add_bytes(ctx, bytes, out);
 }
 
 static struct list *domtree_list(const struct view *v)

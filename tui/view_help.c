@@ -114,10 +114,13 @@ static void help_title(const struct view *v, const struct view_ctx *ctx, struct 
     sb_adds(out, "Help: Backspace goes back to where you were");
 }
 
+/* The last line shown, of all the lines (as a pager counts): the end of
+ * the help reads n/n. */
 static void help_position(const struct view *v, size_t *pos, size_t *total)
 {
     const struct help_state *st = v->priv;
-    *pos = st->top + 1;
+    size_t last = st->top + (size_t)(st->height > 0 ? st->height : 1);
+    *pos = last < st->n ? last : st->n;
     *total = st->n;
 }
 

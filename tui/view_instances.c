@@ -114,12 +114,12 @@ static void draw_instance(const struct instances_state *st, const struct view_ct
 {
     const struct heap *h = ctx->heap;
     obj_t o = st->rows[i];
-    char num[COL_VALUE][24];
+    char num[COL_VALUE][VIEW_BYTES_MAX];
     const char *cells[NCOLS];
     snprintf(num[COL_ADDRESS], sizeof num[0], "%llu", (unsigned long long)h->addr[o]);
-    snprintf(num[COL_SIZE], sizeof num[0], "%llu", (unsigned long long)heap_size(h, o));
+    view_bytes(ctx, heap_size(h, o), num[COL_SIZE]);
     if (analysis_ready(ctx->analysis, ANALYSIS_DOMINATORS))
-        snprintf(num[COL_RETAINED], sizeof num[0], "%llu", (unsigned long long)ctx->analysis->dom.retained[o]);
+        view_bytes(ctx, ctx->analysis->dom.retained[o], num[COL_RETAINED]);
     else
         snprintf(num[COL_RETAINED], sizeof num[0], "...");
     snprintf(num[COL_NEW], sizeof num[0], "%s", compare_is_new(ctx->compare, o) ? draw_glyph(GLYPH_NEW) : "");
@@ -271,14 +271,17 @@ static void instances_title(const struct view *v, const struct view_ctx *ctx, st
     if (st->new_only)
         sb_printf(out, "New instances of %s: %zu of %zu, ", name, st->n, st->nbase);
     else if (ctx->compare)
-        sb_printf(out, "Instances of %s: %zu (%llu new), %llu bytes, ", name, st->n, (unsigned long long)st->n_new,
-                  (unsigned long long)st->total_size);
+        sb_printf(out, "Instances of %s: %zu (%llu new), ", name, st->n, (unsigned long long)st->n_new);
     else if (st->class_pick >= 0) {
         sb_adds(out, "Instances of ");
         refs_class_qualified_name(ctx->heap, st->classes[st->class_pick], out);
         sb_printf(out, ": %zu of the %zu named %s, ", st->n, st->nbase, name);
     } else
-        sb_printf(out, "Instances of %s: %zu, %llu bytes, ", name, st->n, (unsigned long long)st->total_size);
+        sb_printf(out, "Instances of %s: %zu, ", name, st->n);
+    if (!st->new_only) {
+        view_add_bytes(ctx, st->total_size, out);
+        sb_adds(out, ", ");
+    }
     if (st->by_retained)
         sb_adds(out, "by retained size");
     else

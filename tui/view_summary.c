@@ -185,25 +185,24 @@ static void draw_type_row(const struct summary_state *st, const struct view_ctx 
 {
     const struct type_row *r = shown_row(st, i);
     const struct summary *all = ctx->summary;
-    char num[NCOLS][24];
+    char num[NCOLS][VIEW_BYTES_MAX];
     const char *cells[NCOLS];
     snprintf(num[COL_INDEX], sizeof num[0], "%zu", i);
     snprintf(num[COL_COUNT], sizeof num[0], "%llu", (unsigned long long)r->count);
     snprintf(num[COL_COUNT_PCT], sizeof num[0], "%lld", summary_percent(r->count, all->total_count));
-    snprintf(num[COL_SIZE], sizeof num[0], "%llu", (unsigned long long)r->size);
+    view_bytes(ctx, r->size, num[COL_SIZE]);
     snprintf(num[COL_SIZE_PCT], sizeof num[0], "%lld", summary_percent(r->size, all->total_size));
     snprintf(num[COL_CUM], sizeof num[0], "%lld", summary_percent(st->cum[i], all->total_size));
-    snprintf(num[COL_MAX], sizeof num[0], "%llu", (unsigned long long)r->max_size);
+    view_bytes(ctx, r->max_size, num[COL_MAX]);
     if (analysis_ready(ctx->analysis, ANALYSIS_DOMINATORS))
-        snprintf(num[COL_RETAINED], sizeof num[0], "%llu",
-                 (unsigned long long)ctx->analysis->dom_by_type[r->type]);
+        view_bytes(ctx, ctx->analysis->dom_by_type[r->type], num[COL_RETAINED]);
     else
         snprintf(num[COL_RETAINED], sizeof num[0], "...");
     const struct diff_type *d = ctx->compare ? compare_type(ctx->compare, r->type) : NULL;
     num[COL_DCOUNT][0] = num[COL_DSIZE][0] = num[COL_NEW][0] = '\0';
     if (d) { /* the differences as `heapwalk diff` prints them */
         snprintf(num[COL_DCOUNT], sizeof num[0], "%+lld", (long long)(d->new_count - d->old_count));
-        snprintf(num[COL_DSIZE], sizeof num[0], "%+lld", (long long)(d->new_size - d->old_size));
+        view_bytes_delta(ctx, (int64_t)(d->new_size - d->old_size), num[COL_DSIZE]);
         snprintf(num[COL_NEW], sizeof num[0], "%llu", (unsigned long long)d->added);
     }
     for (int c = 0; c < COL_KIND; c++)
@@ -292,11 +291,13 @@ static void summary_title(const struct view *v, const struct view_ctx *ctx, stru
         [SUMMARY_BY_MAX] = "largest object",
         [SUMMARY_BY_NAME] = "name",
     };
-    if (st->filter[0])
-        sb_printf(out, "Types matching '%s': %zu of %zu, %llu objects, %llu bytes", st->filter, st->nshown,
-                  st->s.n, (unsigned long long)st->shown_count, (unsigned long long)st->shown_size);
-    else
+    if (st->filter[0]) {
+        sb_printf(out, "Types matching '%s': %zu of %zu, %llu objects, ", st->filter, st->nshown, st->s.n,
+                  (unsigned long long)st->shown_count);
+        view_add_bytes(ctx, st->shown_size, out);
+    } else {
         sb_printf(out, "All %zu types", st->s.n);
+    }
     const char *order = st->extra == ORDER_RETAINED ? "retained size"
                         : st->extra == ORDER_GROWTH ? "growth (+/-Size)"
                                                     : by[st->order];
