@@ -36,6 +36,7 @@ extern const size_t scanner_py_len;
 enum {
     OPT_RAW = 1000, OPT_STRICT, OPT_THREADS, OPT_JSON, OPT_TOP, OPT_BY_COUNT, OPT_LIMIT, OPT_HELP,
     OPT_FORCE, OPT_NO_CACHE, OPT_ALL, OPT_ROOT, OPT_AVOID, OPT_EXCLUDE, OPT_DEPTH, OPT_PARENTS, OPT_CHILDREN, OPT_FANOUT, OPT_BY_TYPE, OPT_FULL,
+    OPT_BY_HOLDER, OPT_GONE,
 };
 #define CLI_COMMON_LONG_OPTIONS                                                             \
     {"raw", no_argument, NULL, OPT_RAW}, {"strict", no_argument, NULL, OPT_STRICT},           \

@@ -20,7 +20,10 @@ static void diff_usage(FILE *to)
           "objects only in NEW (\"new\", matched on address and type) grouped by who holds\n"
           "them: the nearest object on their path from a root that is not new.\n"
           "With NEWER, a third dump: how many of the new objects are still alive in it.\n"
-          "  --top N   rows of each table (default 20; 0 for all)\n",
+          "  --top N       rows of each table (default 20; 0 for all)\n"
+          "  --by-holder   then the new objects by the object that holds them: a total per\n"
+          "                holder, its name (\"deque .history of Observer\"), its types\n"
+          "  --gone        then the gone objects (in OLD, not in NEW), by type\n",
           to);
 }
 
@@ -76,7 +79,108 @@ static void print_text(const struct heap *nw, const struct diff *d, const char *
     sb_free(&held);
 }
 
-static void print_json(const struct heap *nw, const struct diff *d, size_t top, int have_newer)
+/* The tables --by-holder and --gone ask for. */
+static void print_by_holder(const struct heap *nw, const struct paths *p, const struct diff *d, size_t top)
+{
+    struct strbuf name, shown;
+    sb_init(&name);
+    sb_init(&shown);
+    printf("\nholders of new objects, by holder:\n     New      Bytes Holder\n");
+    size_t holders = 0;
+    for (size_t k = 0; k < d->n_held; k++) {
+        const struct diff_held *r = &d->held[k];
+        if (k == 0 || r->holder != d->held[k - 1].holder) {
+            if (top && holders++ == top)
+                break;
+            sb_reset(&name);
+            sb_reset(&shown);
+            diff_holder_name(nw, p, r->holder, &name);
+            hw_sb_escaped_str(&shown, sb_cstr(&name));
+            if (r->holder != OBJ_NONE)
+                printf("%8llu %10llu 0x%llx %s\n", (unsigned long long)r->holder_objects,
+                       (unsigned long long)r->holder_bytes, (unsigned long long)nw->addr[r->holder], sb_cstr(&shown));
+            else
+                printf("%8llu %10llu %s\n", (unsigned long long)r->holder_objects,
+                       (unsigned long long)r->holder_bytes, sb_cstr(&shown));
+        }
+        sb_reset(&shown);
+        hw_sb_escaped_str(&shown, types_name(&nw->types, r->type));
+        printf("%8llu %10llu   %s\n", (unsigned long long)r->objects, (unsigned long long)r->bytes, sb_cstr(&shown));
+    }
+    sb_free(&name);
+    sb_free(&shown);
+}
+
+static void print_gone(const struct heap *old, const struct diff *d, size_t top)
+{
+    size_t n;
+    obj_t *gone = diff_gone_objects(old, d, &n);
+    struct strbuf sb;
+    sb_init(&sb);
+    printf("\ngone objects (in OLD, not in NEW):\n      Size Address        Object\n");
+    for (size_t k = 0; k < n && (!top || k < top); k++) {
+        sb_reset(&sb);
+        refs_repr(old, gone[k], 200, &sb);
+        printf("%10llu 0x%-12llx %s\n", (unsigned long long)heap_size(old, gone[k]),
+               (unsigned long long)old->addr[gone[k]], sb_cstr(&sb));
+    }
+    sb_free(&sb);
+    free(gone);
+}
+
+/* --by-holder and --gone in JSON: "by_holder": [{holder, name, objects,
+ * bytes, types: [{type, objects, bytes}]}], "gone_objects": [{address,
+ * type, size}]. */
+static void json_by_holder(cJSON *root, const struct heap *nw, const struct paths *p, const struct diff *d,
+                           size_t top)
+{
+    cJSON *arr = cJSON_AddArrayToObject(root, "by_holder"), *it = NULL, *types = NULL;
+    struct strbuf name;
+    sb_init(&name);
+    size_t holders = 0;
+    for (size_t k = 0; k < d->n_held; k++) {
+        const struct diff_held *r = &d->held[k];
+        if (k == 0 || r->holder != d->held[k - 1].holder) {
+            if (top && holders++ == top)
+                break;
+            it = cJSON_CreateObject();
+            if (r->holder == OBJ_NONE)
+                cJSON_AddNullToObject(it, "holder");
+            else
+                cli_json_u64(it, "holder", nw->addr[r->holder]);
+            sb_reset(&name);
+            diff_holder_name(nw, p, r->holder, &name);
+            cJSON_AddStringToObject(it, "name", sb_cstr(&name));
+            cli_json_u64(it, "objects", r->holder_objects);
+            cli_json_u64(it, "bytes", r->holder_bytes);
+            types = cJSON_AddArrayToObject(it, "types");
+            cJSON_AddItemToArray(arr, it);
+        }
+        cJSON *t = cJSON_CreateObject();
+        cJSON_AddStringToObject(t, "type", types_name(&nw->types, r->type));
+        cli_json_u64(t, "objects", r->objects);
+        cli_json_u64(t, "bytes", r->bytes);
+        cJSON_AddItemToArray(types, t);
+    }
+    sb_free(&name);
+}
+
+static void json_gone(cJSON *root, const struct heap *old, const struct diff *d, size_t top)
+{
+    size_t n;
+    obj_t *gone = diff_gone_objects(old, d, &n);
+    cJSON *arr = cJSON_AddArrayToObject(root, "gone_objects");
+    for (size_t k = 0; k < n && (!top || k < top); k++) {
+        cJSON *it = cJSON_CreateObject();
+        cli_json_u64(it, "address", old->addr[gone[k]]);
+        cJSON_AddStringToObject(it, "type", heap_type_name(old, gone[k]));
+        cli_json_u64(it, "size", heap_size(old, gone[k]));
+        cJSON_AddItemToArray(arr, it);
+    }
+    free(gone);
+}
+
+static cJSON *json_diff(const struct heap *nw, const struct diff *d, size_t top, int have_newer)
 {
     cJSON *root = cJSON_CreateObject();
     cli_json_u64(root, "new", d->n_new);
@@ -120,12 +224,12 @@ static void print_json(const struct heap *nw, const struct diff *d, size_t top, 
             cli_json_u64(it, "example_holder", nw->addr[r->example]);
         cJSON_AddItemToArray(arr, it);
     }
-    cli_json_print(root);
+    return root;
 }
 
 struct diff_args {
     size_t top;
-    int by_count;
+    int by_count, by_holder, gone;
 };
 
 static int diff_option(int c, const char *arg, void *ctx)
@@ -134,6 +238,8 @@ static int diff_option(int c, const char *arg, void *ctx)
     switch (c) {
     case OPT_TOP: return cli_parse_count("diff", "--top", arg, &a->top);
     case OPT_BY_COUNT: a->by_count = 1; return 0;
+    case OPT_BY_HOLDER: a->by_holder = 1; return 0;
+    case OPT_GONE: a->gone = 1; return 0;
     default: diff_usage(stderr); return -1;
     }
 }
@@ -143,12 +249,14 @@ int cli_diff(int argc, char **argv)
     static const struct option options[] = {
         {"top", required_argument, NULL, OPT_TOP},
         {"by-count", no_argument, NULL, OPT_BY_COUNT},
+        {"by-holder", no_argument, NULL, OPT_BY_HOLDER},
+        {"gone", no_argument, NULL, OPT_GONE},
         {NULL, 0, NULL, 0},
     };
     static const struct cli_spec spec = {"diff", diff_usage, options, diff_option, 2, 3,
                                          "wants two dumps (OLD NEW) or three (OLD NEW NEWER)"};
     struct cli_common co;
-    struct diff_args a = {20, 0};
+    struct diff_args a = {20, 0, 0, 0};
     int first, status = cli_parse(&spec, argc, argv, &co, &a, &first);
     if (status >= 0)
         return status;
@@ -167,10 +275,20 @@ int cli_diff(int argc, char **argv)
     diff_compute(&heaps[0], &heaps[1], ndumps == 3 ? &heaps[2] : NULL, &paths, &d);
     if (by_count)
         diff_sort(&d, DIFF_BY_COUNT);
-    if (co.json)
-        print_json(&heaps[1], &d, top, ndumps == 3);
-    else
+    if (co.json) {
+        cJSON *root = json_diff(&heaps[1], &d, top, ndumps == 3);
+        if (a.by_holder)
+            json_by_holder(root, &heaps[1], &paths, &d, top);
+        if (a.gone)
+            json_gone(root, &heaps[0], &d, top);
+        cli_json_print(root);
+    } else {
         print_text(&heaps[1], &d, argv[first], argv[first + 1], top, ndumps == 3);
+        if (a.by_holder)
+            print_by_holder(&heaps[1], &paths, &d, top);
+        if (a.gone)
+            print_gone(&heaps[0], &d, top);
+    }
     diff_free(&d);
     paths_free(&paths);
     roots_free(&roots);

@@ -4,7 +4,12 @@
 #include <string.h>
 #include <uthash.h>
 
+#include "positions.h"
+#include "query.h"
 #include "util.h"
+
+/* A holder's value or name, in its name on the holders screen: cut there. */
+#define HOLDER_VALUE_MAX 40
 
 struct name_slot {
     const char *name;
@@ -32,11 +37,71 @@ static size_t type_row(struct diff *d, struct name_slot **by_name, size_t *cap, 
     return s->row;
 }
 
-/* Is object i of a also in b: same address, same type name? */
-static int present(const struct heap *a, obj_t i, const struct heap *b)
+obj_t diff_match(const struct heap *a, obj_t i, const struct heap *b)
 {
     obj_t j = heap_find(b, a->addr[i]);
-    return j != OBJ_NONE && strcmp(heap_type_name(a, i), heap_type_name(b, j)) == 0;
+    return j != OBJ_NONE && strcmp(heap_type_name(a, i), heap_type_name(b, j)) == 0 ? j : OBJ_NONE;
+}
+
+/* Is object i of a also in b? */
+static int present(const struct heap *a, obj_t i, const struct heap *b) { return diff_match(a, i, b) != OBJ_NONE; }
+
+/* Holders by object: the held ones sorted by holder, then type. */
+static int cmp_held_key(const void *x, const void *y)
+{
+    const struct diff_held *a = x, *b = y;
+    if (a->holder != b->holder)
+        return a->holder < b->holder ? -1 : 1;
+    return a->type < b->type ? -1 : a->type > b->type;
+}
+
+/* The holders with the most new bytes first; each one's rows together,
+ * largest first. */
+static int cmp_held_rows(const void *x, const void *y)
+{
+    const struct diff_held *a = x, *b = y;
+    if (a->holder_bytes != b->holder_bytes)
+        return a->holder_bytes < b->holder_bytes ? 1 : -1;
+    if (a->holder != b->holder)
+        return a->holder < b->holder ? -1 : 1;
+    if (a->bytes != b->bytes)
+        return a->bytes < b->bytes ? 1 : -1;
+    return a->type < b->type ? -1 : a->type > b->type;
+}
+
+/* d->held from each new object's holder: one entry per new object, sorted
+ * so that equal (holder, type) pairs are neighbours and summed in place. */
+static void group_by_holder(const struct heap *h, struct diff *d, const obj_t *holder)
+{
+    size_t n = 0;
+    struct diff_held *held = xmalloc((d->n_new ? d->n_new : 1) * sizeof *held, "the holders of new objects");
+    for (size_t o = 0; o < h->n; o++)
+        if (d->is_new[o])
+            held[n++] = (struct diff_held){holder[o], h->type[o], 1, heap_size(h, (obj_t)o), 0, 0};
+    qsort(held, n, sizeof *held, cmp_held_key);
+    size_t rows = 0;
+    for (size_t k = 0; k < n; k++) {
+        if (rows && held[rows - 1].holder == held[k].holder && held[rows - 1].type == held[k].type) {
+            held[rows - 1].objects++;
+            held[rows - 1].bytes += held[k].bytes;
+        } else {
+            held[rows++] = held[k];
+        }
+    }
+    for (size_t first = 0, k; first < rows; first = k) { /* each holder's totals */
+        uint64_t objects = 0, bytes = 0;
+        for (k = first; k < rows && held[k].holder == held[first].holder; k++) {
+            objects += held[k].objects;
+            bytes += held[k].bytes;
+        }
+        for (size_t j = first; j < k; j++) {
+            held[j].holder_objects = objects;
+            held[j].holder_bytes = bytes;
+        }
+    }
+    qsort(held, rows, sizeof *held, cmp_held_rows);
+    d->held = rows ? xreallocarray(held, rows, sizeof *held, "the holders of new objects") : held;
+    d->n_held = rows;
 }
 
 static int cmp_holders(const void *x, const void *y)
@@ -52,6 +117,85 @@ struct holder_slot {
     size_t row;
     UT_hash_handle hh;
 };
+
+/* "type value", or "type" for an object without a value or name. */
+static void type_and_value(const struct heap *h, obj_t o, struct strbuf *out)
+{
+    struct strbuf value;
+    sb_init(&value);
+    query_preview(h, o, HOLDER_VALUE_MAX, &value);
+    sb_adds(out, heap_type_name(h, o));
+    if (value.len) {
+        sb_adds(out, " ");
+        sb_add(out, sb_cstr(&value), value.len);
+    }
+    sb_free(&value);
+}
+
+void diff_holder_name(const struct heap *h, const struct paths *p, obj_t holder, struct strbuf *out)
+{
+    if (holder == OBJ_NONE) {
+        sb_adds(out, "(a root)");
+        return;
+    }
+    type_and_value(h, holder, out);
+    obj_t by = p && p->dist[holder] != PATH_UNREACHED ? p->pred[holder] : OBJ_NONE;
+    if (by == OBJ_NONE)
+        return;
+    /* Only what the dump names: an index, a key, a fixed attribute. */
+    const uint32_t *c = heap_children(h, by);
+    size_t nc = heap_nchildren(h, by), k;
+    for (k = 0; k < nc && c[k] != holder; k++)
+        ;
+    struct position pos = {0};
+    if (k < nc)
+        positions_of(h, by, k, &pos);
+    if (k < nc && (pos.kind == POS_INDEX || pos.kind == POS_KEY || pos.kind == POS_NAMED)) {
+        sb_adds(out, " ");
+        positions_label(h, &pos, out);
+    }
+    sb_adds(out, " of ");
+    type_and_value(h, by, out);
+}
+
+struct gone_sort {
+    const struct heap *old;
+    const uint64_t *type_bytes; /* per type id of old: the gone bytes */
+};
+
+static int cmp_gone(const void *x, const void *y, void *arg)
+{
+    const struct gone_sort *g = arg;
+    obj_t a = *(const obj_t *)x, b = *(const obj_t *)y;
+    uint32_t ta = g->old->type[a], tb = g->old->type[b];
+    if (ta != tb) {
+        if (g->type_bytes[ta] != g->type_bytes[tb])
+            return g->type_bytes[ta] < g->type_bytes[tb] ? 1 : -1;
+        return ta < tb ? -1 : 1;
+    }
+    uint64_t sa = heap_size(g->old, a), sb = heap_size(g->old, b);
+    if (sa != sb)
+        return sa < sb ? 1 : -1;
+    return a < b ? -1 : a > b;
+}
+
+obj_t *diff_gone_objects(const struct heap *old, const struct diff *d, size_t *n)
+{
+    obj_t *gone = xmalloc((d->n_gone ? d->n_gone : 1) * sizeof *gone, "the gone objects");
+    uint64_t *type_bytes = xcalloc(old->types.n ? old->types.n : 1, sizeof *type_bytes, "the gone objects");
+    size_t k = 0;
+    for (size_t o = 0; o < old->n && k < d->n_gone; o++) {
+        if (!d->is_gone[o])
+            continue;
+        gone[k++] = (obj_t)o;
+        type_bytes[old->type[o]] += heap_size(old, (obj_t)o);
+    }
+    struct gone_sort g = {old, type_bytes};
+    qsort_r(gone, k, sizeof *gone, cmp_gone, &g);
+    free(type_bytes);
+    *n = k;
+    return gone;
+}
 
 /* holder[o] for each object o of h: the nearest object up o's shortest path
  * that is not new (OBJ_NONE: the roots).  Objects in order of distance (a
@@ -169,6 +313,7 @@ void diff_find_holders(const struct heap *h, const struct paths *p, struct diff 
         HASH_DEL(slots, s);
         free(s);
     }
+    group_by_holder(h, d, holder);
     free(holder);
     if (d->n_holders > 1)
         qsort(d->holders, d->n_holders, sizeof *d->holders, cmp_holders);
@@ -188,11 +333,13 @@ void diff_compute(const struct heap *old, const struct heap *nw, const struct he
     for (uint32_t t = 0; t < old->types.n; t++)
         old_row[t] = type_row(d, &by_name, &cap, types_name(&old->types, t));
 
+    d->is_gone = xcalloc(old->n ? old->n : 1, 1, "the comparison");
     for (size_t i = 0; i < old->n; i++) {
         struct diff_type *r = &d->types[old_row[old->type[i]]];
         r->old_count++;
         r->old_size += heap_size(old, (obj_t)i);
         if (!present(old, (obj_t)i, nw)) {
+            d->is_gone[i] = 1;
             r->gone++;
             d->n_gone++;
             d->gone_bytes += heap_size(old, (obj_t)i);
@@ -264,7 +411,9 @@ void diff_free(struct diff *d)
 {
     free(d->types);
     free(d->is_new);
+    free(d->is_gone);
     free(d->survives);
     free(d->holders);
+    free(d->held);
     memset(d, 0, sizeof *d);
 }

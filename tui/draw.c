@@ -319,18 +319,53 @@ void columns_fit(const struct column *cols, int n, int width, int last_min, unsi
     columns_fit_some(cols, n, width, last_min, shown);
 }
 
-void columns_fit_some(const struct column *cols, int n, int width, int last_min, unsigned char *shown)
+void columns_fit_sorted(const struct column *cols, int n, int width, int last_min, unsigned char *shown,
+                        int sorted)
 {
     shown[n - 1] = 1;
     while (columns_width(cols, n, shown, last_min) > width) {
         int drop = -1;
         for (int i = 0; i < n - 1; i++)
-            if (shown[i] && (drop < 0 || cols[i].keep < cols[drop].keep))
+            if (shown[i] && i != sorted && (drop < 0 || cols[i].keep < cols[drop].keep))
                 drop = i;
+        if (drop < 0 && sorted >= 0 && sorted < n - 1 && shown[sorted])
+            drop = sorted; /* nothing else is left to drop */
         if (drop < 0)
             return;
         shown[drop] = 0;
     }
+}
+
+void columns_fit_some(const struct column *cols, int n, int width, int last_min, unsigned char *shown)
+{
+    columns_fit_sorted(cols, n, width, last_min, shown, -1);
+}
+
+/* Where the character before byte i of s starts. */
+static size_t char_before(const char *s, size_t i)
+{
+    if (i == 0)
+        return 0;
+    i--;
+    while (i > 0 && use_utf8 && ((unsigned char)s[i] & 0xc0) == 0x80)
+        i--;
+    return i;
+}
+
+int draw_name(int y, int x, int width, const char *s, size_t len, enum role r)
+{
+    const char *dot = len ? memrchr(s, '.', len) : NULL;
+    if (width <= 1 || !dot || draw_width(s, len) <= width)
+        return draw_text(y, x, width, s, len, r);
+    size_t start = len;      /* the longest tail that fits beside the glyph */
+    while (start > 0) {
+        size_t prev = char_before(s, start);
+        if (draw_width(s + prev, len - prev) > width - 1)
+            break;
+        start = prev;
+    }
+    int used = draw_str(y, x, 1, draw_glyph(GLYPH_MORE), r);
+    return used + draw_text(y, x + used, width - used, s + start, len - start, r);
 }
 
 /* Draw one cell at x; returns the x after it. */
@@ -341,7 +376,8 @@ static int draw_cell(int y, int x, int width, const struct column *c, int last, 
     int w = draw_width(text, len);
     int pad = c->width > w ? c->width - w : 0;
     if (last && c->left) {
-        int used = draw_text(y, x, width - x, text, len, r);
+        int used = c->left == COLUMN_NAME ? draw_name(y, x, width - x, text, len, r)
+                                          : draw_text(y, x, width - x, text, len, r);
         draw_fill(y, x + used, width - x - used, r);
         return width;
     }

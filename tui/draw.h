@@ -79,8 +79,10 @@ struct column {
     int width;               /* at least this many columns, padding included */
     int gap;                 /* blanks before the column (not before the first shown) */
     int keep;                /* when the row is too narrow, lower keep values go first */
-    int left;                /* left-aligned (else right-aligned) */
+    int left;                /* left-aligned (else right-aligned); COLUMN_NAME: also, a
+                                dotted name too long for it keeps its end */
 };
+#define COLUMN_NAME 2
 /* Decide which of the n columns fit in width; the last column takes what is
  * left and needs at least last_min.  shown[i] gets 1 or 0; the last column is
  * always shown. */
@@ -89,6 +91,17 @@ void columns_fit(const struct column *cols, int n, int width, int last_min, unsi
  * columns outside compare mode): only the columns with shown[i] set on entry
  * are candidates. */
 void columns_fit_some(const struct column *cols, int n, int width, int last_min, unsigned char *shown);
+/* columns_fit_some that keeps column `sorted` (or -1) as long as anything
+ * but the last column is shown: a narrow screen still shows the column its
+ * rows are sorted by. */
+void columns_fit_sorted(const struct column *cols, int n, int width, int last_min, unsigned char *shown,
+                        int sorted);
+/* Draw a type name in width columns from (y, x): a dotted name that does not
+ * fit is cut on the left, since its end tells it apart ("…OrderedDict",
+ * "…ns.OrderedDict": the last part stays whole when it fits); a name
+ * without a dot is cut on the right as draw_text does.  Returns the columns
+ * drawn. */
+int draw_name(int y, int x, int width, const char *s, size_t len, enum role r);
 /* Draw one row of cells (cells[i] for column i; hidden ones are skipped) in
  * role r; the column `mark` (or -1) is drawn in role mark_role instead. */
 void draw_cells(int y, int width, const struct column *cols, int n, const unsigned char *shown,

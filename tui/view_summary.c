@@ -33,7 +33,7 @@ static const struct column columns[NCOLS] = {
     [COL_SIZE_PCT] = {"%", 4, 0, 3, 0},
     [COL_CUM] = {"Cum", 4, 0, 2, 0},
     [COL_MAX] = {"Max", 8, 0, 6, 0},
-    [COL_KIND] = {"Kind", 0, 1, 10, 1},
+    [COL_KIND] = {"Kind", 0, 1, 10, COLUMN_NAME},
 };
 #define KIND_MIN_WIDTH 12
 #define FILTER_MAX 256
@@ -160,15 +160,6 @@ static void summary_close(struct view *v)
     v->priv = NULL;
 }
 
-static void summary_layout(struct view *v, const struct view_ctx *ctx, const struct view_area *area)
-{
-    struct summary_state *st = v->priv;
-    for (int c = 0; c < NCOLS; c++)
-        st->cols[c] = ctx->compare || (c != COL_DCOUNT && c != COL_DSIZE && c != COL_NEW);
-    columns_fit_some(columns, NCOLS, area->width, KIND_MIN_WIDTH, st->cols);
-    list_layout(&st->list, area->height - 2);
-}
-
 static int sorted_column(const struct summary_state *st)
 {
     if (st->extra != ORDER_ENGINE)
@@ -179,6 +170,15 @@ static int sorted_column(const struct summary_state *st)
     case SUMMARY_BY_NAME: return COL_KIND;
     default: return COL_SIZE;
     }
+}
+
+static void summary_layout(struct view *v, const struct view_ctx *ctx, const struct view_area *area)
+{
+    struct summary_state *st = v->priv;
+    for (int c = 0; c < NCOLS; c++)
+        st->cols[c] = ctx->compare || (c != COL_DCOUNT && c != COL_DSIZE && c != COL_NEW);
+    columns_fit_sorted(columns, NCOLS, area->width, KIND_MIN_WIDTH, st->cols, sorted_column(st));
+    list_layout(&st->list, area->height - 2);
 }
 
 static void draw_type_row(const struct summary_state *st, const struct view_ctx *ctx, size_t i, int y, int width)

@@ -11,7 +11,10 @@ and per-type counts and sizes. Then:
     their differences);
   - the new objects are exactly the (address, type) pairs of NEW not in OLD,
     per type; gone likewise;
-  - the holders table accounts for every new object.
+  - the holders table accounts for every new object;
+  - --by-holder accounts for every new object, per type, each holder's total
+    the sum of its rows, largest holder first;
+  - --gone lists exactly the gone objects, each type's together.
 Prints "ok - ..." / "not ok - ..." lines.
 """
 import gzip
@@ -84,7 +87,7 @@ def load(path):
 def main():
     hw, old_path, new_path = sys.argv[1:4]
     old, new = load(old_path), load(new_path)
-    out = subprocess.run([hw, "diff", "-q", "--json", "--top", "0", old_path, new_path],
+    out = subprocess.run([hw, "diff", "-q", "--json", "--top", "0", "--by-holder", "--gone", old_path, new_path],
                          capture_output=True, text=True)
     if out.returncode != 0:
         print("not ok - diff --json ran: exit %d %s" % (out.returncode, out.stderr.strip()[:200]))
@@ -140,6 +143,34 @@ def main():
     held_bytes = sum(h["bytes"] for h in doc["holders"])
     ok = held == doc["new"] and held_bytes == doc["new_bytes"]
     print(("ok" if ok else "not ok") + " - diff: the holders account for every new object (%d of %d)" % (held, doc["new"]))
+
+    bad = []
+    by_type = defaultdict(int)
+    totals = []
+    for h in doc["by_holder"]:
+        if sum(t["objects"] for t in h["types"]) != h["objects"] or sum(t["bytes"] for t in h["types"]) != h["bytes"]:
+            bad.append("holder %s: its total is not the sum of its rows" % h["holder"])
+        for t in h["types"]:
+            by_type[t["type"]] += t["objects"]
+        totals.append(h["bytes"])
+    if dict(by_type) != dict(added_by_type):
+        bad.append("new objects per type by holder differ from the raw ones")
+    if totals != sorted(totals, reverse=True):
+        bad.append("holders not largest first")
+    print(("ok" if not bad else "not ok") + " - diff --by-holder: every new object, per type, under one holder"
+          " (%d holders)" % len(doc["by_holder"]))
+    for b in bad[:5]:
+        print("    " + b)
+
+    listed = [(g["address"], g["type"]) for g in doc["gone_objects"]]
+    types_seen, grouped = [], True
+    for _, t in listed:
+        if types_seen and types_seen[-1] != t and t in types_seen:
+            grouped = False
+        if not types_seen or types_seen[-1] != t:
+            types_seen.append(t)
+    ok = set(listed) == gone and len(listed) == len(gone) and grouped
+    print(("ok" if ok else "not ok") + " - diff --gone: exactly the gone objects, by type (%d)" % len(listed))
 
 
 if __name__ == "__main__":

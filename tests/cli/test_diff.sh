@@ -23,6 +23,11 @@ then ok "diff: the leak's 40000 dicts are held by one list, 0x7fb9a55211c0"; els
 "$HW" diff -q --top 3 "$B" "$A" > "$T/d.txt"
 check_grep "diff text: the dict row" "^ +66070 +\\+39999 +15671496 +\\+9279768 +40000 dict$" "$T/d.txt"
 check_grep "diff text: the holders row" "^ +40000 +9280000 +1 dict <- list \\(e\\.g\\. 0x7fb9a55211c0\\)$" "$T/d.txt"
+"$HW" diff -q --top 3 --by-holder --gone "$B" "$A" > "$T/h.txt"
+check_grep "diff --by-holder: the list, its total and its name" \
+    "^  240000   18791120 0x7fb9a55211c0 list of module '__main__'$" "$T/h.txt"
+check_grep "diff --by-holder: the list's dicts" "^   40000    9280000   dict$" "$T/h.txt"
+check_grep "diff --gone: the largest gone object first" "^      4264 0x7fb9a47592d0 _io.BufferedWriter\\(" "$T/h.txt"
 "$HW" diff -q --by-count --top 1 "$B" "$A" > "$T/c.txt"
 check_grep "diff --by-count: str first (+80000)" "^ +136093 +\\+80000 .* str$" "$T/c.txt"
 
