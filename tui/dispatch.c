@@ -167,6 +167,8 @@ static int app_action(struct app *a, enum action act)
     case ACT_MARKS: open_screen(a, VIEW_MARKS); return 1;
     case ACT_NOTES: open_screen(a, VIEW_NOTES); return 1;
     case ACT_HOLDERS:
+        if (app_view(a)->spec.kind == VIEW_HOLDERS)
+            return 0; /* the screen switches its grouping */
         if (a->ctx.compare)
             open_screen(a, VIEW_HOLDERS);
         else
