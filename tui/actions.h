@@ -27,6 +27,7 @@
     X(JUMP, GROUP_GO, "g", "go to the object at an address (decimal, or hex with 0x)")         \
     X(DICT, GROUP_GO, "d", "object: refs as a dict (key: value), or plain refs")   \
     X(DOMTREE, GROUP_GO, "D", "dominator tree (on an object or a tree row: its subtree)")        \
+    X(GONE, GROUP_GO, "-", "compare mode: the gone objects (only in the old dump)")               \
     X(HOLDERS, GROUP_GO, "H", "compare mode: the holders of new objects (again: by type)")      \
     X(SORT_SIZE, GROUP_SORT, "s", "sort by size")                                               \
     X(SORT_COUNT, GROUP_SORT, "c", "types: sort by count")                                      \

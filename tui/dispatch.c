@@ -155,6 +155,15 @@ static void open_screen(struct app *a, enum view_kind kind)
         app_open_view(a, (struct view_spec){kind, 0, OBJ_NONE});
 }
 
+/* A screen of compare mode (holders, gone objects). */
+static void compare_screen(struct app *a, enum view_kind kind)
+{
+    if (a->ctx.compare)
+        open_screen(a, kind);
+    else
+        app_say(a, 1, "not comparing: heapwalk OLD NEW compares two dumps of one process");
+}
+
 /* Actions about the whole program; returns 0 for the ones the screen handles. */
 static int app_action(struct app *a, enum action act)
 {
@@ -169,11 +178,9 @@ static int app_action(struct app *a, enum action act)
     case ACT_HOLDERS:
         if (app_view(a)->spec.kind == VIEW_HOLDERS)
             return 0; /* the screen switches its grouping */
-        if (a->ctx.compare)
-            open_screen(a, VIEW_HOLDERS);
-        else
-            app_say(a, 1, "not comparing: heapwalk OLD NEW compares two dumps of one process");
+        compare_screen(a, VIEW_HOLDERS);
         return 1;
+    case ACT_GONE: compare_screen(a, VIEW_GONE); return 1;
     case ACT_JUMP: prompt_open(&a->prompt, PROMPT_JUMP, NULL); return 1;
     case ACT_SEARCH: start_search(a); return 1;
     case ACT_NEXT: search_again(a, 1); return 1;

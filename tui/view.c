@@ -19,6 +19,7 @@ const struct view_ops *view_ops_of(enum view_kind kind)
     case VIEW_ROOTS: return &view_roots_ops;
     case VIEW_THREADS: return &view_threads_ops;
     case VIEW_NOTES: return &view_notes_ops;
+    case VIEW_GONE: return &view_gone_ops;
     }
     return &view_summary_ops;
 }
