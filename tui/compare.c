@@ -13,11 +13,33 @@ static const char *base_name(const char *path)
     return slash ? slash + 1 : path;
 }
 
+/* The old dump's roots and dominator tree, on a thread of its own. */
+static void *old_retained_worker(void *arg)
+{
+    struct compare *c = arg;
+    roots_compute(&c->old, NULL, 0, &c->old_roots);
+    dominators_compute(&c->old, &c->old_roots, &c->old_dom);
+    c->old_by_type = xmalloc((c->old.types.n ? c->old.types.n : 1) * sizeof *c->old_by_type,
+                             "the old dump's retained sizes");
+    dominators_by_type(&c->old, &c->old_dom, c->old_by_type);
+    atomic_store_explicit(&c->old_done, 1, memory_order_release);
+    return NULL;
+}
+
+static void start_old_retained(struct compare *c)
+{
+    if (pthread_create(&c->old_thread, NULL, old_retained_worker, c) == 0)
+        c->old_running = 1;
+    else
+        old_retained_worker(c); /* no thread to be had: now, in the foreground */
+}
+
 int compare_load(struct compare *c, const char *old_path, const char *new_path, const struct open_options *opt,
                  const struct heap *new_heap)
 {
     memset(c, 0, sizeof *c);
     atomic_init(&c->holders_done, 0);
+    atomic_init(&c->old_done, 0);
     if (open_dump(old_path, opt, &c->old) < 0)
         return -1;
     c->heap = new_heap;
@@ -35,6 +57,10 @@ int compare_load(struct compare *c, const char *old_path, const char *new_path, 
         if (t != UINT32_MAX)
             c->of_type[t] = &c->diff.types[k];
     }
+    c->old_type = xmalloc((nt ? nt : 1) * sizeof *c->old_type, "the comparison");
+    for (uint32_t t = 0; t < nt; t++)
+        c->old_type[t] = types_lookup(&c->old.types, types_name(&new_heap->types, t));
+    start_old_retained(c);
     return 0;
 }
 
@@ -49,9 +75,17 @@ void compare_paths_found(void *arg, const struct paths *p)
 
 void compare_free(struct compare *c)
 {
+    if (c->old_running)
+        pthread_join(c->old_thread, NULL);
+    if (atomic_load(&c->old_done)) {
+        dominators_free(&c->old_dom);
+        roots_free(&c->old_roots);
+        free(c->old_by_type);
+    }
     if (c->heap)
         diff_free(&c->diff);
     free(c->of_type);
+    free(c->old_type);
     heap_free(&c->old);
     memset(c, 0, sizeof *c);
 }
@@ -63,14 +97,34 @@ int compare_holders_ready(const struct compare *c)
 
 int compare_poll(struct compare *c)
 {
-    int done = compare_holders_ready(c);
-    if (done == c->seen_done)
+    int done = compare_holders_ready(c), old_done = compare_old_retained_ready(c);
+    if (done == c->seen_done && old_done == c->seen_old_done)
         return 0;
     c->seen_done = done;
+    c->seen_old_done = old_done;
     return 1;
 }
 
 const char *compare_status(const struct compare *c)
 {
-    return compare_holders_ready(c) ? NULL : "finding the holders of new objects...";
+    if (!compare_holders_ready(c))
+        return "finding the holders of new objects...";
+    return compare_old_retained_ready(c) ? NULL : "computing the old dump's retained sizes...";
+}
+
+int compare_old_retained_ready(const struct compare *c)
+{
+    return atomic_load_explicit(&((struct compare *)c)->old_done, memory_order_acquire);
+}
+
+int64_t compare_type_retained_delta(const struct compare *c, const uint64_t *now, uint32_t t)
+{
+    uint32_t ot = c->old_type[t];
+    return (int64_t)now[t] - (int64_t)(ot == UINT32_MAX ? 0 : c->old_by_type[ot]);
+}
+
+int64_t compare_object_retained_delta(const struct compare *c, const uint64_t *now, obj_t o)
+{
+    obj_t was = c->diff.is_new[o] ? OBJ_NONE : diff_match(c->heap, o, &c->old);
+    return (int64_t)now[o] - (int64_t)(was == OBJ_NONE ? 0 : c->old_dom.retained[was]);
 }

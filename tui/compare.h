@@ -12,14 +12,22 @@
  * holders to the same comparison (diff_find_holders) and publishes them with
  * a release store; the main thread reads them after an acquire load.  So the
  * screen shows the rows `heapwalk diff` prints even after the user pins
- * roots or skips kinds of refs. */
+ * roots or skips kinds of refs.
+ *
+ * The old dump's retained sizes (its roots and dominator tree) are computed
+ * on a thread of their own after loading, so that the screens can say how
+ * much more a type or an owner retains than it did (+/-Retained); the same
+ * release/acquire pair publishes them. */
 #ifndef HW_TUI_COMPARE_H
 #define HW_TUI_COMPARE_H
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stddef.h>
 
 #include "../src/diff.h"
+#include "../src/dominators.h"
+#include "../src/roots.h"
 #include "../src/heap.h"
 #include "../src/open.h"
 
@@ -33,6 +41,14 @@ struct compare {
     const struct diff_type **of_type; /* per type id of heap: its row of diff.types */
     atomic_int holders_done; /* diff.holders is ready */
     int seen_done;           /* holders_done when the main loop last looked */
+    uint32_t *old_type;      /* per type id of heap: the same name's id in old, or UINT32_MAX */
+    struct roots old_roots;  /* the old dump's retained sizes, once old_done is set */
+    struct dominators old_dom;
+    uint64_t *old_by_type;   /* per type id of old: dominators_by_type() */
+    atomic_int old_done;
+    int seen_old_done;       /* old_done when the main loop last looked */
+    pthread_t old_thread;
+    int old_running;
 };
 
 /* Load the older dump from old_path (progress and errors on stderr, as the
@@ -45,15 +61,28 @@ int compare_load(struct compare *c, const char *old_path, const char *new_path, 
  * kinds: find the holders of new objects, once (analysis.h's paths_found,
  * with c as ctx; runs on the analysis' worker thread). */
 void compare_paths_found(void *c, const struct paths *p);
-/* Free everything; c may be all zero.  Stop the analysis first. */
+/* Free everything; c may be all zero (waits for the old dump's retained
+ * sizes if they are still being computed).  Stop the analysis first. */
 void compare_free(struct compare *c);
 
 /* Are the holders of new objects (c->diff.holders) ready? */
 int compare_holders_ready(const struct compare *c);
 /* 1 once when the holders become ready: the main loop redraws. */
 int compare_poll(struct compare *c);
-/* A line for the status bar until the holders are ready, or NULL. */
+/* A line for the status bar until the holders and the old dump's retained
+ * sizes are ready, or NULL. */
 const char *compare_status(const struct compare *c);
+
+/* Are the old dump's retained sizes there? */
+int compare_old_retained_ready(const struct compare *c);
+/* How much more type id t of the newer dump retains than the type of that
+ * name did in the old one (now: the newer dump's dominators_by_type).  Call
+ * once compare_old_retained_ready. */
+int64_t compare_type_retained_delta(const struct compare *c, const uint64_t *now, uint32_t t);
+/* How much more object o of the newer dump retains (now: its retained
+ * sizes) than the same object (address and type) did in the old dump; a new
+ * object's whole retained size.  Call once compare_old_retained_ready. */
+int64_t compare_object_retained_delta(const struct compare *c, const uint64_t *now, obj_t o);
 
 /* Is object o of the newer dump new (not in the old one)? 0 when c is NULL,
  * so that the screens can ask without checking for compare mode. */

@@ -1,7 +1,8 @@
 /* view_domtree.c: the dominator tree (dominators.h) as an indented list: the
  * children of the virtual root (the whole heap), or one object and its
  * children, largest retained size first.  Each row shows the object's
- * retained size, its share of the heap and its repr.  Right expands a row,
+ * retained size (in compare mode, and how much more than the same object
+ * retained in the old dump), its share of the heap and its repr.  Right expands a row,
  * Left collapses it or goes up to its parent row, Enter opens the object and
  * D opens the selected row's subtree as a screen of its own.
  *
@@ -18,11 +19,12 @@
 #include "draw.h"
 #include "view.h"
 
-enum { COL_NEW, COL_RETAINED, COL_PCT, COL_OBJECT, NCOLS };
+enum { COL_NEW, COL_RETAINED, COL_DRETAINED, COL_PCT, COL_OBJECT, NCOLS };
 
 static const struct column columns[NCOLS] = {
     [COL_NEW] = {"+", 2, 0, 1, 1}, /* compare mode only */
-    [COL_RETAINED] = {"Retained", 10, 0, 3, 0},
+    [COL_RETAINED] = {"Retained", 10, 0, 4, 0},
+    [COL_DRETAINED] = {"+/-Retained", 12, 1, 3, 0}, /* compare mode only: since the old dump */
     [COL_PCT] = {"%", 4, 0, 2, 0},
     [COL_OBJECT] = {"Object", 0, 2, 10, 1},
 };
@@ -124,7 +126,7 @@ static void domtree_layout(struct view *v, const struct view_ctx *ctx, const str
 {
     struct domtree_state *st = v->priv;
     for (int c = 0; c < NCOLS; c++)
-        st->cols[c] = c != COL_NEW || ctx->compare;
+        st->cols[c] = (c != COL_NEW && c != COL_DRETAINED) || ctx->compare;
     columns_fit_some(columns, NCOLS, area->width, OBJECT_MIN_WIDTH, st->cols);
     int used = 0;
     for (int c = 0; c < COL_OBJECT; c++)
@@ -151,6 +153,11 @@ static void draw_tree_row(const struct domtree_state *st, const struct view_ctx 
     snprintf(num[COL_NEW], sizeof num[0], "%s", compare_is_new(ctx->compare, r->obj) ? draw_glyph(GLYPH_NEW) : "");
     view_bytes(ctx, d->retained[r->obj], num[COL_RETAINED]);
     snprintf(num[COL_PCT], sizeof num[0], "%lld", summary_percent(d->retained[r->obj], d->total));
+    num[COL_DRETAINED][0] = '\0';
+    if (ctx->compare && compare_old_retained_ready(ctx->compare))
+        view_bytes_delta(ctx, compare_object_retained_delta(ctx->compare, d->retained, r->obj), num[COL_DRETAINED]);
+    else if (ctx->compare)
+        snprintf(num[COL_DRETAINED], sizeof num[0], "...");
     for (int c = 0; c < COL_OBJECT; c++)
         cells[c] = num[c];
     size_t indent = 2 * (size_t)r->depth;

@@ -15,7 +15,7 @@
 /* This screen's columns come before meliae's, which stay exactly as
  * `heapwalk summary` prints them. */
 enum {
-    COL_RETAINED, COL_DCOUNT, COL_DSIZE, COL_NEW, /* COL_D* and COL_NEW: compare mode only */
+    COL_RETAINED, COL_DCOUNT, COL_DSIZE, COL_DRETAINED, COL_NEW, /* COL_D* and COL_NEW: compare mode only */
     COL_INDEX, COL_COUNT, COL_COUNT_PCT, COL_SIZE, COL_SIZE_PCT, COL_CUM, COL_MAX, COL_KIND, NCOLS
 };
 
@@ -25,6 +25,7 @@ static const struct column columns[NCOLS] = {
     [COL_RETAINED] = {"Retained", 10, 0, 7, 0},
     [COL_DCOUNT] = {"+/-Count", 9, 1, 5, 0},
     [COL_DSIZE] = {"+/-Size", 10, 1, 7, 0},
+    [COL_DRETAINED] = {"+/-Retained", 12, 1, 6, 0},
     [COL_NEW] = {"New", 8, 1, 5, 0},
     [COL_INDEX] = {"Index", 6, 0, 4, 0},
     [COL_COUNT] = {"Count", 8, 0, 8, 0},
@@ -36,6 +37,7 @@ static const struct column columns[NCOLS] = {
     [COL_KIND] = {"Kind", 0, 1, 10, COLUMN_NAME},
 };
 #define KIND_MIN_WIDTH 12
+#define KIND_MIN_WIDTH_COMPARE 16 /* compare mode has more columns: names need room */
 #define FILTER_MAX 256
 
 /* Orders this screen adds to summary.h's. */
@@ -175,9 +177,17 @@ static int sorted_column(const struct summary_state *st)
 static void summary_layout(struct view *v, const struct view_ctx *ctx, const struct view_area *area)
 {
     struct summary_state *st = v->priv;
+    struct column fit[NCOLS];
+    memcpy(fit, columns, sizeof fit);
     for (int c = 0; c < NCOLS; c++)
-        st->cols[c] = ctx->compare || (c != COL_DCOUNT && c != COL_DSIZE && c != COL_NEW);
-    columns_fit_sorted(columns, NCOLS, area->width, KIND_MIN_WIDTH, st->cols, sorted_column(st));
+        st->cols[c] = ctx->compare || (c != COL_DCOUNT && c != COL_DSIZE && c != COL_DRETAINED && c != COL_NEW);
+    if (ctx->compare) { /* the changes matter more than the largest object and what is retained */
+        fit[COL_INDEX].keep = 0;
+        fit[COL_MAX].keep = 1;
+        fit[COL_RETAINED].keep = 2;
+    }
+    columns_fit_sorted(fit, NCOLS, area->width, ctx->compare ? KIND_MIN_WIDTH_COMPARE : KIND_MIN_WIDTH, st->cols,
+                       sorted_column(st));
     list_layout(&st->list, area->height - 2);
 }
 
@@ -199,11 +209,16 @@ static void draw_type_row(const struct summary_state *st, const struct view_ctx 
     else
         snprintf(num[COL_RETAINED], sizeof num[0], "...");
     const struct diff_type *d = ctx->compare ? compare_type(ctx->compare, r->type) : NULL;
-    num[COL_DCOUNT][0] = num[COL_DSIZE][0] = num[COL_NEW][0] = '\0';
+    num[COL_DCOUNT][0] = num[COL_DSIZE][0] = num[COL_DRETAINED][0] = num[COL_NEW][0] = '\0';
     if (d) { /* the differences as `heapwalk diff` prints them */
         snprintf(num[COL_DCOUNT], sizeof num[0], "%+lld", (long long)(d->new_count - d->old_count));
         view_bytes_delta(ctx, (int64_t)(d->new_size - d->old_size), num[COL_DSIZE]);
         snprintf(num[COL_NEW], sizeof num[0], "%llu", (unsigned long long)d->added);
+        if (analysis_ready(ctx->analysis, ANALYSIS_DOMINATORS) && compare_old_retained_ready(ctx->compare))
+            view_bytes_delta(ctx, compare_type_retained_delta(ctx->compare, ctx->analysis->dom_by_type, r->type),
+                             num[COL_DRETAINED]);
+        else
+            snprintf(num[COL_DRETAINED], sizeof num[0], "...");
     }
     for (int c = 0; c < COL_KIND; c++)
         cells[c] = num[c];
