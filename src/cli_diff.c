@@ -79,6 +79,22 @@ static void print_text(const struct heap *nw, const struct diff *d, const char *
     sb_free(&held);
 }
 
+/* Does entry k of d->held start a holder's rows? */
+static int starts_holder(const struct diff *d, size_t k)
+{
+    return k == 0 || d->held[k].holder != d->held[k - 1].holder;
+}
+
+/* The entries of d->held that the first top holders (0: all) take. */
+static size_t held_entries(const struct diff *d, size_t top)
+{
+    size_t holders = 0, k;
+    for (k = 0; k < d->n_held; k++)
+        if (starts_holder(d, k) && top && holders++ == top)
+            break;
+    return k;
+}
+
 /* The tables --by-holder and --gone ask for. */
 static void print_by_holder(const struct heap *nw, const struct paths *p, const struct diff *d, size_t top)
 {
@@ -86,12 +102,10 @@ static void print_by_holder(const struct heap *nw, const struct paths *p, const 
     sb_init(&name);
     sb_init(&shown);
     printf("\nholders of new objects, by holder:\n     New      Bytes Holder\n");
-    size_t holders = 0;
-    for (size_t k = 0; k < d->n_held; k++) {
+    size_t n = held_entries(d, top);
+    for (size_t k = 0; k < n; k++) {
         const struct diff_held *r = &d->held[k];
-        if (k == 0 || r->holder != d->held[k - 1].holder) {
-            if (top && holders++ == top)
-                break;
+        if (starts_holder(d, k)) {
             sb_reset(&name);
             sb_reset(&shown);
             diff_holder_name(nw, p, r->holder, &name);
@@ -137,12 +151,10 @@ static void json_by_holder(cJSON *root, const struct heap *nw, const struct path
     cJSON *arr = cJSON_AddArrayToObject(root, "by_holder"), *it = NULL, *types = NULL;
     struct strbuf name;
     sb_init(&name);
-    size_t holders = 0;
-    for (size_t k = 0; k < d->n_held; k++) {
+    size_t n = held_entries(d, top);
+    for (size_t k = 0; k < n; k++) {
         const struct diff_held *r = &d->held[k];
-        if (k == 0 || r->holder != d->held[k - 1].holder) {
-            if (top && holders++ == top)
-                break;
+        if (starts_holder(d, k)) {
             it = cJSON_CreateObject();
             if (r->holder == OBJ_NONE)
                 cJSON_AddNullToObject(it, "holder");
