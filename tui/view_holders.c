@@ -278,7 +278,7 @@ static enum list_found holders_search(struct view *v, const struct view_ctx *ctx
 }
 
 static const struct action_hint holders_hints[] = {
-    HINT(OPEN, "open the holder"), HINT(HOLDERS, "group"), HINT(HELP, "help"), HINTS_END,
+    HINT(OPEN, "open"), HINT(HOLDERS, "group"), HINT(HELP, "help"), HINTS_END,
 };
 
 const struct view_ops view_holders_ops = {
