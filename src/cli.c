@@ -26,6 +26,7 @@ void cli_usage(FILE *to)
           "       heapwalk retained [OPTIONS] DUMP   what holds the most memory (dominator tree)\n"
           "       heapwalk diff [OPTIONS] OLD NEW [NEWER]  what grew, and who holds the new objects\n"
           "       heapwalk export [OPTIONS] DUMP     the graph as JSON lines, with distances to roots\n"
+          "       heapwalk sql [OPTIONS] QUERY DUMP  SQL over the objects and refs (memsee's tables)\n"
           "       heapwalk scanner --print           the Python module that makes dumps (3.8 to 3.13)\n"
           "       heapwalk --help | --version | SUBCOMMAND --help\n"
           "\n"

@@ -21,6 +21,7 @@ int cli_export(int argc, char **argv);
 int cli_retained(int argc, char **argv);
 int cli_diff(int argc, char **argv);
 int cli_scanner(int argc, char **argv);
+int cli_sql(int argc, char **argv);
 
 /* scanner/heapwalk_scanner.py, built into the binary by the Makefile. */
 extern const unsigned char scanner_py[];
