@@ -23,6 +23,7 @@ int cli_diff(int argc, char **argv);
 int cli_scanner(int argc, char **argv);
 int cli_sql(int argc, char **argv);
 
+
 /* scanner/heapwalk_scanner.py, built into the binary by the Makefile. */
 extern const unsigned char scanner_py[];
 extern const size_t scanner_py_len;
@@ -42,6 +43,10 @@ struct cli_common {
     struct load_options load;
     int quiet, json;
 };
+
+/* `heapwalk path --from QUERY --to QUERY [--reverse] DUMP`: the shortest path
+ * between two sets of objects (cli_sql.c). Returns the exit status. */
+int cli_path_sets(const char *from, const char *to, int reverse, const struct cli_common *co, const char *dump);
 
 /* What a subcommand takes beyond the common options. */
 struct cli_spec {

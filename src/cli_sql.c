@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "objset.h"
+#include "paths.h"
 #include "refs.h"
 #include "roots.h"
 #include "sql.h"
@@ -505,6 +506,103 @@ int cli_sql(int argc, char **argv)
         return EXIT_FAIL;
     }
     status = a.mode == MODE_ROWS ? run_rows(s, query, a.format) : run_set(s, &h, query, &a, co.json);
+    sql_close(s);
+    heap_free(&h);
+    return status;
+}
+
+/* --- path between two sets --- */
+
+static void set_path_text(const struct heap *h, const obj_t *path, size_t len, int reverse)
+{
+    struct strbuf sb, lab;
+    sb_init(&sb);
+    sb_init(&lab);
+    printf("%zu hop%s, %s\n", len - 1, len == 2 ? "" : "s",
+           reverse ? "each object referred to by the next" : "each object referring to the next");
+    for (size_t k = 0; k < len; k++) {
+        sb_reset(&sb);
+        sb_reset(&lab);
+        refs_repr(h, path[k], 60, &sb);
+        if (k + 1 < len && reverse)
+            paths_edge_label(h, path[k + 1], path[k], &lab);
+        else if (k + 1 < len)
+            paths_edge_label(h, path[k], path[k + 1], &lab);
+        printf("%4zu  %s%s%s\n", k, sb_cstr(&sb), k + 1 == len ? "" : reverse ? "  <- " : "  -> ",
+               k + 1 < len ? sb_cstr(&lab) : "");
+    }
+    sb_free(&sb);
+    sb_free(&lab);
+}
+
+static void set_path_json(const struct heap *h, const obj_t *path, size_t len, int reverse)
+{
+    cJSON *root = cJSON_CreateObject();
+    struct strbuf sb;
+    sb_init(&sb);
+    cJSON_AddBoolToObject(root, "reverse", reverse);
+    cli_json_u64(root, "length", len - 1);
+    cJSON *hops = cJSON_AddArrayToObject(root, "hops");
+    for (size_t k = 0; k < len; k++) {
+        cJSON *hop = cJSON_CreateObject();
+        cli_json_u64(hop, "address", h->addr[path[k]]);
+        cJSON_AddStringToObject(hop, "type", heap_type_name(h, path[k]));
+        sb_reset(&sb);
+        refs_repr(h, path[k], 0, &sb);
+        cJSON_AddStringToObject(hop, "repr", sb_cstr(&sb));
+        if (k + 1 < len) {
+            sb_reset(&sb);
+            if (reverse)
+                paths_edge_label(h, path[k + 1], path[k], &sb);
+            else
+                paths_edge_label(h, path[k], path[k + 1], &sb);
+            cJSON_AddStringToObject(hop, "edge", sb_cstr(&sb));
+        }
+        cJSON_AddItemToArray(hops, hop);
+    }
+    sb_free(&sb);
+    cli_json_print(root);
+}
+
+int cli_path_sets(const char *from, const char *to, int reverse, const struct cli_common *co, const char *dump)
+{
+    struct heap h;
+    if (cli_open(dump, co, &h) < 0)
+        return EXIT_FAIL;
+    struct hw_error err = {{0}};
+    int status = EXIT_FAIL;
+    obj_t *a = NULL, *b = NULL, *path = NULL;
+    size_t na = 0, nb = 0, len = 0;
+    struct sql *s = sql_open(&h, &err);
+    if (!s) {
+        fprintf(stderr, "heapwalk path: %s\n", err.msg);
+        goto out;
+    }
+    if (!(a = sql_set(s, from, &na, &err))) {
+        show_error(from, err.msg);
+        goto out;
+    }
+    if (!(b = sql_set(s, to, &nb, &err))) {
+        show_error(to, err.msg);
+        goto out;
+    }
+    double t0 = hw_now();
+    path = objset_path(&h, a, na, b, nb, reverse, &len);
+    cli_timing("path between sets", t0);
+    if (!path) {
+        fprintf(stderr, "heapwalk path: %s: no path %s from any of the %zu objects of --from to any of the %zu of --to\n",
+                dump, reverse ? "against references" : "along references", na, nb);
+        goto out;
+    }
+    if (co->json)
+        set_path_json(&h, path, len, reverse);
+    else
+        set_path_text(&h, path, len, reverse);
+    status = EXIT_OK;
+out:
+    free(path);
+    free(a);
+    free(b);
     sql_close(s);
     heap_free(&h);
     return status;
