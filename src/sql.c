@@ -689,7 +689,11 @@ void sql_rewrite(const char *q, struct strbuf *out)
 
 int sql_is_statement(const char *q)
 {
-    static const char *const verbs[] = {"select", "with", "values", "explain", "pragma"};
+    /* What a statement starts with: a condition over obj never does. */
+    static const char *const verbs[] = {"select", "with", "values", "explain", "pragma", "insert", "update",
+                                        "delete", "replace", "create", "drop", "alter", "attach", "detach",
+                                        "begin", "commit", "end", "rollback", "savepoint", "release", "vacuum",
+                                        "analyze", "reindex"};
     for (;;) {
         while (isspace((unsigned char)*q))
             q++;

@@ -45,8 +45,8 @@ void sql_lend(struct sql *s, const struct roots *r, const struct paths *p, const
  * quoted identifiers and comments) into subqueries over ref. Appends to out. */
 void sql_rewrite(const char *query, struct strbuf *out);
 
-/* Whether a query is a whole statement (SELECT, WITH, VALUES, EXPLAIN, PRAGMA)
- * rather than a condition on obj. */
+/* Whether a query is a whole statement (it starts with SELECT, WITH, VALUES,
+ * EXPLAIN, PRAGMA or another statement's keyword) rather than a condition on obj. */
 int sql_is_statement(const char *query);
 
 /* A one-line hint for one of SQLite's error messages (never NULL). */
