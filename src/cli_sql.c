@@ -4,11 +4,13 @@
 #include <cjson/cJSON.h>
 #include <getopt.h>
 #include <sqlite3.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "export.h"
 #include "objset.h"
 #include "paths.h"
 #include "refs.h"
@@ -16,18 +18,19 @@
 #include "sql.h"
 
 enum sql_format { FMT_TABLE, FMT_JSON, FMT_CSV };
-enum sql_mode { MODE_ROWS, MODE_BY_TYPE, MODE_HOLDERS, MODE_RETAINED };
-enum { OPT_CSV = 2000, OPT_HOLDERS, OPT_RETAINED_SET };
+enum sql_mode { MODE_ROWS, MODE_BY_TYPE, MODE_HOLDERS, MODE_RETAINED, MODE_DOT, MODE_EXPORT };
+enum { OPT_CSV = 2000, OPT_HOLDERS, OPT_RETAINED_SET, OPT_DOT, OPT_EXPORT };
 
 struct sql_args {
     enum sql_format format;
     enum sql_mode mode;
-    size_t limit;            /* rows of the holder lists (0: all) */
+    size_t limit;            /* rows of the holder lists, objects in --dot (0: all; SIZE_MAX: the default) */
 };
 
 static void sql_usage(FILE *to)
 {
-    fputs("usage: heapwalk sql [--json | --csv] [--by-type | --holders | --retained] [--limit N]\n"
+    fputs("usage: heapwalk sql [--json | --csv] [--by-type | --holders | --retained | --dot | --export]\n"
+          "                    [--limit N]\n"
           "                    [--raw] [--strict] [-q] QUERY DUMP\n"
           "Runs an SQL query (SQLite) over the dump, memsee's way: nothing is copied.\n"
           "  obj(address, type, name, value, size, len, mark, repr)  one row per object;\n"
@@ -43,6 +46,9 @@ static void sql_usage(FILE *to)
           "  --holders      who refers to it from outside, by type and by object (--limit N\n"
           "                 rows each, default 20, 0 for all)\n"
           "  --retained     what freeing all of it at once would free\n"
+          "  --dot          a Graphviz graph: the objects (--limit N, default 100), the refs\n"
+          "                 among them and who refers to them from outside\n"
+          "  --export       the objects as JSON lines, as heapwalk export writes them\n"
           "--raw keeps instance __dict__s as objects (memsee's view).\n",
           to);
 }
@@ -55,6 +61,8 @@ static int sql_option(int c, const char *arg, void *ctx)
     case OPT_BY_TYPE: a->mode = MODE_BY_TYPE; return 0;
     case OPT_HOLDERS: a->mode = MODE_HOLDERS; return 0;
     case OPT_RETAINED_SET: a->mode = MODE_RETAINED; return 0;
+    case OPT_DOT: a->mode = MODE_DOT; return 0;
+    case OPT_EXPORT: a->mode = MODE_EXPORT; return 0;
     case OPT_LIMIT: return cli_parse_count("sql", "--limit", arg, &a->limit);
     default: sql_usage(stderr); return -1;
     }
@@ -431,6 +439,26 @@ static void print_retained(const struct heap *h, const obj_t *set, size_t n, int
     roots_free(&r);
 }
 
+/* --dot and --export: the set drawn, or written as JSON lines. */
+static int print_set_graph(const struct heap *h, const obj_t *set, size_t n, const struct sql_args *a)
+{
+    struct roots r;
+    cli_analyse(h, NULL, 0, 0, &r, NULL, NULL);
+    int status = EXIT_OK;
+    if (a->mode == MODE_DOT) {
+        struct strbuf out;
+        sb_init(&out);
+        export_dot_set(h, &r, set, n, a->limit == SIZE_MAX ? 100 : a->limit, 10, &out);
+        if (fwrite(out.buf, 1, out.len, stdout) != out.len)
+            status = EXIT_FAIL;
+        sb_free(&out);
+    } else if (export_jsonl_set(h, &r, NULL, set, n, stdout) < 0) {
+        status = EXIT_FAIL;
+    }
+    roots_free(&r);
+    return status;
+}
+
 static int run_set(struct sql *s, const struct heap *h, const char *query, const struct sql_args *a, int json)
 {
     struct hw_error err = {{0}};
@@ -442,14 +470,17 @@ static int run_set(struct sql *s, const struct heap *h, const char *query, const
         show_error(query, err.msg);
         return EXIT_FAIL;
     }
+    int status = EXIT_OK;
     if (a->mode == MODE_BY_TYPE)
         print_by_type(h, set, n, json);
     else if (a->mode == MODE_HOLDERS)
-        print_holders(h, set, n, a->limit, json);
-    else
+        print_holders(h, set, n, a->limit == SIZE_MAX ? 20 : a->limit, json);
+    else if (a->mode == MODE_RETAINED)
         print_retained(h, set, n, json);
+    else
+        status = print_set_graph(h, set, n, a);
     free(set);
-    return EXIT_OK;
+    return status;
 }
 
 static int run_rows(struct sql *s, const char *query, enum sql_format format)
@@ -483,12 +514,14 @@ int cli_sql(int argc, char **argv)
         {"by-type", no_argument, NULL, OPT_BY_TYPE},
         {"holders", no_argument, NULL, OPT_HOLDERS},
         {"retained", no_argument, NULL, OPT_RETAINED_SET},
+        {"dot", no_argument, NULL, OPT_DOT},
+        {"export", no_argument, NULL, OPT_EXPORT},
         {"limit", required_argument, NULL, OPT_LIMIT},
         {NULL, 0, NULL, 0},
     };
     static const struct cli_spec spec = {"sql", sql_usage, options, sql_option, 2, 2, "wants a query and a dump"};
     struct cli_common co;
-    struct sql_args a = {FMT_TABLE, MODE_ROWS, 20};
+    struct sql_args a = {FMT_TABLE, MODE_ROWS, SIZE_MAX};
     int first, status = cli_parse(&spec, argc, argv, &co, &a, &first);
     if (status >= 0)
         return status;

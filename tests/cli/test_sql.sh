@@ -68,3 +68,26 @@ check_status "path --from: a bad query exits 1" 1 "no such column: bogus" \
     "$HW" path -q --from "bogus = 1" --to "type = 'str'" $D
 "$HW" path -q --from "type = 'module' and name = 'sys'" --to "type = 'module' and name = 'sys'" $D > "$T/p0.txt"
 check_grep "path --from --to: an object in both sets is a path of 0 hops" '^0 hops' "$T/p0.txt"
+
+# --export: the set's lines are heapwalk export's lines for those objects
+"$HW" sql -q --export "type = 'module'" $D > "$T/se.jsonl"
+"$HW" export -q $D | grep '"type": "module"' | sed 's/, "distance": [^,}]*//; s/, "pred": [0-9]*//' > "$T/e.jsonl"
+n=$(wc -l < "$T/se.jsonl")
+if [ "$n" -gt 10 ] && [ "$n" = "$("$HW" sql -q --csv "select count(*) from obj where type = 'module'" $D | tail -1)" ] &&
+   diff -q <(sort "$T/se.jsonl") <(sort "$T/e.jsonl") > /dev/null; then
+    ok "sql --export: the set's objects as heapwalk export writes them"
+else
+    not_ok "sql --export: the set's objects as heapwalk export writes them" "$(diff <(sort "$T/se.jsonl") <(sort "$T/e.jsonl") | head -4)"
+fi
+# --dot: --limit members highlighted, every edge a real ref of the dump
+"$HW" sql -q --dot --limit 5 "type = 'module'" $D > "$T/s.dot"
+members=$(grep -c 'style="filled,bold"' "$T/s.dot")
+check_grep "sql --dot: the rest of the set as one node" "^  more \[label=\"$((n - 5)) more objects\"" "$T/s.dot"
+bad=0
+while read -r p c; do
+    pa=$(sed -n "s/^  $p \[label=\"[^\\\\]*\\\\n0x\([0-9a-f]*\)\\\\n.*/\1/p" "$T/s.dot")
+    ca=$(sed -n "s/^  $c \[label=\"[^\\\\]*\\\\n0x\([0-9a-f]*\)\\\\n.*/\1/p" "$T/s.dot")
+    [ "$("$HW" sql -q --csv "select count(*) from ref where parent = 0x$pa and child = 0x$ca" $D | tail -1)" -ge 1 ] || bad=$((bad + 1))
+done < <(sed -n 's/^  \(o[0-9]*\) -> \(o[0-9]*\) .*/\1 \2/p' "$T/s.dot" | head -8)
+[ "$members" = 5 ] && [ $bad = 0 ] && ok "sql --dot: 5 members, edges are refs of the dump" ||
+    not_ok "sql --dot: 5 members, edges are refs of the dump" "members $members, bad edges $bad"
