@@ -14,13 +14,13 @@ WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wfor
            -Wpointer-arith -Wvla -Wno-unused-parameter
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -MMD -MP
-LDLIBS_ENGINE = -lcjson -lz -lm -lpthread
+LDLIBS_ENGINE = -lcjson -lsqlite3 -lz -lm -lpthread
 LDLIBS_TUI    = -lncursesw
 ASAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 # Debian packages: build, tests, and the tools the tests drive.
 DEB_PACKAGES = gcc make libc6-dev libncurses-dev ncurses-term libcjson-dev uthash-dev zlib1g-dev \
-               libcmocka-dev libvterm-dev gzip gdb
+               libcmocka-dev libvterm-dev libsqlite3-dev gzip gdb
 
 CLI_SRC    = $(wildcard src/cli*.c)
 ENGINE_SRC = $(filter-out src/main.c $(CLI_SRC),$(wildcard src/*.c))

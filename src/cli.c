@@ -34,6 +34,7 @@ void cli_usage(FILE *to)
           "       heapwalk trend [OPTIONS] D1 D2 ... per-type growth over many dumps, steadiest first\n"
           "       heapwalk suspects [OPTIONS] DUMP [OLD]  leak suspects: what retains a large share\n"
           "       heapwalk waste [OPTIONS] DUMP      duplicate strings, empty and oversized containers\n"
+          "       heapwalk sql [OPTIONS] QUERY DUMP  SQL over the objects and refs (memsee's tables)\n"
           "       heapwalk scanner --print           the Python module that makes dumps (3.8 to 3.13)\n"
           "       heapwalk --help | --version | SUBCOMMAND --help\n"
           "\n"

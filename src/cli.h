@@ -27,6 +27,7 @@ int cli_threads(int argc, char **argv);
 int cli_trend(int argc, char **argv);
 int cli_suspects(int argc, char **argv);
 int cli_waste(int argc, char **argv);
+int cli_sql(int argc, char **argv);
 
 /* scanner/heapwalk_scanner.py, built into the binary by the Makefile. */
 extern const unsigned char scanner_py[];
@@ -48,6 +49,10 @@ struct cli_common {
     struct load_options load;
     int quiet, json;
 };
+
+/* `heapwalk path --from QUERY --to QUERY [--reverse] DUMP`: the shortest path
+ * between two sets of objects (cli_sql.c). Returns the exit status. */
+int cli_path_sets(const char *from, const char *to, int reverse, const struct cli_common *co, const char *dump);
 
 /* What a subcommand takes beyond the common options. */
 struct cli_spec {

@@ -67,6 +67,7 @@ static void path_usage(FILE *to)
 {
     fputs("usage: heapwalk path [--json] [--all N] [--root ADDR]... [--avoid ADDR]...\n"
           "                     [--exclude KIND[,KIND]] [--raw] [--strict] [-q] ADDR DUMP\n"
+          "       heapwalk path [--json] [--reverse] --from QUERY --to QUERY DUMP\n"
           "Prints the shortest path from a root to the object at ADDR, one hop per line:\n"
           "distance, repr, and how the hop refers to the next ([3], ['key'], .attr; where\n"
           "the dump lacks the key, [<#K>] or .<#K>: the dict's entry K, from 0; .<ref #K>:\n"
@@ -77,7 +78,10 @@ static void path_usage(FILE *to)
           "  --exclude KIND never follow edges of a kind: globals (a function's\n"
           "                 __globals__), builtins, type (refs to classes)\n"
           "Roots: modules, frames no other frame refers to, pinned objects, then one object\n"
-          "per group of objects nothing else reaches (see heapwalk roots).\n",
+          "per group of objects nothing else reaches (see heapwalk roots).\n"
+          "--from and --to name two sets by queries (see heapwalk sql): the shortest path\n"
+          "from any object of the first to any of the second, along references, or with\n"
+          "--reverse against them (each hop is referred to by the next).\n",
           to);
 }
 
@@ -137,7 +141,11 @@ struct path_args {
     struct addr_list pins, avoid;
     unsigned kinds;
     size_t all;
+    const char *from, *to;   /* queries naming two sets */
+    int reverse;
 };
+
+enum { OPT_FROM = 2100, OPT_TO, OPT_REVERSE };
 
 static int path_option(int c, const char *arg, void *ctx)
 {
@@ -151,6 +159,9 @@ static int path_option(int c, const char *arg, void *ctx)
         return 0;
     case OPT_ROOT: return addr_list_add("path", "--root", &a->pins, arg);
     case OPT_AVOID: return addr_list_add("path", "--avoid", &a->avoid, arg);
+    case OPT_FROM: a->from = arg; return 0;
+    case OPT_TO: a->to = arg; return 0;
+    case OPT_REVERSE: a->reverse = 1; return 0;
     case OPT_EXCLUDE:
         if (cli_parse_kinds(arg, &a->kinds) < 0) {
             hw_eprintf("heapwalk path: --exclude takes globals, builtins or type, not '%s'\n", arg);
@@ -168,16 +179,28 @@ int cli_path(int argc, char **argv)
         {"root", required_argument, NULL, OPT_ROOT},
         {"avoid", required_argument, NULL, OPT_AVOID},
         {"exclude", required_argument, NULL, OPT_EXCLUDE},
+        {"from", required_argument, NULL, OPT_FROM},
+        {"to", required_argument, NULL, OPT_TO},
+        {"reverse", no_argument, NULL, OPT_REVERSE},
         {NULL, 0, NULL, 0},
     };
-    static const struct cli_spec spec = {"path", path_usage, options, path_option, 2, 2,
-                                         "wants an address and a dump"};
+    static const struct cli_spec spec = {"path", path_usage, options, path_option, 1, 2,
+                                         "wants an address and a dump, or --from and --to and a dump"};
     struct cli_common co;
-    struct path_args a = {{NULL, 0}, {NULL, 0}, 0, 1};
+    struct path_args a = {{NULL, 0}, {NULL, 0}, 0, 1, NULL, NULL, 0};
     int first, status = cli_parse(&spec, argc, argv, &co, &a, &first);
     if (status >= 0)
         goto out;
     status = EXIT_USAGE;
+    if ((a.from || a.to || a.reverse) != (argc - first == 1) || !a.from != !a.to) {
+        fprintf(stderr, "heapwalk path: wants an address and a dump, or --from QUERY --to QUERY and a dump\n");
+        path_usage(stderr);
+        goto out;
+    }
+    if (a.from) {
+        status = cli_path_sets(a.from, a.to, a.reverse, &co, argv[first]);
+        goto out;
+    }
     uint64_t addr;
     if (cli_parse_addr("path", argv[first], &addr) < 0)
         goto out;

@@ -120,51 +120,58 @@ void export_dot(const struct heap *h, const struct roots *r, obj_t start, unsign
 }
 
 
-int export_jsonl(const struct heap *h, const struct roots *r, const struct paths *p, FILE *to)
+/* One object as a JSON line, appended to sb. */
+static void jsonl_object(const struct heap *h, const struct roots *r, const struct paths *p, obj_t o,
+                         struct strbuf *sb)
+{
+    size_t len;
+    const char *s = heap_str(h, o, &len);
+    sb_printf(sb, "{\"address\": %llu, \"type\": ", (unsigned long long)h->addr[o]);
+    hw_sb_json(sb, heap_type_name(h, o), strlen(heap_type_name(h, o)));
+    sb_printf(sb, ", \"size\": %llu", (unsigned long long)heap_size(h, o));
+    if (h->flags[o] & OF_NAME) {
+        sb_adds(sb, ", \"name\": ");
+        hw_sb_json(sb, s, len);
+    }
+    if (h->flags[o] & OF_HAS_LEN)
+        sb_printf(sb, ", \"len\": %llu", (unsigned long long)heap_len(h, o));
+    if (h->flags[o] & OF_VALUE) {
+        sb_adds(sb, ", \"value\": ");
+        hw_sb_json(sb, s, len);
+    } else if (h->flags[o] & OF_VALUE_NUM) {
+        sb_adds(sb, ", \"value\": ");
+        sb_add(sb, s, len);
+    } else if (h->flags[o] & OF_VALUE_NULL) {
+        sb_adds(sb, ", \"value\": null");
+    }
+    sb_adds(sb, ", \"refs\": [");
+    const uint32_t *c = heap_children(h, o);
+    for (size_t k = 0; k < heap_nchildren(h, o); k++)
+        sb_printf(sb, "%s%llu", k ? ", " : "", (unsigned long long)heap_child_addr(h, c[k]));
+    sb_addc(sb, ']');
+    if (h->flags[o] & OF_COLLAPSED)
+        sb_adds(sb, ", \"collapsed\": true");
+    if (p) {
+        if (p->dist[o] == PATH_UNREACHED)
+            sb_adds(sb, ", \"distance\": null");
+        else
+            sb_printf(sb, ", \"distance\": %u", p->dist[o]);
+        if (p->pred[o] != OBJ_NONE)
+            sb_printf(sb, ", \"pred\": %llu", (unsigned long long)h->addr[p->pred[o]]);
+    }
+    if (r && r->kind[o])
+        sb_printf(sb, ", \"root\": \"%s\"", roots_kind_name((enum root_kind)r->kind[o]));
+    sb_adds(sb, "}\n");
+}
+
+int export_jsonl_set(const struct heap *h, const struct roots *r, const struct paths *p, const obj_t *set, size_t n,
+                     FILE *to)
 {
     struct strbuf sb;
     sb_init(&sb);
-    for (size_t i = 0; i < h->n; i++) {
-        obj_t o = (obj_t)i;
-        size_t len;
-        const char *s = heap_str(h, o, &len);
+    for (size_t i = 0; i < (set ? n : h->n); i++) {
         sb_reset(&sb);
-        sb_printf(&sb, "{\"address\": %llu, \"type\": ", (unsigned long long)h->addr[o]);
-        hw_sb_json(&sb, heap_type_name(h, o), strlen(heap_type_name(h, o)));
-        sb_printf(&sb, ", \"size\": %llu", (unsigned long long)heap_size(h, o));
-        if (h->flags[o] & OF_NAME) {
-            sb_adds(&sb, ", \"name\": ");
-            hw_sb_json(&sb, s, len);
-        }
-        if (h->flags[o] & OF_HAS_LEN)
-            sb_printf(&sb, ", \"len\": %llu", (unsigned long long)heap_len(h, o));
-        if (h->flags[o] & OF_VALUE) {
-            sb_adds(&sb, ", \"value\": ");
-            hw_sb_json(&sb, s, len);
-        } else if (h->flags[o] & OF_VALUE_NUM) {
-            sb_adds(&sb, ", \"value\": ");
-            sb_add(&sb, s, len);
-        } else if (h->flags[o] & OF_VALUE_NULL) {
-            sb_adds(&sb, ", \"value\": null");
-        }
-        sb_adds(&sb, ", \"refs\": [");
-        const uint32_t *c = heap_children(h, o);
-        for (size_t k = 0; k < heap_nchildren(h, o); k++)
-            sb_printf(&sb, "%s%llu", k ? ", " : "", (unsigned long long)heap_child_addr(h, c[k]));
-        sb_addc(&sb, ']');
-        if (h->flags[o] & OF_COLLAPSED)
-            sb_adds(&sb, ", \"collapsed\": true");
-        if (p) {
-            if (p->dist[o] == PATH_UNREACHED)
-                sb_adds(&sb, ", \"distance\": null");
-            else
-                sb_printf(&sb, ", \"distance\": %u", p->dist[o]);
-            if (p->pred[o] != OBJ_NONE)
-                sb_printf(&sb, ", \"pred\": %llu", (unsigned long long)h->addr[p->pred[o]]);
-        }
-        if (r && r->kind[o])
-            sb_printf(&sb, ", \"root\": \"%s\"", roots_kind_name((enum root_kind)r->kind[o]));
-        sb_adds(&sb, "}\n");
+        jsonl_object(h, r, p, set ? set[i] : (obj_t)i, &sb);
         if (fwrite(sb.buf, 1, sb.len, to) != sb.len) {
             sb_free(&sb);
             return -1;
@@ -172,4 +179,54 @@ int export_jsonl(const struct heap *h, const struct roots *r, const struct paths
     }
     sb_free(&sb);
     return 0;
+}
+
+int export_jsonl(const struct heap *h, const struct roots *r, const struct paths *p, FILE *to)
+{
+    return export_jsonl_set(h, r, p, NULL, 0, to);
+}
+
+void export_dot_set(const struct heap *h, const struct roots *r, const obj_t *set, size_t n, size_t max_nodes,
+                    size_t fanout, struct strbuf *out)
+{
+    /* drawn: 1 = a member shown, 2 = a holder shown */
+    uint8_t *drawn = xcalloc(h->n ? h->n : 1, 1, "the graph");
+    size_t shown = n < max_nodes || !max_nodes ? n : max_nodes;
+    sb_adds(out, "digraph set {\n  node [shape=box, fontname=\"monospace\", fontsize=10];\n");
+    for (size_t k = 0; k < shown; k++) {
+        drawn[set[k]] = 1;
+        dot_node(h, r, set[k], 1, out);
+    }
+    if (shown < n)
+        sb_printf(out, "  more [label=\"%zu more objects\", shape=plaintext];\n", n - shown);
+    struct strbuf lab;
+    sb_init(&lab);
+    for (size_t k = 0; k < shown; k++) {
+        obj_t m = set[k];
+        const uint32_t *par = heap_parents(h, m);
+        size_t np = heap_nparents(h, m), holders = 0;
+        for (size_t j = 0; j < np; j++) {
+            obj_t p = par[j];
+            if (drawn[p] != 1) {
+                if (holders == fanout) {
+                    sb_printf(out, "  more%u [label=\"%zu more\", shape=plaintext];\n  more%u -> o%u;\n", m,
+                              np - j, m, m);
+                    break;
+                }
+                holders++;
+                if (!drawn[p]) {
+                    drawn[p] = 2;
+                    dot_node(h, r, p, 0, out);
+                }
+            }
+            sb_reset(&lab);
+            paths_edge_label(h, p, m, &lab);
+            sb_printf(out, "  o%u -> o%u [label=", p, m);
+            dot_quote(sb_cstr(&lab), out);
+            sb_adds(out, "];\n");
+        }
+    }
+    sb_adds(out, "}\n");
+    sb_free(&lab);
+    free(drawn);
 }

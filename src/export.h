@@ -22,5 +22,13 @@ void export_dot(const struct heap *h, const struct roots *r, obj_t start, unsign
  * p is not NULL its distance to the nearest root, the previous hop on that path
  * and, for roots, the root kind. Returns -1 if writing failed. */
 int export_jsonl(const struct heap *h, const struct roots *r, const struct paths *p, FILE *to);
+/* The same for the objects of a set, in its order (every object when set is NULL). */
+int export_jsonl_set(const struct heap *h, const struct roots *r, const struct paths *p, const obj_t *set, size_t n,
+                     FILE *to);
+/* A dot digraph of a set: its first max_nodes objects (0: all) highlighted, the
+ * references among them, and who refers to each from outside (fanout holders
+ * at most per object, then an "N more" node). */
+void export_dot_set(const struct heap *h, const struct roots *r, const obj_t *set, size_t n, size_t max_nodes,
+                    size_t fanout, struct strbuf *out);
 
 #endif

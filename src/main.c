@@ -20,7 +20,7 @@ static const struct {
     {"summary", cli_summary}, {"show", cli_show},         {"path", cli_path},         {"roots", cli_roots},
     {"dot", cli_dot},         {"export", cli_export},     {"retained", cli_retained}, {"diff", cli_diff},
     {"threads", cli_threads}, {"dump", cli_dump},         {"scanner", cli_scanner},   {"trend", cli_trend},
-    {"suspects", cli_suspects}, {"waste", cli_waste},
+    {"suspects", cli_suspects}, {"waste", cli_waste},   {"sql", cli_sql},
 };
 
 /* Edit distance of a and b (both short), with transpositions. */

@@ -92,6 +92,14 @@ objects=$("$hw" summary -q "$plain" | sed -n 's/^Total \([0-9]*\) objects.*/\1/p
     measure "heapwalk retained --top 20 (plain: load, roots, dominators)" retained -q --top 20 "$plain"
     measure "heapwalk path (plain: load, roots, one path)" path -q "$("$hw" summary -q --json "$plain" |
         sed -n 's/.*"max_address":\([0-9]*\).*/\1/p' | head -1)" "$plain"
+    # heapwalk sql: a full scan of obj must stay within 3x summary's time (load included).
+    measure "heapwalk sql: full scan, count/sum/max over obj (plain)" sql -q \
+        "select count(*), sum(size), max(len) from obj" "$plain"
+    measure "heapwalk sql: full scan of repr (plain)" sql -q "select count(*) from obj where repr like '%zz%'" "$plain"
+    measure "heapwalk sql: type = 'dict' (plain: per-type lists built once)" sql -q \
+        "select count(*), sum(size) from obj where type = 'dict'" "$plain"
+    measure "heapwalk sql: retained of every dict (plain: dominators on demand)" sql -q \
+        "select sum(retained) from obj where type = 'dict'" "$plain"
     echo
     echo "Where the time goes (HEAPWALK_TIMINGS=1, plain file, one run):"
     echo
