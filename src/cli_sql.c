@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "diff.h"
 #include "escape.h"
 #include "export.h"
 #include "objset.h"
@@ -20,22 +21,24 @@
 
 enum sql_format { FMT_TABLE, FMT_JSON, FMT_CSV };
 enum sql_mode { MODE_ROWS, MODE_BY_TYPE, MODE_HOLDERS, MODE_RETAINED, MODE_DOT, MODE_EXPORT };
-enum { OPT_CSV = 2000, OPT_HOLDERS, OPT_RETAINED_SET, OPT_DOT, OPT_EXPORT };
+enum { OPT_CSV = 2000, OPT_HOLDERS, OPT_RETAINED_SET, OPT_DOT, OPT_EXPORT, OPT_OLD };
 
 struct sql_args {
     enum sql_format format;
     enum sql_mode mode;
     size_t limit;            /* rows of the holder lists, objects in --dot (0: all; SIZE_MAX: the default) */
+    const char *old;         /* --old OLD: compare mode, the column new */
 };
 
 static void sql_usage(FILE *to)
 {
     fputs("usage: heapwalk sql [--json | --csv] [--by-type | --holders | --retained | --dot | --export]\n"
-          "                    [--limit N]\n"
+          "                    [--limit N] [--old OLD]\n"
           "                    [--raw] [--strict] [-q] QUERY DUMP\n"
           "Runs an SQL query (SQLite) over the dump, memsee's way: nothing is copied.\n"
           "  obj(address, type, name, value, size, len, mark, repr)  one row per object;\n"
-          "      also, when named: parents, retained, idom, distance, collapsed\n"
+          "      also, when named: parents, retained, idom, distance, collapsed, and\n"
+          "      with --old OLD: new (1 when the object is not in the dump OLD)\n"
           "  ref(parent, child)                                      one row per reference\n"
           "QUERY is a whole statement (select ...) or a condition on obj\n"
           "(type = 'dict' and len > 1000). ADDR& is the addresses ADDR refers to, ADDR^\n"
@@ -64,6 +67,7 @@ static int sql_option(int c, const char *arg, void *ctx)
     case OPT_RETAINED_SET: a->mode = MODE_RETAINED; return 0;
     case OPT_DOT: a->mode = MODE_DOT; return 0;
     case OPT_EXPORT: a->mode = MODE_EXPORT; return 0;
+    case OPT_OLD: a->old = arg; return 0;
     case OPT_LIMIT: return cli_parse_count("sql", "--limit", arg, &a->limit);
     default: sql_usage(stderr); return -1;
     }
@@ -467,6 +471,21 @@ static int run_rows(struct sql *s, const char *query, enum sql_format format)
     return EXIT_OK;
 }
 
+/* --old: per object of h, 1 when the dump old has no object at its address
+ * with its type (diff_match, as compare mode counts new objects). Only one
+ * byte per object is kept; the old dump is freed. NULL when old cannot be read. */
+static uint8_t *new_objects(const char *old, const struct cli_common *co, const struct heap *h)
+{
+    struct heap o;
+    if (cli_open(old, co, &o) < 0)
+        return NULL;
+    uint8_t *is_new = xmalloc(h->n ? h->n : 1, "the new objects");
+    for (size_t i = 0; i < h->n; i++)
+        is_new[i] = diff_match(h, (obj_t)i, &o) == OBJ_NONE;
+    heap_free(&o);
+    return is_new;
+}
+
 int cli_sql(int argc, char **argv)
 {
     static const struct option options[] = {
@@ -477,11 +496,12 @@ int cli_sql(int argc, char **argv)
         {"dot", no_argument, NULL, OPT_DOT},
         {"export", no_argument, NULL, OPT_EXPORT},
         {"limit", required_argument, NULL, OPT_LIMIT},
+        {"old", required_argument, NULL, OPT_OLD},
         {NULL, 0, NULL, 0},
     };
     static const struct cli_spec spec = {"sql", sql_usage, options, sql_option, 2, 2, "wants a query and a dump"};
     struct cli_common co;
-    struct sql_args a = {FMT_TABLE, MODE_ROWS, SIZE_MAX};
+    struct sql_args a = {FMT_TABLE, MODE_ROWS, SIZE_MAX, NULL};
     int first, status = cli_parse(&spec, argc, argv, &co, &a, &first);
     if (status >= 0)
         return status;
@@ -489,17 +509,25 @@ int cli_sql(int argc, char **argv)
         a.format = FMT_JSON;
     const char *query = argv[first], *dump = argv[first + 1];
     struct heap h;
+    uint8_t *is_new = NULL;
     if (cli_open(dump, &co, &h) < 0)
         return EXIT_FAIL;
+    if (a.old && !(is_new = new_objects(a.old, &co, &h))) {
+        heap_free(&h);
+        return EXIT_FAIL;
+    }
     struct hw_error err = {{0}};
     struct sql *s = sql_open(&h, &err);
     if (!s) {
         hw_eprintf("heapwalk sql: %s\n", err.msg);
+        free(is_new);
         heap_free(&h);
         return EXIT_FAIL;
     }
+    sql_lend_new(s, is_new);
     status = a.mode == MODE_ROWS ? run_rows(s, query, a.format) : run_set(s, &h, query, &a, co.json);
     sql_close(s);
+    free(is_new);
     heap_free(&h);
     return status;
 }

@@ -25,6 +25,7 @@ struct sql {
     struct paths own_paths;
     struct dominators own_dom;
     int have_own_roots, have_own_paths, have_own_dom;
+    const uint8_t *is_new;   /* compare mode: per object, not in the old dump (sql_lend_new) */
     struct query_index qi;   /* the per-type object lists, built on the first `type =` */
     int have_qi;
 };
@@ -80,11 +81,13 @@ void sql_lend(struct sql *s, const struct roots *r, const struct paths *p, const
         s->dom = d;
 }
 
+void sql_lend_new(struct sql *s, const uint8_t *is_new) { s->is_new = is_new; }
+
 /* --- obj --- */
 
 enum obj_col {
     OBJ_ADDRESS, OBJ_TYPE, OBJ_NAME, OBJ_VALUE, OBJ_SIZE, OBJ_LEN, OBJ_MARK, OBJ_REPR,
-    OBJ_PARENTS, OBJ_RETAINED, OBJ_IDOM, OBJ_DISTANCE, OBJ_COLLAPSED,
+    OBJ_PARENTS, OBJ_RETAINED, OBJ_IDOM, OBJ_DISTANCE, OBJ_COLLAPSED, OBJ_NEW,
 };
 
 /* How a scan finds its rows (idxNum's low bits) and what it needs (high bits). */
@@ -124,7 +127,7 @@ static int obj_connect(sqlite3 *db, void *aux, int argc, const char *const *argv
     return vtab_connect(db, aux,
                         "CREATE TABLE x(address INTEGER, type TEXT, name TEXT, value TEXT, size INTEGER, "
                         "len INTEGER, mark INTEGER, repr TEXT, parents INTEGER HIDDEN, retained INTEGER HIDDEN, "
-                        "idom INTEGER HIDDEN, distance INTEGER HIDDEN, collapsed INTEGER HIDDEN)",
+                        "idom INTEGER HIDDEN, distance INTEGER HIDDEN, collapsed INTEGER HIDDEN, new INTEGER HIDDEN)",
                         out, errp);
 }
 
@@ -317,6 +320,12 @@ static int obj_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col)
         break;
     }
     case OBJ_COLLAPSED: sqlite3_result_int(ctx, (h->flags[o] & OF_COLLAPSED) != 0); break;
+    case OBJ_NEW:
+        if (c->s->is_new)
+            sqlite3_result_int(ctx, c->s->is_new[o]);
+        else
+            sqlite3_result_null(ctx);
+        break;
     }
     return SQLITE_OK;
 }
@@ -737,7 +746,7 @@ const char *sql_hint(const char *m)
 {
     if (strstr(m, "no such column"))
         return "obj has address, type, name, value, size, len, mark, repr and (named only) parents, retained, idom, "
-               "distance, collapsed; ref has parent, child";
+               "distance, collapsed, new (with --old); ref has parent, child";
     if (strstr(m, "no such table"))
         return "the tables are obj and ref (memsee's)";
     if (strstr(m, "one statement"))

@@ -4,7 +4,7 @@
  * the heap (heap.h) directly:
  *   obj(address, type, name, value, size, len, mark, repr)  memsee's columns
  *      + hidden columns (named, not in `select *`): parents, retained, idom,
- *        distance, collapsed.  The rowid is heapwalk's object number.
+ *        distance, collapsed, new (compare mode: sql_lend_new).  The rowid is heapwalk's object number.
  *   ref(parent, child)                                       one row per ref
  * `address =` / `IN`, `type =`, `rowid =`, `ref.parent =` and `ref.child =`
  * are answered from heapwalk's indexes (the address table, a per-type object
@@ -40,6 +40,11 @@ void sql_close(struct sql *s);
 /* Lend analyses the caller already has (any may be NULL): the tables use them
  * instead of computing their own. They must outlive s. */
 void sql_lend(struct sql *s, const struct roots *r, const struct paths *p, const struct dominators *d);
+
+/* Compare mode: is_new[o] is 1 for each object o of the heap that is not in
+ * the old dump (same address and type); the hidden column new answers from
+ * it (NULL when nothing was lent).  It must outlive s. */
+void sql_lend_new(struct sql *s, const uint8_t *is_new);
 
 /* Rewrite memsee's ADDR& / ADDR^ shorthands (outside string literals,
  * quoted identifiers and comments) into subqueries over ref. Appends to out. */

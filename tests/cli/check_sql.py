@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Check `heapwalk sql` and `heapwalk path --from/--to` against the raw dump.
 
-usage: check_sql.py HEAPWALK DUMP
+usage: check_sql.py HEAPWALK DUMP [OLD]
 
 The expected answers come from the dump's own lines (gzip and json modules),
 read here: the first occurrence of an address wins, refs are kept as written
@@ -12,7 +12,9 @@ the ref table's rows for sampled parents and children (answered from the
 indexes), memsee's ADDR&, ADDR^ and ADDR&& against the graph, a join of ref
 and obj, a correlated subquery ("dicts held by exactly one ref, from a list"),
 --by-type, CSV and JSON output, and shortest paths between two sets (forwards
-and --reverse) against a multi-source search written here.
+and --reverse) against a multi-source search written here. With OLD: the
+column new (--old OLD), per type, against the (address, type) pairs of DUMP
+that OLD does not have.
 Prints "ok - ..." / "not ok - ..." lines (tests/run.sh counts them).
 """
 import collections
@@ -27,6 +29,7 @@ import sys
 
 HW = sys.argv[1]
 DUMP = sys.argv[2]
+OLD = sys.argv[3] if len(sys.argv) > 3 else None
 NAME = os.path.basename(DUMP).split(".")[0]
 FAILED = []
 
@@ -42,11 +45,12 @@ def report(ok, name, *evidence):
             print("    " + str(e)[:400])
 
 
-def load():
+def load(path=None):
+    path = path or DUMP
     objs = {}
     order = []
-    opener = gzip.open if DUMP.endswith(".gz") else open
-    with opener(DUMP, "rt", encoding="utf-8", errors="surrogateescape") as f:
+    opener = gzip.open if path.endswith(".gz") else open
+    with opener(path, "rt", encoding="utf-8", errors="surrogateescape") as f:
         for line in f:
             line = line.strip().rstrip(",")
             if not line.startswith("{"):
@@ -224,10 +228,25 @@ def main():
             ok = (len(hops) - 1 == want and hops[0] in src and hops[-1] in dst and
                   all(hops[k + 1] in edges.get(hops[k], []) for k in range(len(hops) - 1)))
             report(ok, name + ": shortest, real edges", hops, want)
+    if OLD:
+        check_new(objs)
     if FAILED:
         print("# %s: %d failed" % (NAME, len(FAILED)))
     else:
         print("# %s: all passed" % NAME)
+
+
+def check_new(objs):
+    old, _ = load(OLD)
+    want = collections.Counter(o["type"] for a, o in objs.items()
+                               if a not in old or old[a]["type"] != o["type"])
+    _, rows = sql_csv("select type, count(*) from obj where new = 1 group by type", "--old", OLD)
+    got = {r[0]: int(r[1]) for r in rows}
+    report(got == dict(want), "--old: new objects per type", sorted(want.items())[:5], sorted(got.items())[:5])
+    _, rows = sql_csv("select count(*) from obj where new = 0", "--old", OLD)
+    report(int(rows[0][0]) == len(objs) - sum(want.values()), "--old: the others are new = 0", rows)
+    _, rows = sql_csv("select count(new) from obj")
+    report(rows == [["0"]], "without --old, new is NULL", rows)
 
 
 def shortest(src, dst, edges, objs):

@@ -8,6 +8,11 @@ for name in edge-py310 small-py27 small-py310; do
     cat "$T/check_sql.out"
     grep -q "^# $name: " "$T/check_sql.out" || not_ok "sql $name: check_sql.py ran to the end" "$(tail -5 "$T/check_sql.out")"
 done
+# Compare mode: the column new, against the two dumps read here.
+python3 tests/cli/check_sql.py "$HW" "$DATA/leak-after-py310.json.gz" "$DATA/leak-before-py310.json.gz" > "$T/check_sql.out" 2>&1
+cat "$T/check_sql.out"
+grep -q "^# leak-after-py310: " "$T/check_sql.out" ||
+    not_ok "sql leak-after-py310: check_sql.py ran to the end" "$(tail -5 "$T/check_sql.out")"
 
 D=$DATA/edge-py310.json.gz
 S=94211299915280   # a str of that dump holding every byte from 0 to 255
