@@ -170,9 +170,15 @@ static void show_path(struct path_state *st, const struct view_ctx *ctx, size_t 
         find_paths(st, ctx, want, i);
 }
 
-/* The exclusions changed, or the roots: from the first path again. */
+/* The exclusions changed, or the roots: from the first path again.  The
+ * paths shown so far were found without them, so they go at once: until the
+ * new ones are there the screen says it is finding them. */
 static void search_again(struct path_state *st, const struct view_ctx *ctx)
 {
+    drop_search(st);
+    forget_paths(st);
+    st->found = 0;
+    st->index = 0; /* the cursor stays on its row: the paths tend to share their ends */
     find_paths(st, ctx, 2, 0);
 }
 
