@@ -81,6 +81,8 @@ struct instances_state {
     struct refill refill;
     struct job *job;
     struct list list;
+    struct column fit[NCOLS]; /* columns, widened to the rows on the screen (layout) */
+    int dom_ready, paths_ready; /* the analysis as layout saw it (draw shows the same) */
     unsigned char cols[NCOLS];
 };
 
@@ -206,15 +208,6 @@ static void instances_analysis_changed(struct view *v, const struct view_ctx *ct
     take_rows(v->priv);
 }
 
-static void instances_layout(struct view *v, const struct view_ctx *ctx, const struct view_area *area)
-{
-    struct instances_state *st = v->priv;
-    for (int c = 0; c < NCOLS; c++)
-        st->cols[c] = c != COL_NEW || ctx->compare;
-    columns_fit_some(columns, NCOLS, area->width, VALUE_MIN_WIDTH, st->cols);
-    list_layout(&st->list, area->height - 1);
-}
-
 static int sorted_column(enum query_key key)
 {
     switch (key) {
@@ -227,11 +220,35 @@ static int sorted_column(enum query_key key)
     }
 }
 
+static void instance_cells(const struct instances_state *st, const struct view_ctx *ctx, size_t i,
+                           char num[][VIEW_BYTES_MAX], const char **cells);
+
+static void instances_layout(struct view *v, const struct view_ctx *ctx, const struct view_area *area)
+{
+    struct instances_state *st = v->priv;
+    list_layout(&st->list, area->height - 1);
+    memcpy(st->fit, columns, sizeof st->fit);
+    st->dom_ready = analysis_ready(ctx->analysis, ANALYSIS_DOMINATORS);
+    st->paths_ready = analysis_ready(ctx->analysis, ANALYSIS_PATHS);
+    for (size_t i = st->list.top; i < st->n && i < st->list.top + (size_t)st->list.height; i++) {
+        char num[COL_VALUE][VIEW_BYTES_MAX];
+        const char *cells[NCOLS];
+        instance_cells(st, ctx, i, num, cells);
+        columns_grow(st->fit, COL_VALUE, cells);
+    }
+    for (int c = 0; c < NCOLS; c++)
+        st->cols[c] = c != COL_NEW || ctx->compare;
+    /* A narrow screen keeps the column the rows are sorted by. */
+    int sorted = st->shown.by_retained ? COL_RETAINED : sorted_column(st->shown.key);
+    columns_fit_sorted(st->fit, NCOLS, area->width, VALUE_MIN_WIDTH, st->cols, st->sorted ? sorted : -1);
+}
+
+
 /* Hops from the nearest root; "..." while the paths are being found, "-"
  * when no path avoids what F and T skip. */
-static void dist_cell(const struct analysis *a, obj_t o, char *cell, size_t size)
+static void dist_cell(const struct analysis *a, int ready, obj_t o, char *cell, size_t size)
 {
-    if (!analysis_ready(a, ANALYSIS_PATHS))
+    if (!ready)
         snprintf(cell, size, "...");
     else if (a->paths.dist[o] == PATH_UNREACHED)
         snprintf(cell, size, "-");
@@ -239,16 +256,15 @@ static void dist_cell(const struct analysis *a, obj_t o, char *cell, size_t size
         snprintf(cell, size, "%u", (unsigned)a->paths.dist[o]);
 }
 
-static void draw_instance(const struct instances_state *st, const struct view_ctx *ctx, size_t i, int y,
-                          int width, struct strbuf *value)
+/* Row i's numbers, in num (cells points at them); the value is the caller's. */
+static void instance_cells(const struct instances_state *st, const struct view_ctx *ctx, size_t i,
+                           char num[][VIEW_BYTES_MAX], const char **cells)
 {
     const struct heap *h = ctx->heap;
     obj_t o = st->rows[i];
-    char num[COL_VALUE][VIEW_BYTES_MAX];
-    const char *cells[NCOLS];
     snprintf(num[COL_ADDRESS], sizeof num[0], "%llu", (unsigned long long)h->addr[o]);
     view_bytes(ctx, heap_size(h, o), num[COL_SIZE]);
-    if (analysis_ready(ctx->analysis, ANALYSIS_DOMINATORS))
+    if (st->dom_ready)
         view_bytes(ctx, ctx->analysis->dom.retained[o], num[COL_RETAINED]);
     else
         snprintf(num[COL_RETAINED], sizeof num[0], "...");
@@ -258,9 +274,19 @@ static void draw_instance(const struct instances_state *st, const struct view_ct
         snprintf(num[COL_LEN], sizeof num[0], "%llu", (unsigned long long)heap_len(h, o));
     snprintf(num[COL_REFS], sizeof num[0], "%zu", heap_nchildren(h, o));
     snprintf(num[COL_PARENTS], sizeof num[0], "%zu", heap_nparents(h, o));
-    dist_cell(ctx->analysis, o, num[COL_DIST], sizeof num[0]);
+    dist_cell(ctx->analysis, st->paths_ready, o, num[COL_DIST], sizeof num[0]);
     for (int c = 0; c < COL_VALUE; c++)
         cells[c] = num[c];
+}
+
+static void draw_instance(const struct instances_state *st, const struct view_ctx *ctx, size_t i, int y,
+                          int width, struct strbuf *value)
+{
+    const struct heap *h = ctx->heap;
+    obj_t o = st->rows[i];
+    char num[COL_VALUE][VIEW_BYTES_MAX];
+    const char *cells[NCOLS];
+    instance_cells(st, ctx, i, num, cells);
     sb_reset(value);
     query_preview(h, o, (size_t)width * 4, value);
     obj_t cls = st->same_name > 1 && value->len == 0 ? refs_class(h, o) : OBJ_NONE;
@@ -269,7 +295,7 @@ static void draw_instance(const struct instances_state *st, const struct view_ct
         refs_class_qualified_name(h, cls, value);
     }
     cells[COL_VALUE] = sb_cstr(value);
-    draw_cells(y, width, columns, NCOLS, st->cols, cells, i == st->list.cursor ? ROLE_CURSOR : ROLE_NORMAL, -1,
+    draw_cells(y, width, st->fit, NCOLS, st->cols, cells, i == st->list.cursor ? ROLE_CURSOR : ROLE_NORMAL, -1,
                ROLE_NORMAL);
 }
 
@@ -284,7 +310,7 @@ static void instances_draw(const struct view *v, const struct view_ctx *ctx, con
     const struct instances_state *st = v->priv;
     struct strbuf value;
     sb_init(&value);
-    draw_header(area->y, area->width, columns, NCOLS, st->cols,
+    draw_header(area->y, area->width, st->fit, NCOLS, st->cols,
                 !st->sorted ? -1 : st->shown.by_retained ? COL_RETAINED : sorted_column(st->shown.key),
                 descending(&st->shown));
     int y = area->y + 1;
