@@ -346,7 +346,7 @@ void columns_grow(struct column *cols, int n, const char *const *cells)
     for (int i = 0; i < n; i++) {
         if (cols[i].left || !cells[i])
             continue;
-        int w = draw_width(cells[i], strlen(cells[i])) + 1;
+        int w = draw_width(cells[i], strlen(cells[i])) + (cols[i].gap == 0); /* a blank apart */
         if (w > cols[i].width)
             cols[i].width = w;
     }
