@@ -65,7 +65,7 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c tests/unit/testutil.h $(ENGINE_OBJ)
 
 # Unit tests of the explorer's logic link the tui/ files that need no terminal
 # (keymap.c takes only the KEY_* codes from curses.h).
-TUI_LOGIC_OBJ = $(BUILD)/tui/keymap.o $(BUILD)/tui/list.o $(BUILD)/tui/retained.o
+TUI_LOGIC_OBJ = $(BUILD)/tui/keymap.o $(BUILD)/tui/list.o
 $(BUILD)/tests/test_tui_%: tests/unit/test_tui_%.c tests/unit/testutil.h $(ENGINE_OBJ) $(TUI_LOGIC_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Isrc -Itui -o $@ $< $(TUI_LOGIC_OBJ) $(ENGINE_OBJ) -lcmocka $(LDLIBS_ENGINE) $(LDLIBS_TUI)

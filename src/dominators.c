@@ -159,14 +159,54 @@ void dominators_free(struct dominators *d)
     memset(d, 0, sizeof *d);
 }
 
-static const struct dominators *sort_dom;
+/* A key and the object it belongs to. */
+struct retained_keyed {
+    uint64_t key;
+    obj_t obj;
+};
 
-static int cmp_retained_desc(const void *a, const void *b)
+enum { DIGIT_BITS = 11, BUCKETS = 1 << DIGIT_BITS };
+
+void dominators_sort(obj_t *objs, size_t n, const uint64_t *retained, int reverse)
 {
-    uint64_t ra = sort_dom->retained[*(const obj_t *)a], rb = sort_dom->retained[*(const obj_t *)b];
-    if (ra != rb)
-        return ra < rb ? 1 : -1;
-    return *(const obj_t *)a < *(const obj_t *)b ? -1 : *(const obj_t *)a > *(const obj_t *)b;
+    if (n < 2)
+        return;
+    /* Descending order is ascending order of the complemented keys; an LSD
+     * radix sort is stable, and only the bits that differ need a pass. */
+    struct retained_keyed *a = xmalloc(n * sizeof *a, "a sort by retained size");
+    struct retained_keyed *b = xmalloc(n * sizeof *b, "a sort by retained size");
+    uint64_t all_and = ~(uint64_t)0, all_or = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t k = retained[objs[i]];
+        a[i] = (struct retained_keyed){reverse ? k : ~k, objs[i]};
+        all_and &= a[i].key;
+        all_or |= a[i].key;
+    }
+    uint64_t varying = all_and ^ all_or;
+    size_t *count = xmalloc(BUCKETS * sizeof *count, "a sort by retained size");
+    for (int shift = 0; shift < 64 && varying >> shift; shift += DIGIT_BITS) {
+        if (!((varying >> shift) & (BUCKETS - 1)))
+            continue; /* every key has the same digit here */
+        memset(count, 0, BUCKETS * sizeof *count);
+        for (size_t i = 0; i < n; i++)
+            count[(a[i].key >> shift) & (BUCKETS - 1)]++;
+        size_t sum = 0;
+        for (size_t v = 0; v < BUCKETS; v++) {
+            size_t c = count[v];
+            count[v] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            b[count[(a[i].key >> shift) & (BUCKETS - 1)]++] = a[i];
+        struct retained_keyed *t = a;
+        a = b;
+        b = t;
+    }
+    for (size_t i = 0; i < n; i++)
+        objs[i] = a[i].obj;
+    free(count);
+    free(a);
+    free(b);
 }
 
 obj_t *dominators_children(const struct heap *h, const struct dominators *d, obj_t o, size_t *n)
@@ -182,9 +222,7 @@ obj_t *dominators_children(const struct heap *h, const struct dominators *d, obj
         }
         kids[count++] = (obj_t)i;
     }
-    sort_dom = d;
-    if (count > 1)
-        qsort(kids, count, sizeof *kids, cmp_retained_desc);
+    dominators_sort(kids, count, d->retained, 0); /* ties in object order */
     *n = count;
     return kids;
 }

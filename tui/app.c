@@ -40,6 +40,7 @@ static int app_load(struct app *a, const struct tui_options *o)
     why_init(&a->why);
     a->current = -1;
     snprintf(a->message, sizeof a->message, "loaded in %.1f s; ? shows the keys", hw_now() - start);
+    job_init(&a->job);
     const char *timing = getenv("HEAPWALK_KEYTIMES");
     if (timing && *timing)
         a->timing = fopen(timing, "a");

@@ -341,6 +341,17 @@ void columns_fit_some(const struct column *cols, int n, int width, int last_min,
     columns_fit_sorted(cols, n, width, last_min, shown, -1);
 }
 
+void columns_grow(struct column *cols, int n, const char *const *cells)
+{
+    for (int i = 0; i < n; i++) {
+        if (cols[i].left || !cells[i])
+            continue;
+        int w = draw_width(cells[i], strlen(cells[i])) + (cols[i].gap == 0); /* a blank apart */
+        if (w > cols[i].width)
+            cols[i].width = w;
+    }
+}
+
 /* Where the character before byte i of s starts. */
 static size_t char_before(const char *s, size_t i)
 {

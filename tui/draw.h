@@ -96,6 +96,12 @@ void columns_fit_some(const struct column *cols, int n, int width, int last_min,
  * rows are sorted by. */
 void columns_fit_sorted(const struct column *cols, int n, int width, int last_min, unsigned char *shown,
                         int sorted);
+/* Column widths from the data: widen each right-aligned column (numbers)
+ * of cols to hold cells[i] and a blank before it (unless the column's gap
+ * gives one), so that a number is never
+ * cut nor runs into the column before it.  Call it with every row on the
+ * screen, then fit the columns (columns_fit_*) and draw with cols. */
+void columns_grow(struct column *cols, int n, const char *const *cells);
 /* Draw a type name in width columns from (y, x): a dotted name that does not
  * fit is cut on the left, since its end tells it apart ("…OrderedDict",
  * "…ns.OrderedDict": the last part stays whole when it fits); a name

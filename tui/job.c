@@ -2,10 +2,29 @@
 #include "job.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#define DELAY_STEP_MS 10
+
+void job_init(struct job *j)
+{
+    const char *delay = getenv("HEAPWALK_JOB_DELAY_MS");
+    j->delay_ms = delay ? (unsigned)strtoul(delay, NULL, 10) : 0;
+}
+
+/* The test hook's wait, in steps short enough for Esc and q. */
+static void delay(const struct job *j)
+{
+    struct timespec step = {0, DELAY_STEP_MS * 1000000L};
+    for (unsigned t = 0; t < j->delay_ms && !atomic_load(&j->cancel); t += DELAY_STEP_MS)
+        nanosleep(&step, NULL);
+}
 
 static void *job_main(void *arg)
 {
     struct job *j = arg;
+    delay(j);
     j->run(j->arg, &j->cancel);
     atomic_store_explicit(&j->done, 1, memory_order_release);
     return NULL;

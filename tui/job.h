@@ -33,8 +33,13 @@ struct job {
     int seen;                /* job_poll reported this job's end */
     pthread_t thread;
     char status[96];         /* job_status() */
+    unsigned delay_ms;       /* HEAPWALK_JOB_DELAY_MS, for tests: every job first waits this long */
 };
 
+/* Read HEAPWALK_JOB_DELAY_MS: the terminal tests make every job wait that
+ * long (Esc and q still stop it at once), so that what the explorer does
+ * while it computes can be seen on a dump of any size. */
+void job_init(struct job *j);
 /* Stop any job, then run fn(arg) in the background for owner.  Without a
  * thread to be had, fn runs at once (its own budget bounds it). */
 void job_start(struct job *j, const void *owner, const char *what, job_fn *fn, void *arg);

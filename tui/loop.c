@@ -194,6 +194,7 @@ void app_run(struct app *a)
             app_draw(a);
         dirty = 0;
         unsigned key = 0;
+        term_set_wait(job_busy(&a->job, NULL) ? TERM_BUSY_WAIT_MS : TERM_TIMEOUT_MS);
         enum term_input in = term_read(&key);
         if (in == TERM_GONE) {
             a->lost = 1;

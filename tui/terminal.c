@@ -29,6 +29,7 @@ static int saved_tty_ok;
 static char leave_seq[128];      /* rmcup and cnorm, written by a second signal */
 static size_t leave_len;
 static int fast_errors;
+static int wait_ms = TERM_TIMEOUT_MS; /* term_read's timeout */
 
 /* The portable archive (make dist) ships common terminfo entries in
  * <exe dir>/../share/terminfo for hosts that lack the user's TERM: add that
@@ -206,6 +207,14 @@ static int input_gone(void)
     return ++fast_errors >= FAST_ERRORS_MAX;
 }
 
+void term_set_wait(int ms)
+{
+    if (ms == wait_ms)
+        return;
+    wait_ms = ms;
+    wtimeout(stdscr, ms);
+}
+
 enum term_input term_read(unsigned *key)
 {
     wint_t wc = 0;
@@ -213,7 +222,7 @@ enum term_input term_read(unsigned *key)
     errno = 0;
     int rc = wget_wch(stdscr, &wc);
     if (rc == ERR) {
-        int waited = hw_now() - start >= TERM_TIMEOUT_MS / 2000.0;
+        int waited = hw_now() - start >= wait_ms / 2000.0;
         if (waited || stop_signal || errno == EINTR) {
             fast_errors = 0;
             return TERM_TIMEOUT;

@@ -38,8 +38,12 @@ enum term_input {
     TERM_TIMEOUT,            /* nothing within the timeout, or a signal arrived */
     TERM_GONE,               /* the terminal hung up or closed: stop, do not spin */
 };
-/* Wait up to TERM_TIMEOUT_MS for a key. */
+/* Wait up to TERM_TIMEOUT_MS (or what term_set_wait set) for a key. */
 enum term_input term_read(unsigned *key);
 #define TERM_TIMEOUT_MS 200
+/* How long term_read waits: shorter while work runs in the background, so
+ * that its result shows as soon as it is there. */
+void term_set_wait(int ms);
+#define TERM_BUSY_WAIT_MS 20
 
 #endif

@@ -46,6 +46,7 @@ struct domtree_state {
     int repr_width;          /* from layout: the Object column's width */
     struct list list;
     unsigned char cols[NCOLS];
+    struct column fit[NCOLS]; /* columns, widened to the rows on the screen (layout) */
 };
 
 /* Make room for k rows after row `at` (at == n: at the end). */
@@ -122,18 +123,28 @@ static void domtree_analysis_changed(struct view *v, const struct view_ctx *ctx,
     fill(st, ctx);
 }
 
+static void tree_cells(const struct domtree_state *st, const struct view_ctx *ctx, size_t i,
+                       char num[][VIEW_BYTES_MAX], const char **cells);
+
 static void domtree_layout(struct view *v, const struct view_ctx *ctx, const struct view_area *area)
 {
     struct domtree_state *st = v->priv;
+    list_layout(&st->list, area->height - 1);
+    memcpy(st->fit, columns, sizeof st->fit);
+    for (size_t i = st->list.top; st->filled && i < st->n && i < st->list.top + (size_t)st->list.height; i++) {
+        char num[COL_OBJECT][VIEW_BYTES_MAX];
+        const char *cells[NCOLS];
+        tree_cells(st, ctx, i, num, cells);
+        columns_grow(st->fit, COL_OBJECT, cells);
+    }
     for (int c = 0; c < NCOLS; c++)
         st->cols[c] = (c != COL_NEW && c != COL_DRETAINED) || ctx->compare;
-    columns_fit_some(columns, NCOLS, area->width, OBJECT_MIN_WIDTH, st->cols);
+    columns_fit_some(st->fit, NCOLS, area->width, OBJECT_MIN_WIDTH, st->cols);
     int used = 0;
     for (int c = 0; c < COL_OBJECT; c++)
         if (st->cols[c])
-            used += columns[c].width + (used ? columns[c].gap : 0);
+            used += st->fit[c].width + (used ? st->fit[c].gap : 0);
     st->repr_width = area->width - used - columns[COL_OBJECT].gap;
-    list_layout(&st->list, area->height - 1);
 }
 
 /* Does o dominate anything?  Its retained size says so, unless everything it
@@ -143,13 +154,12 @@ static int may_expand(const struct view_ctx *ctx, obj_t o)
     return ctx->analysis->dom.retained[o] > heap_size(ctx->heap, o);
 }
 
-static void draw_tree_row(const struct domtree_state *st, const struct view_ctx *ctx, size_t i, int y,
-                          int width, struct strbuf *sb)
+/* Row i's numbers, in num (cells points at them); the repr is the caller's. */
+static void tree_cells(const struct domtree_state *st, const struct view_ctx *ctx, size_t i,
+                       char num[][VIEW_BYTES_MAX], const char **cells)
 {
     const struct tree_row *r = &st->rows[i];
     const struct dominators *d = &ctx->analysis->dom;
-    char num[COL_OBJECT][VIEW_BYTES_MAX];
-    const char *cells[NCOLS];
     snprintf(num[COL_NEW], sizeof num[0], "%s", compare_is_new(ctx->compare, r->obj) ? draw_glyph(GLYPH_NEW) : "");
     view_bytes(ctx, d->retained[r->obj], num[COL_RETAINED]);
     snprintf(num[COL_PCT], sizeof num[0], "%lld", summary_percent(d->retained[r->obj], d->total));
@@ -160,6 +170,15 @@ static void draw_tree_row(const struct domtree_state *st, const struct view_ctx 
         snprintf(num[COL_DRETAINED], sizeof num[0], "...");
     for (int c = 0; c < COL_OBJECT; c++)
         cells[c] = num[c];
+}
+
+static void draw_tree_row(const struct domtree_state *st, const struct view_ctx *ctx, size_t i, int y,
+                          int width, struct strbuf *sb)
+{
+    const struct tree_row *r = &st->rows[i];
+    char num[COL_OBJECT][VIEW_BYTES_MAX];
+    const char *cells[NCOLS];
+    tree_cells(st, ctx, i, num, cells);
     size_t indent = 2 * (size_t)r->depth;
     size_t max_indent = st->repr_width > REPR_MIN_WIDTH ? (size_t)(st->repr_width - REPR_MIN_WIDTH) : 0;
     if (indent > max_indent)
@@ -175,7 +194,7 @@ static void draw_tree_row(const struct domtree_state *st, const struct view_ctx 
     sb_adds(sb, " ");
     refs_repr(ctx->heap, r->obj, (size_t)width * 4, sb);
     cells[COL_OBJECT] = sb_cstr(sb);
-    draw_cells(y, width, columns, NCOLS, st->cols, cells, i == st->list.cursor ? ROLE_CURSOR : ROLE_NORMAL, -1,
+    draw_cells(y, width, st->fit, NCOLS, st->cols, cells, i == st->list.cursor ? ROLE_CURSOR : ROLE_NORMAL, -1,
                ROLE_NORMAL);
 }
 
@@ -187,7 +206,7 @@ static void domtree_draw(const struct view *v, const struct view_ctx *ctx, const
                  ROLE_NOTE);
         return;
     }
-    draw_header(area->y, area->width, columns, NCOLS, st->cols, COL_RETAINED, 1); /* siblings by retained size */
+    draw_header(area->y, area->width, st->fit, NCOLS, st->cols, COL_RETAINED, 1); /* siblings by retained size */
     if (st->n == 0) {
         draw_row(area->y + 1, area->width, "(no objects)", ROLE_NOTE);
         return;

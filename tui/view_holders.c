@@ -47,6 +47,7 @@ struct holders_state {
     size_t nrows;
     struct list list;
     unsigned char cols[NCOLS];
+    struct column fit[NCOLS]; /* columns, widened to the rows on the screen (layout) */
 };
 
 /* The by-holder rows: each holder's total, then its types. */
@@ -100,13 +101,28 @@ static void holders_analysis_changed(struct view *v, const struct view_ctx *ctx,
     list_set_count(&st->list, row_count(st));
 }
 
+static void holder_cells(const struct holders_state *st, const struct view_ctx *ctx, size_t i,
+                         char num[][VIEW_BYTES_MAX], const char **cells, struct strbuf *kind);
+
 static void holders_layout(struct view *v, const struct view_ctx *ctx, const struct view_area *area)
 {
     struct holders_state *st = v->priv;
+    list_layout(&st->list, area->height - 1);
     for (int c = 0; c < NCOLS; c++)
         st->cols[c] = st->by_type || c != COL_HOLDERS;
-    columns_fit_sorted(columns, NCOLS, area->width, KIND_MIN_WIDTH, st->cols, COL_BYTES);
-    list_layout(&st->list, area->height - 1);
+    memcpy(st->fit, columns, sizeof st->fit);
+    if (compare_holders_ready(st->compare)) {
+        struct strbuf kind;
+        sb_init(&kind);
+        for (size_t i = st->list.top; i < st->list.n && i < st->list.top + (size_t)st->list.height; i++) {
+            char num[COL_KIND][VIEW_BYTES_MAX] = {{0}};
+            const char *cells[NCOLS];
+            holder_cells(st, ctx, i, num, cells, &kind);
+            columns_grow(st->fit, COL_KIND, cells);
+        }
+        sb_free(&kind);
+    }
+    columns_fit_sorted(st->fit, NCOLS, area->width, KIND_MIN_WIDTH, st->cols, COL_BYTES);
 }
 
 /* The object a row stands for: its holder (a type row's example one). */
@@ -149,11 +165,10 @@ static void held_row_cells(const struct holders_state *st, const struct view_ctx
     diff_holder_name(h, p, r->holder, kind);
 }
 
-static void draw_holder(const struct holders_state *st, const struct view_ctx *ctx, size_t i, int y, int width,
-                        struct strbuf *kind)
+/* Row i's cells: the numbers in num, the kind in *kind. */
+static void holder_cells(const struct holders_state *st, const struct view_ctx *ctx, size_t i,
+                         char num[][VIEW_BYTES_MAX], const char **cells, struct strbuf *kind)
 {
-    char num[COL_KIND][VIEW_BYTES_MAX] = {{0}};
-    const char *cells[NCOLS];
     sb_reset(kind);
     if (st->by_type)
         type_row_cells(st, ctx->heap, i, num, ctx, kind);
@@ -162,8 +177,16 @@ static void draw_holder(const struct holders_state *st, const struct view_ctx *c
     for (int c = 0; c < COL_KIND; c++)
         cells[c] = num[c];
     cells[COL_KIND] = sb_cstr(kind);
+}
+
+static void draw_holder(const struct holders_state *st, const struct view_ctx *ctx, size_t i, int y, int width,
+                        struct strbuf *kind)
+{
+    char num[COL_KIND][VIEW_BYTES_MAX] = {{0}};
+    const char *cells[NCOLS];
+    holder_cells(st, ctx, i, num, cells, kind);
     enum role role = i == st->list.cursor ? ROLE_CURSOR : ROLE_NORMAL;
-    draw_cells(y, width, columns, NCOLS, st->cols, cells, role, -1, ROLE_NORMAL);
+    draw_cells(y, width, st->fit, NCOLS, st->cols, cells, role, -1, ROLE_NORMAL);
 }
 
 static void holders_draw(const struct view *v, const struct view_ctx *ctx, const struct view_area *area)
@@ -176,7 +199,7 @@ static void holders_draw(const struct view *v, const struct view_ctx *ctx, const
         return;
     }
     struct column cols[NCOLS];
-    memcpy(cols, columns, sizeof cols);
+    memcpy(cols, st->fit, sizeof cols);
     cols[COL_KIND].title = st->by_type ? "Kind <- held by" : "Holder, and the types it holds";
     draw_header(area->y, area->width, cols, NCOLS, st->cols, COL_BYTES, 1);
     if (st->list.n == 0) {

@@ -2,7 +2,13 @@
  * (size, refs, parents, descending) or sorted by a column: address, size,
  * retained size, len, refs, parents, value.  The list is collected and sorted
  * once when the screen opens, and once per sort key; only the visible rows
- * are drawn.  In compare mode new objects are marked, and + keeps only them. */
+ * are drawn.  In compare mode new objects are marked, and + keeps only them.
+ *
+ * A sort of millions of rows takes a few tenths of a second (0.1-0.3 s for
+ * 2M on the reference machine), so beyond INLINE_ROWS_MAX rows it runs as a
+ * job (job.h): the screen keeps showing the rows in the order they had, the
+ * title says the order asked for, the status line "sorting... (Esc stops)";
+ * Esc keeps the order shown. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +16,8 @@
 #include "../src/refs.h"
 #include "compare.h"
 #include "draw.h"
-#include "retained.h"
+#include "job.h"
+#include "../src/dominators.h"
 #include "view.h"
 
 enum { COL_NEW, COL_RETAINED, COL_ADDRESS, COL_SIZE, COL_LEN, COL_REFS, COL_PARENTS, COL_DIST, COL_VALUE, NCOLS };
@@ -28,9 +35,38 @@ static const struct column columns[NCOLS] = {
 };
 #define VALUE_MIN_WIDTH 12
 #define CLASSES_MAX 64       /* classes sharing a name that C goes through */
+/* Lists longer than this are sorted in the background (a job). */
+#define INLINE_ROWS_MAX 100000
+
+/* Which rows, in which order. */
+struct order {
+    enum query_key key;
+    int by_retained;         /* sorted by retained size (key is then unused) */
+    int new_only;            /* compare mode: only the new instances */
+    int class_pick;          /* C: only the instances of classes[class_pick]; -1: of every class */
+    int reverse;
+};
+
+/* One collection of the rows: what the job reads (set before it starts,
+ * then left alone) and what it writes (read once it is over). */
+struct refill {
+    const struct heap *heap;
+    const struct query_index *index;
+    const struct compare *compare;
+    const uint64_t *retained;     /* with order.by_retained */
+    obj_t *base;                  /* sorted into get_all order first unless base_sorted */
+    size_t nbase;
+    int *base_sorted;
+    struct order order;
+    obj_t cls;                    /* only the instances of this class; OBJ_NONE: all */
+    obj_t *rows;                  /* out: nbase room, owned until the screen takes it */
+    size_t n;
+    int cancelled;                /* out: stopped (Esc, another job): the rows mean nothing */
+};
 
 struct instances_state {
     obj_t *base;             /* get_all order, kept so that a sort's ties stay in it */
+    int base_sorted;         /* base is in get_all order (dump order until the first sort ends) */
     obj_t *rows;             /* the order shown */
     size_t n;                /* rows */
     size_t nbase;            /* instances: n, or more when only the new ones are shown */
@@ -38,19 +74,104 @@ struct instances_state {
     uint64_t n_new;          /* compare mode: instances not in the old dump */
     size_t same_name;        /* class objects with the type's name: 2 or more, each row names its class */
     obj_t classes[CLASSES_MAX]; /* the first of them, for C */
-    int class_pick;          /* C: only the instances of classes[class_pick]; -1: of every class */
-    enum query_key key;
-    int by_retained;         /* sorted by retained size (key is then unused) */
-    int new_only;            /* compare mode: only the new instances */
-    int reverse;
+    struct order asked;      /* what the keys asked for (the title says it) */
+    struct order shown;      /* what the rows are: asked, once the sort has ended */
+    int sorted;              /* 0: the rows are still in dump order */
+    int refilling;           /* refill is the job's, or has rows not taken yet */
+    struct refill refill;
+    struct job *job;
     struct list list;
+    struct column fit[NCOLS]; /* columns, widened to the rows on the screen (layout) */
+    int dom_ready, paths_ready; /* the analysis as layout saw it (draw shows the same) */
     unsigned char cols[NCOLS];
 };
+
+/* --- collecting and sorting the rows (on the job's thread for long lists) --- */
+
+static void collect_rows(struct refill *r)
+{
+    const struct order *o = &r->order;
+    if (!*r->base_sorted)
+        query_sort(r->heap, r->index, r->base, r->nbase, QUERY_GETALL, 0);
+    *r->base_sorted = 1;
+    r->n = 0;
+    for (size_t i = 0; i < r->nbase; i++)
+        if ((!o->new_only || compare_is_new(r->compare, r->base[i])) &&
+            (r->cls == OBJ_NONE || refs_class(r->heap, r->base[i]) == r->cls))
+            r->rows[r->n++] = r->base[i];
+    if (o->by_retained)
+        dominators_sort(r->rows, r->n, r->retained, o->reverse);
+    else if (o->key != QUERY_GETALL || o->reverse)
+        query_sort(r->heap, r->index, r->rows, r->n, o->key, o->reverse);
+}
+
+static void run_refill(void *arg, const atomic_int *cancel)
+{
+    struct refill *r = arg;
+    if (!atomic_load(cancel))
+        collect_rows(r); /* a sort cannot stop halfway; 5M rows take under a second */
+    r->cancelled = atomic_load(cancel) != 0;
+}
+
+/* The refill has ended: show its rows, or (stopped) keep those shown. */
+static void take_rows(struct instances_state *st)
+{
+    if (!st->refilling || job_busy(st->job, st))
+        return;
+    st->refilling = 0;
+    if (st->refill.cancelled) {
+        free(st->refill.rows);
+        st->asked = st->shown;
+    } else {
+        free(st->rows);
+        st->rows = st->refill.rows;
+        st->n = st->refill.n;
+        st->shown = st->asked;
+        st->sorted = 1;
+        list_reset(&st->list, st->n);
+    }
+    st->refill.rows = NULL;
+}
+
+/* Stop the refill (if it is still running) and drop what it found. */
+static void drop_refill(struct instances_state *st)
+{
+    job_stop(st->job, st);
+    free(st->refill.rows);
+    st->refill.rows = NULL;
+    st->refilling = 0;
+}
+
+/* The rows again from get_all order (only the new instances with new_only),
+ * sorted as st->asked says: at once for a short list, else in the background. */
+static void refill(struct instances_state *st, const struct view_ctx *ctx)
+{
+    drop_refill(st);
+    if (!analysis_ready(ctx->analysis, ANALYSIS_DOMINATORS))
+        st->asked.by_retained = 0; /* the analysis restarted: its sizes are gone for now */
+    st->refill = (struct refill){
+        .heap = ctx->heap, .index = ctx->index, .compare = ctx->compare,
+        .retained = st->asked.by_retained ? ctx->analysis->dom.retained : NULL,
+        .base = st->base, .nbase = st->nbase, .base_sorted = &st->base_sorted, .order = st->asked,
+        .cls = st->asked.class_pick < 0 ? OBJ_NONE : st->classes[st->asked.class_pick],
+        .rows = xmalloc((st->nbase ? st->nbase : 1) * sizeof *st->rows, "the instances screen"),
+    };
+    st->refilling = 1;
+    if (st->nbase <= INLINE_ROWS_MAX) {
+        collect_rows(&st->refill);
+        take_rows(st);
+        return;
+    }
+    job_start(st->job, st, "sorting", run_refill, &st->refill);
+    take_rows(st); /* at once when there was no thread for it */
+}
 
 static void instances_open(struct view *v, const struct view_ctx *ctx)
 {
     struct instances_state *st = xcalloc(1, sizeof *st, "the instances screen");
-    st->base = query_instances(ctx->heap, ctx->index, v->spec.type, &st->n);
+    const obj_t *objs = query_index_objects(ctx->index, v->spec.type, &st->n);
+    st->base = xmalloc((st->n ? st->n : 1) * sizeof *st->base, "the instances screen");
+    memcpy(st->base, objs, st->n * sizeof *st->base);
     st->rows = xmalloc((st->n ? st->n : 1) * sizeof *st->rows, "the instances screen");
     memcpy(st->rows, st->base, st->n * sizeof *st->rows);
     st->nbase = st->n;
@@ -61,28 +182,30 @@ static void instances_open(struct view *v, const struct view_ctx *ctx)
             st->total_size = ctx->summary->rows[i].size;
     const char *name = types_name(&ctx->heap->types, v->spec.type);
     st->same_name = refs_classes_named(ctx->heap, name, strlen(name), st->classes, CLASSES_MAX);
-    st->class_pick = -1;
-    st->key = QUERY_GETALL;
+    st->asked = (struct order){.key = QUERY_GETALL, .class_pick = -1};
+    st->shown = st->asked;
+    st->job = ctx->job;
     list_reset(&st->list, st->n);
     v->priv = st;
+    refill(st, ctx); /* get_all order */
 }
 
 static void instances_close(struct view *v)
 {
     struct instances_state *st = v->priv;
+    drop_refill(st);
     free(st->base);
     free(st->rows);
     free(st);
     v->priv = NULL;
 }
 
-static void instances_layout(struct view *v, const struct view_ctx *ctx, const struct view_area *area)
+/* A job ended (this screen's sort among them). */
+static void instances_analysis_changed(struct view *v, const struct view_ctx *ctx, int restarted)
 {
-    struct instances_state *st = v->priv;
-    for (int c = 0; c < NCOLS; c++)
-        st->cols[c] = c != COL_NEW || ctx->compare;
-    columns_fit_some(columns, NCOLS, area->width, VALUE_MIN_WIDTH, st->cols);
-    list_layout(&st->list, area->height - 1);
+    (void)ctx;
+    (void)restarted;
+    take_rows(v->priv);
 }
 
 static int sorted_column(enum query_key key)
@@ -97,11 +220,35 @@ static int sorted_column(enum query_key key)
     }
 }
 
+static void instance_cells(const struct instances_state *st, const struct view_ctx *ctx, size_t i,
+                           char num[][VIEW_BYTES_MAX], const char **cells);
+
+static void instances_layout(struct view *v, const struct view_ctx *ctx, const struct view_area *area)
+{
+    struct instances_state *st = v->priv;
+    list_layout(&st->list, area->height - 1);
+    memcpy(st->fit, columns, sizeof st->fit);
+    st->dom_ready = analysis_ready(ctx->analysis, ANALYSIS_DOMINATORS);
+    st->paths_ready = analysis_ready(ctx->analysis, ANALYSIS_PATHS);
+    for (size_t i = st->list.top; i < st->n && i < st->list.top + (size_t)st->list.height; i++) {
+        char num[COL_VALUE][VIEW_BYTES_MAX];
+        const char *cells[NCOLS];
+        instance_cells(st, ctx, i, num, cells);
+        columns_grow(st->fit, COL_VALUE, cells);
+    }
+    for (int c = 0; c < NCOLS; c++)
+        st->cols[c] = c != COL_NEW || ctx->compare;
+    /* A narrow screen keeps the column the rows are sorted by. */
+    int sorted = st->shown.by_retained ? COL_RETAINED : sorted_column(st->shown.key);
+    columns_fit_sorted(st->fit, NCOLS, area->width, VALUE_MIN_WIDTH, st->cols, st->sorted ? sorted : -1);
+}
+
+
 /* Hops from the nearest root; "..." while the paths are being found, "-"
  * when no path avoids what F and T skip. */
-static void dist_cell(const struct analysis *a, obj_t o, char *cell, size_t size)
+static void dist_cell(const struct analysis *a, int ready, obj_t o, char *cell, size_t size)
 {
-    if (!analysis_ready(a, ANALYSIS_PATHS))
+    if (!ready)
         snprintf(cell, size, "...");
     else if (a->paths.dist[o] == PATH_UNREACHED)
         snprintf(cell, size, "-");
@@ -109,16 +256,15 @@ static void dist_cell(const struct analysis *a, obj_t o, char *cell, size_t size
         snprintf(cell, size, "%u", (unsigned)a->paths.dist[o]);
 }
 
-static void draw_instance(const struct instances_state *st, const struct view_ctx *ctx, size_t i, int y,
-                          int width, struct strbuf *value)
+/* Row i's numbers, in num (cells points at them); the value is the caller's. */
+static void instance_cells(const struct instances_state *st, const struct view_ctx *ctx, size_t i,
+                           char num[][VIEW_BYTES_MAX], const char **cells)
 {
     const struct heap *h = ctx->heap;
     obj_t o = st->rows[i];
-    char num[COL_VALUE][VIEW_BYTES_MAX];
-    const char *cells[NCOLS];
     snprintf(num[COL_ADDRESS], sizeof num[0], "%llu", (unsigned long long)h->addr[o]);
     view_bytes(ctx, heap_size(h, o), num[COL_SIZE]);
-    if (analysis_ready(ctx->analysis, ANALYSIS_DOMINATORS))
+    if (st->dom_ready)
         view_bytes(ctx, ctx->analysis->dom.retained[o], num[COL_RETAINED]);
     else
         snprintf(num[COL_RETAINED], sizeof num[0], "...");
@@ -128,9 +274,19 @@ static void draw_instance(const struct instances_state *st, const struct view_ct
         snprintf(num[COL_LEN], sizeof num[0], "%llu", (unsigned long long)heap_len(h, o));
     snprintf(num[COL_REFS], sizeof num[0], "%zu", heap_nchildren(h, o));
     snprintf(num[COL_PARENTS], sizeof num[0], "%zu", heap_nparents(h, o));
-    dist_cell(ctx->analysis, o, num[COL_DIST], sizeof num[0]);
+    dist_cell(ctx->analysis, st->paths_ready, o, num[COL_DIST], sizeof num[0]);
     for (int c = 0; c < COL_VALUE; c++)
         cells[c] = num[c];
+}
+
+static void draw_instance(const struct instances_state *st, const struct view_ctx *ctx, size_t i, int y,
+                          int width, struct strbuf *value)
+{
+    const struct heap *h = ctx->heap;
+    obj_t o = st->rows[i];
+    char num[COL_VALUE][VIEW_BYTES_MAX];
+    const char *cells[NCOLS];
+    instance_cells(st, ctx, i, num, cells);
     sb_reset(value);
     query_preview(h, o, (size_t)width * 4, value);
     obj_t cls = st->same_name > 1 && value->len == 0 ? refs_class(h, o) : OBJ_NONE;
@@ -139,14 +295,14 @@ static void draw_instance(const struct instances_state *st, const struct view_ct
         refs_class_qualified_name(h, cls, value);
     }
     cells[COL_VALUE] = sb_cstr(value);
-    draw_cells(y, width, columns, NCOLS, st->cols, cells, i == st->list.cursor ? ROLE_CURSOR : ROLE_NORMAL, -1,
+    draw_cells(y, width, st->fit, NCOLS, st->cols, cells, i == st->list.cursor ? ROLE_CURSOR : ROLE_NORMAL, -1,
                ROLE_NORMAL);
 }
 
-static int descending(const struct instances_state *st)
+static int descending(const struct order *o)
 {
-    int natural = st->by_retained || (st->key != QUERY_ADDRESS && st->key != QUERY_VALUE);
-    return natural != (st->reverse != 0);
+    int natural = o->by_retained || (o->key != QUERY_ADDRESS && o->key != QUERY_VALUE);
+    return natural != (o->reverse != 0);
 }
 
 static void instances_draw(const struct view *v, const struct view_ctx *ctx, const struct view_area *area)
@@ -154,38 +310,22 @@ static void instances_draw(const struct view *v, const struct view_ctx *ctx, con
     const struct instances_state *st = v->priv;
     struct strbuf value;
     sb_init(&value);
-    draw_header(area->y, area->width, columns, NCOLS, st->cols,
-                st->by_retained ? COL_RETAINED : sorted_column(st->key), descending(st));
+    draw_header(area->y, area->width, st->fit, NCOLS, st->cols,
+                !st->sorted ? -1 : st->shown.by_retained ? COL_RETAINED : sorted_column(st->shown.key),
+                descending(&st->shown));
     int y = area->y + 1;
     for (size_t i = st->list.top; i < st->n && y < area->y + area->height; i++, y++)
         draw_instance(st, ctx, i, y, area->width, &value);
     sb_free(&value);
 }
 
-/* The rows again from get_all order (only the new instances with new_only),
- * sorted as the state says. */
-static void refill(struct instances_state *st, const struct view_ctx *ctx)
-{
-    if (!analysis_ready(ctx->analysis, ANALYSIS_DOMINATORS))
-        st->by_retained = 0; /* the analysis restarted: its sizes are gone for now */
-    st->n = 0;
-    for (size_t i = 0; i < st->nbase; i++)
-        if ((!st->new_only || compare_is_new(ctx->compare, st->base[i])) &&
-            (st->class_pick < 0 || refs_class(ctx->heap, st->base[i]) == st->classes[st->class_pick]))
-            st->rows[st->n++] = st->base[i];
-    if (st->by_retained)
-        retained_sort(st->rows, st->n, ctx->analysis->dom.retained, st->reverse);
-    else if (st->key != QUERY_GETALL || st->reverse)
-        query_sort(ctx->heap, ctx->index, st->rows, st->n, st->key, st->reverse);
-    list_reset(&st->list, st->n);
-}
-
 /* Sort by key from get_all order; asking again for the key in force reverses it. */
 static unsigned resort(struct instances_state *st, const struct view_ctx *ctx, enum query_key key, int again)
 {
-    st->reverse = (!st->by_retained && key == st->key && again) ? !st->reverse : 0;
-    st->key = key;
-    st->by_retained = 0;
+    struct order *o = &st->asked;
+    o->reverse = (!o->by_retained && key == o->key && again) ? !o->reverse : 0;
+    o->key = key;
+    o->by_retained = 0;
     refill(st, ctx);
     return VIEW_HANDLED;
 }
@@ -195,8 +335,8 @@ static unsigned resort_retained(struct instances_state *st, const struct view_ct
 {
     if (!analysis_ready(ctx->analysis, ANALYSIS_DOMINATORS))
         return view_say(res, 0, "retained sizes are still being computed; R sorts once they are there");
-    st->reverse = st->by_retained ? !st->reverse : 0;
-    st->by_retained = 1;
+    st->asked.reverse = st->asked.by_retained ? !st->asked.reverse : 0;
+    st->asked.by_retained = 1;
     refill(st, ctx);
     return VIEW_HANDLED;
 }
@@ -205,9 +345,9 @@ static unsigned toggle_new_only(struct instances_state *st, const struct view_ct
 {
     if (!ctx->compare)
         return view_say(res, 1, "not comparing: heapwalk OLD NEW compares two dumps of one process");
-    st->new_only = !st->new_only;
+    st->asked.new_only = !st->asked.new_only;
     refill(st, ctx);
-    if (st->new_only)
+    if (st->asked.new_only)
         return view_say(res, 0, "the %llu new instances (+: all)", (unsigned long long)st->n_new);
     return view_say(res, 0, "all instances, new ones marked %s", draw_glyph(GLYPH_NEW));
 }
@@ -218,14 +358,18 @@ static unsigned next_class(struct instances_state *st, const struct view_ctx *ct
     if (st->same_name < 2)
         return view_say(res, 1, "one class has this name: nothing to split");
     size_t known = st->same_name < CLASSES_MAX ? st->same_name : CLASSES_MAX;
-    st->class_pick = st->class_pick + 1 < (int)known ? st->class_pick + 1 : -1;
+    int pick = st->asked.class_pick + 1 < (int)known ? st->asked.class_pick + 1 : -1;
+    st->asked.class_pick = pick;
     refill(st, ctx);
-    if (st->class_pick < 0)
+    if (pick < 0)
         return view_say(res, 0, "the instances of all %zu classes with this name", st->same_name);
     struct strbuf sb;
     sb_init(&sb);
-    refs_class_qualified_name(ctx->heap, st->classes[st->class_pick], &sb);
-    view_say(res, 0, "only class %s: %zu instances (C: the next class)", sb_cstr(&sb), st->n);
+    refs_class_qualified_name(ctx->heap, st->classes[pick], &sb);
+    if (st->refilling)
+        view_say(res, 0, "only class %s (C: the next class)", sb_cstr(&sb));
+    else
+        view_say(res, 0, "only class %s: %zu instances (C: the next class)", sb_cstr(&sb), st->n);
     sb_free(&sb);
     return VIEW_HANDLED | VIEW_SAY;
 }
@@ -233,6 +377,7 @@ static unsigned next_class(struct instances_state *st, const struct view_ctx *ct
 static unsigned instances_key(struct view *v, const struct view_ctx *ctx, enum action a, struct view_result *res)
 {
     struct instances_state *st = v->priv;
+    take_rows(st);
     if (list_move(&st->list, a))
         return VIEW_HANDLED;
     switch (a) {
@@ -268,25 +413,31 @@ static void instances_title(const struct view *v, const struct view_ctx *ctx, st
         [QUERY_VALUE] = "value",
     };
     const char *name = types_name(&ctx->heap->types, v->spec.type);
-    if (st->new_only)
+    const struct order *o = &st->asked;
+    if (o->new_only)
         sb_printf(out, "New instances of %s: %zu of %zu, ", name, st->n, st->nbase);
     else if (ctx->compare)
         sb_printf(out, "Instances of %s: %zu (%llu new), ", name, st->n, (unsigned long long)st->n_new);
-    else if (st->class_pick >= 0) {
+    else if (o->class_pick >= 0) {
         sb_adds(out, "Instances of ");
-        refs_class_qualified_name(ctx->heap, st->classes[st->class_pick], out);
+        refs_class_qualified_name(ctx->heap, st->classes[o->class_pick], out);
         sb_printf(out, ": %zu of the %zu named %s, ", st->n, st->nbase, name);
     } else
         sb_printf(out, "Instances of %s: %zu, ", name, st->n);
-    if (!st->new_only) {
+    if (!o->new_only) {
         view_add_bytes(ctx, st->total_size, out);
         sb_adds(out, ", ");
     }
-    if (st->by_retained)
+    if (!st->sorted && !st->refilling) {
+        sb_adds(out, "in dump order (o sorts)"); /* Esc stopped the first sort */
+        return;
+    }
+    if (o->by_retained)
         sb_adds(out, "by retained size");
     else
-        sb_printf(out, "%s%s", st->key == QUERY_GETALL ? "in " : "by ", by[st->key]);
-    sb_adds(out, st->reverse ? " (reversed)" : "");
+        sb_printf(out, "%s%s", o->key == QUERY_GETALL ? "in " : "by ", by[o->key]);
+    sb_adds(out, o->reverse ? " (reversed)" : "");
+    sb_adds(out, st->refilling ? " (sorting...)" : "");
 }
 
 static struct list *instances_list(const struct view *v)
@@ -314,6 +465,7 @@ const struct view_ops view_instances_ops = {
     .draw = instances_draw,
     .key = instances_key,
     .title = instances_title,
+    .analysis_changed = instances_analysis_changed,
     .list = instances_list,
     .row = instances_row,
     .why_pane = 1,

@@ -59,6 +59,8 @@ struct summary_state {
     char filter[FILTER_MAX];
     struct list list;
     unsigned char cols[NCOLS]; /* the columns that fit, from layout */
+    struct column fit[NCOLS];  /* columns, widened to the rows on the screen (layout) */
+    int dom_ready;             /* the retained sizes, as layout saw them (draw shows the same) */
 };
 
 static const struct type_row *shown_row(const struct summary_state *st, size_t i)
@@ -174,11 +176,22 @@ static int sorted_column(const struct summary_state *st)
     }
 }
 
+static void type_cells(const struct summary_state *st, const struct view_ctx *ctx, size_t i,
+                       char num[][VIEW_BYTES_MAX], const char **cells);
+
 static void summary_layout(struct view *v, const struct view_ctx *ctx, const struct view_area *area)
 {
     struct summary_state *st = v->priv;
-    struct column fit[NCOLS];
-    memcpy(fit, columns, sizeof fit);
+    struct column *fit = st->fit;
+    memcpy(fit, columns, sizeof st->fit);
+    st->dom_ready = analysis_ready(ctx->analysis, ANALYSIS_DOMINATORS);
+    list_layout(&st->list, area->height - 2);
+    for (size_t i = st->list.top; i < st->nshown && i < st->list.top + (size_t)st->list.height; i++) {
+        char num[NCOLS][VIEW_BYTES_MAX];
+        const char *cells[NCOLS];
+        type_cells(st, ctx, i, num, cells);
+        columns_grow(fit, COL_KIND, cells);
+    }
     for (int c = 0; c < NCOLS; c++)
         st->cols[c] = ctx->compare || (c != COL_DCOUNT && c != COL_DSIZE && c != COL_DRETAINED && c != COL_NEW);
     if (ctx->compare) { /* the changes matter more than the largest object and what is retained */
@@ -188,15 +201,14 @@ static void summary_layout(struct view *v, const struct view_ctx *ctx, const str
     }
     columns_fit_sorted(fit, NCOLS, area->width, ctx->compare ? KIND_MIN_WIDTH_COMPARE : KIND_MIN_WIDTH, st->cols,
                        sorted_column(st));
-    list_layout(&st->list, area->height - 2);
 }
 
-static void draw_type_row(const struct summary_state *st, const struct view_ctx *ctx, size_t i, int y, int width)
+/* Row i's cells; the numbers are written in num. */
+static void type_cells(const struct summary_state *st, const struct view_ctx *ctx, size_t i,
+                       char num[][VIEW_BYTES_MAX], const char **cells)
 {
     const struct type_row *r = shown_row(st, i);
     const struct summary *all = ctx->summary;
-    char num[NCOLS][VIEW_BYTES_MAX];
-    const char *cells[NCOLS];
     snprintf(num[COL_INDEX], sizeof num[0], "%zu", i);
     snprintf(num[COL_COUNT], sizeof num[0], "%llu", (unsigned long long)r->count);
     snprintf(num[COL_COUNT_PCT], sizeof num[0], "%lld", summary_percent(r->count, all->total_count));
@@ -204,7 +216,7 @@ static void draw_type_row(const struct summary_state *st, const struct view_ctx 
     snprintf(num[COL_SIZE_PCT], sizeof num[0], "%lld", summary_percent(r->size, all->total_size));
     snprintf(num[COL_CUM], sizeof num[0], "%lld", summary_percent(st->cum[i], all->total_size));
     view_bytes(ctx, r->max_size, num[COL_MAX]);
-    if (analysis_ready(ctx->analysis, ANALYSIS_DOMINATORS))
+    if (st->dom_ready)
         view_bytes(ctx, ctx->analysis->dom_by_type[r->type], num[COL_RETAINED]);
     else
         snprintf(num[COL_RETAINED], sizeof num[0], "...");
@@ -214,7 +226,7 @@ static void draw_type_row(const struct summary_state *st, const struct view_ctx 
         snprintf(num[COL_DCOUNT], sizeof num[0], "%+lld", (long long)(d->new_count - d->old_count));
         view_bytes_delta(ctx, (int64_t)(d->new_size - d->old_size), num[COL_DSIZE]);
         snprintf(num[COL_NEW], sizeof num[0], "%llu", (unsigned long long)d->added);
-        if (analysis_ready(ctx->analysis, ANALYSIS_DOMINATORS) && compare_old_retained_ready(ctx->compare))
+        if (st->dom_ready && compare_old_retained_ready(ctx->compare))
             view_bytes_delta(ctx, compare_type_retained_delta(ctx->compare, ctx->analysis->dom_by_type, r->type),
                              num[COL_DRETAINED]);
         else
@@ -223,7 +235,14 @@ static void draw_type_row(const struct summary_state *st, const struct view_ctx 
     for (int c = 0; c < COL_KIND; c++)
         cells[c] = num[c];
     cells[COL_KIND] = types_name(&ctx->heap->types, r->type);
-    draw_cells(y, width, columns, NCOLS, st->cols, cells, i == st->list.cursor ? ROLE_CURSOR : ROLE_NORMAL, -1,
+}
+
+static void draw_type_row(const struct summary_state *st, const struct view_ctx *ctx, size_t i, int y, int width)
+{
+    char num[NCOLS][VIEW_BYTES_MAX];
+    const char *cells[NCOLS];
+    type_cells(st, ctx, i, num, cells);
+    draw_cells(y, width, st->fit, NCOLS, st->cols, cells, i == st->list.cursor ? ROLE_CURSOR : ROLE_NORMAL, -1,
                ROLE_NORMAL);
 }
 
@@ -236,7 +255,7 @@ static void summary_draw(const struct view *v, const struct view_ctx *ctx, const
     draw_row(area->y, area->width, sb_cstr(&sb), ROLE_NORMAL);
     sb_free(&sb);
     int descending = (st->extra != ORDER_ENGINE || st->order != SUMMARY_BY_NAME) != (st->reverse != 0);
-    draw_header(area->y + 1, area->width, columns, NCOLS, st->cols, sorted_column(st), descending);
+    draw_header(area->y + 1, area->width, st->fit, NCOLS, st->cols, sorted_column(st), descending);
     int y = area->y + 2;
     if (st->nshown == 0) {
         char msg[FILTER_MAX + 80];

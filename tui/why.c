@@ -90,8 +90,8 @@ void why_draw(const struct why_pane *w, const struct view_ctx *ctx, const struct
         sb_adds(&sb, w->focus ? " (W: keys back to the list)" : " (W: walk it)");
     draw_rule(y++, area->width, sb_cstr(&sb), w->focus ? ROLE_PANE_ACTIVE : ROLE_PANE);
     const char *note = NULL;
-    if (!w->ready)
-        note = analysis_status(a);
+    if (!w->ready) /* the analysis may have finished since why_update: the next draw shows the path */
+        note = analysis_status(a) ? analysis_status(a) : "finding paths to roots...";
     else if (w->target == OBJ_NONE)
         note = "no object on this row";
     else if (!w->path)

@@ -48,3 +48,16 @@ gen_ladder() {
             else printf "{\"address\": %d, \"type\": \"list\", \"size\": 64, \"refs\": []}\n{\"address\": %d, \"type\": \"list\", \"size\": 64, \"refs\": []}\n", a, b } }' \
         > "$2"
 }
+
+# gen_wide N FILE: a module holding a list of N tuples, each holding its own
+# str (values and sizes scrambled, so sorts work) and one shared str: a type
+# with N instances, an object with N children, one with N parents.
+gen_wide() {
+    awk -v n="$1" 'BEGIN { printf "{\"address\": 1, \"type\": \"module\", \"size\": 56, \"name\": \"m\", \"refs\": [2, 3]}\n";
+        printf "{\"address\": 2, \"type\": \"list\", \"size\": %d, \"len\": %d, \"refs\": [", 56 + 8 * n, n;
+        for (i = 0; i < n; i++) printf "%s%d", (i ? ", " : ""), 10 + 2 * i;
+        printf "]}\n{\"address\": 3, \"type\": \"str\", \"size\": 55, \"len\": 6, \"value\": \"shared\", \"refs\": []}\n";
+        for (i = 0; i < n; i++) { k = (i * 7919) % n; a = 10 + 2 * i;
+            printf "{\"address\": %d, \"type\": \"tuple\", \"size\": %d, \"len\": 2, \"refs\": [%d, 3]}\n", a, 56 + 8 * (k % 1000), a + 1;
+            printf "{\"address\": %d, \"type\": \"str\", \"size\": %d, \"len\": %d, \"value\": \"v%07d\", \"refs\": []}\n", a + 1, 57 + k % 50, 8, k } }' > "$2"
+}

@@ -52,3 +52,28 @@ else
     not_ok "a $MB MB value on the object screen: 60 keys answered, q quits" "$out"
 fi
 rm -f "$T/big.json"
+
+# Sorting a type's instances (more than 100000 of them) runs as a job: the
+# title says "(sorting...)", the status line "sorting... (Esc stops)"; Esc
+# keeps the order shown, and q or SIGTERM end heapwalk at once although the
+# job would go on for a minute (HEAPWALK_JOB_DELAY_MS makes every job wait
+# that long first, so that the test sees it running on a small dump).
+N=110000
+gen_wide "$N" "$T/wide.json"
+sort_script() { # then the keys that end it
+    printf 'wait Total\nkey Enter\nwait Instances of tuple\nwait (sorting...)\nwait sorting... (Esc stops)\n'
+}
+sort_script > "$T/sortq.vt"
+printf 'key q\nexit 0\nexpect-not Instances of\n' >> "$T/sortq.vt"
+sort_script > "$T/sortesc.vt"
+printf 'key Esc\nwait in dump order (o sorts)\nkey s\nwait by size (sorting...)\nsignal TERM\nexit TERM\nexpect-not Instances of\n' >> "$T/sortesc.vt"
+for s in sortq sortesc; do
+    start=$(date +%s%N)
+    if out=$("$VTDRIVE" -s 160x30 -e LANG=C.UTF-8 -e LC_ALL=C.UTF-8 -e HEAPWALK_JOB_DELAY_MS=60000 -T 20000 \
+        "$T/$s.vt" -- "$HW" --no-cache "$T/wide.json" 2>&1); then
+        ok "busy sort ($s): the status says sorting, and heapwalk ends long before the job would, the screen given back ($(( ($(date +%s%N) - start) / 1000000 )) ms in all)"
+    else
+        not_ok "busy sort ($s): the status says sorting, and heapwalk ends at once, the screen given back" "$out"
+    fi
+done
+rm -f "$T/wide.json"
