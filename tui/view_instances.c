@@ -47,6 +47,8 @@ struct instances_state {
     unsigned char cols[NCOLS];
 };
 
+static void refill(struct instances_state *st, const struct view_ctx *ctx);
+
 static void instances_open(struct view *v, const struct view_ctx *ctx)
 {
     struct instances_state *st = xcalloc(1, sizeof *st, "the instances screen");
@@ -63,8 +65,14 @@ static void instances_open(struct view *v, const struct view_ctx *ctx)
     st->same_name = refs_classes_named(ctx->heap, name, strlen(name), st->classes, CLASSES_MAX);
     st->class_pick = -1;
     st->key = QUERY_GETALL;
-    list_reset(&st->list, st->n);
+    for (size_t k = 0; k < st->same_name && k < CLASSES_MAX; k++)
+        if (st->classes[k] == v->spec.obj) /* a types screen row split by class: that class only */
+            st->class_pick = (int)k;
     v->priv = st;
+    if (st->class_pick >= 0)
+        refill(st, ctx);
+    else
+        list_reset(&st->list, st->n);
 }
 
 static void instances_close(struct view *v)
