@@ -81,3 +81,14 @@ PY
 "$HW" summary -q --by-class --by-count --top 2 "$D" > "$T/scc.txt"
 check_grep "summary --by-class --by-count: the top row" '^     0       2  16      2000  61  61    1000 type$' "$T/scc.txt"
 [ "$(wc -l < "$T/scc.txt")" -eq 4 ] && ok "summary --by-class --top 2: two rows" || not_ok "summary --by-class --top 2" "$(cat "$T/scc.txt")"
+
+# export --labels: what each ref is to its object, as path prints a hop; the
+# list holds 31 then 30 (CPython traverses lists from the end): [1], [0].
+"$HW" export -q --labels "$D" > "$T/e.jsonl"
+check_grep "export --labels: a list's refs are labelled by position" \
+    '^\{"address": 20, "type": "list", "size": 72, "len": 2, "refs": \[31, 30\], "labels": \["\[1\]", "\[0\]"\],' "$T/e.jsonl"
+check_grep "export --labels: an instance's class" '^\{"address": 30, .*"refs": \[10\], "labels": \["\.__class__"\],' "$T/e.jsonl"
+check_grep "export --labels: a module's entries whose keys the dump lacks" \
+    '^\{"address": 1, .*"refs": \[10, 20\], "labels": \["\.<#0>", "\.<#1>"\],' "$T/e.jsonl"
+"$HW" dot -q --children --depth 1 20 "$D" > "$T/d.dot"
+check_grep "dot: edges carry the same labels" '^  o[0-9]+ -> o[0-9]+ \[label="\[1\]"\];$' "$T/d.dot"
