@@ -298,8 +298,7 @@ void paths_root_label(const struct heap *h, const struct roots *r, const uint32_
         sb_addc(out, '>');
     } else {
         sb_addc(out, '<');
-        if (!refs_qualified_class_counted(h, classes, root, out)) /* a.Record: two classes named Record */
-            hw_sb_escaped_str(out, heap_type_name(h, root));
+        refs_type_or_class(h, classes, root, out); /* a.Record: two classes named Record */
         sb_printf(out, " at 0x%llx>", (unsigned long long)h->addr[root]);
     }
 }

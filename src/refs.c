@@ -407,9 +407,14 @@ size_t refs_qualified_class(const struct heap *h, obj_t i, struct strbuf *out)
     return refs_qualified_class_counted(h, NULL, i, out);
 }
 
-void refs_repr_class(const struct heap *h, const uint32_t *counts, obj_t i, size_t max_value, struct strbuf *out)
+void refs_type_or_class(const struct heap *h, const uint32_t *counts, obj_t i, struct strbuf *out)
 {
     if (!refs_qualified_class_counted(h, counts, i, out))
         hw_sb_escaped_str(out, heap_type_name(h, i));
+}
+
+void refs_repr_class(const struct heap *h, const uint32_t *counts, obj_t i, size_t max_value, struct strbuf *out)
+{
+    refs_type_or_class(h, counts, i, out);
     repr_body(h, i, max_value, out);
 }

@@ -85,6 +85,10 @@ uint32_t *refs_class_counts(const struct heap *h);
 /* refs_qualified_class with the counts from refs_class_counts (NULL: count by
  * a pass over the heap, as refs_qualified_class does).  The same rule. */
 size_t refs_qualified_class_counted(const struct heap *h, const uint32_t *counts, obj_t i, struct strbuf *out);
+/* Object i's type name (escaped for a terminal), or its module-qualified
+ * class name when its class shares its name (refs_qualified_class_counted;
+ * counts may be NULL).  Appends to out. */
+void refs_type_or_class(const struct heap *h, const uint32_t *counts, obj_t i, struct strbuf *out);
 /* refs_repr, with the module-qualified class name in place of the type
  * ("a.Record(1234 56B 2refs)") when i's class shares its name
  * (refs_qualified_class_counted; counts may be NULL). */

@@ -35,6 +35,7 @@ struct instances_state {
     size_t n;                /* rows */
     size_t nbase;            /* instances: n, or more when only the new ones are shown */
     uint64_t total_size;
+    uint64_t class_size;     /* C: the size of the picked class's instances */
     uint64_t n_new;          /* compare mode: instances not in the old dump */
     size_t same_name;        /* class objects with the type's name: 2 or more, each row names its class */
     obj_t classes[CLASSES_MAX]; /* the first of them, for C */
@@ -177,10 +178,13 @@ static void refill(struct instances_state *st, const struct view_ctx *ctx)
     if (!analysis_ready(ctx->analysis, ANALYSIS_DOMINATORS))
         st->by_retained = 0; /* the analysis restarted: its sizes are gone for now */
     st->n = 0;
+    st->class_size = 0;
     for (size_t i = 0; i < st->nbase; i++)
         if ((!st->new_only || compare_is_new(ctx->compare, st->base[i])) &&
-            (st->class_pick < 0 || refs_class(ctx->heap, st->base[i]) == st->classes[st->class_pick]))
+            (st->class_pick < 0 || refs_class(ctx->heap, st->base[i]) == st->classes[st->class_pick])) {
+            st->class_size += heap_size(ctx->heap, st->base[i]);
             st->rows[st->n++] = st->base[i];
+        }
     if (st->by_retained)
         retained_sort(st->rows, st->n, ctx->analysis->dom.retained, st->reverse);
     else if (st->key != QUERY_GETALL || st->reverse)
@@ -287,7 +291,7 @@ static void instances_title(const struct view *v, const struct view_ctx *ctx, st
     } else
         sb_printf(out, "Instances of %s: %zu, ", name, st->n);
     if (!st->new_only) {
-        view_add_bytes(ctx, st->total_size, out);
+        view_add_bytes(ctx, st->class_pick >= 0 ? st->class_size : st->total_size, out);
         sb_adds(out, ", ");
     }
     if (st->by_retained)

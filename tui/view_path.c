@@ -414,8 +414,9 @@ static void path_title(const struct view *v, const struct view_ctx *ctx, struct 
 {
     const struct path_state *st = v->priv;
     const struct heap *h = ctx->heap;
-    sb_printf(out, "Why is %s at 0x%llx alive: its paths from the roots", heap_type_name(h, st->target),
-              (unsigned long long)h->addr[st->target]);
+    sb_adds(out, "Why is ");
+    refs_type_or_class(h, ctx->classes, st->target, out);
+    sb_printf(out, " at 0x%llx alive: its paths from the roots", (unsigned long long)h->addr[st->target]);
     if (st->cancelled)
         sb_adds(out, " (search stopped: ] looks again)");
     else if (st->cut)

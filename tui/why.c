@@ -78,8 +78,11 @@ void why_draw(const struct why_pane *w, const struct view_ctx *ctx, const struct
     struct strbuf sb;
     sb_init(&sb);
     sb_adds(&sb, "Why alive");
-    if (w->target != OBJ_NONE) /* whose path: the pane follows the selected row */
-        sb_printf(&sb, ": %s at 0x%llx", heap_type_name(h, w->target), (unsigned long long)h->addr[w->target]);
+    if (w->target != OBJ_NONE) { /* whose path: the pane follows the selected row */
+        sb_adds(&sb, ": ");
+        refs_type_or_class(h, ctx->classes, w->target, &sb);
+        sb_printf(&sb, " at 0x%llx", (unsigned long long)h->addr[w->target]);
+    }
     if (w->path) {
         sb_adds(&sb, w->target != OBJ_NONE ? ", " : ": ");
         why_path_summary(h, &a->roots, w->len, w->path[0], &sb);
