@@ -150,9 +150,14 @@ static inline uint64_t addr_hash(uint64_t a)
  * keys[id], in a table of any size: the hash is mapped onto [0, size) by a
  * multiply and shift (no power-of-two rounding, so the table is sized to the
  * load factor exactly). */
+static inline uint64_t index_home(uint64_t size, uint64_t addr)
+{
+    return (uint64_t)(((unsigned __int128)addr_hash(addr) * size) >> 64);
+}
+
 static uint32_t *index_lookup_slot(uint32_t *slots, uint64_t size, const uint64_t *keys, uint64_t addr)
 {
-    uint64_t i = (uint64_t)(((unsigned __int128)addr_hash(addr) * size) >> 64);
+    uint64_t i = index_home(size, addr);
     while (slots[i] && keys[slots[i] - 1] != addr)
         i = i + 1 == size ? 0 : i + 1;
     return &slots[i];
@@ -172,6 +177,10 @@ obj_t heap_find(const struct heap *h, uint64_t addr)
     return *s ? *s - 1 : OBJ_NONE;
 }
 
+/* How far ahead the index's loops prefetch: enough misses in flight to
+ * cover the memory latency, few enough to stay in the L1 cache. */
+#define INDEX_AHEAD 16
+
 /* Build the index over all objects not marked OF_DROP; a repeated address
  * marks the later object OF_DROP. */
 static void index_build(struct heap *h)
@@ -181,6 +190,10 @@ static void index_build(struct heap *h)
     h->index.slots = xcalloc(cap, sizeof *h->index.slots, "the address index");
     h->index.size = cap;
     for (size_t i = 0; i < h->n; i++) {
+        /* Each insert is a cache miss in a table bigger than the caches:
+         * ask for the slot of a later object now. */
+        if (i + INDEX_AHEAD < h->n)
+            __builtin_prefetch(&h->index.slots[index_home(cap, h->addr[i + INDEX_AHEAD])], 1);
         if (h->flags[i] & OF_DROP)
             continue;
         uint32_t *s = index_lookup_slot(h->index.slots, h->index.size, h->addr, h->addr[i]);
@@ -271,7 +284,20 @@ void heap_resolve(struct heap *h)
 
     size_t ne = h->n ? h->child_off[h->n] : 0;
     uint32_t *out = (uint32_t *)(void *)h->raw_children;
+    const uint32_t *slots = h->index.slots;
+    uint64_t isize = h->index.size;
     for (size_t k = 0; k < ne; k++) {
+        /* Two misses a ref (the slot, then the address it names): prefetch
+         * the slot of ref k + 2 * AHEAD, and the address behind the slot of
+         * ref k + AHEAD, which has arrived by now. Both are ahead of out[k]:
+         * raw_children[j] for j > k is not overwritten yet. */
+        if (k + 2 * INDEX_AHEAD < ne)
+            __builtin_prefetch(&slots[index_home(isize, h->raw_children[k + 2 * INDEX_AHEAD])]);
+        if (k + INDEX_AHEAD < ne) {
+            uint32_t s = slots[index_home(isize, h->raw_children[k + INDEX_AHEAD])];
+            if (s)
+                __builtin_prefetch(&h->addr[s - 1]);
+        }
         uint64_t a;
         memcpy(&a, h->raw_children + k, sizeof a); /* read slot k before slot k/2 is overwritten */
         obj_t o = heap_find(h, a);
