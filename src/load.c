@@ -21,6 +21,7 @@ struct entry {
     uint32_t nrefs;
     uint32_t type_off, type_len;  /* into part.bytes; for an error, the reason */
     uint32_t str_off, str_len;
+    uint32_t str_hash;            /* strpool_hash of the string, computed by the parser */
     uint32_t line;                /* line number within the part, from 0 */
     uint32_t src_line;            /* the record's "line" key (a frame's), 0 if none */
     uint8_t flags;
@@ -94,6 +95,7 @@ static void *part_parse(void *arg)
             if (rec.str) {
                 e->str_off = part_bytes(pt, rec.str, rec.str_len);
                 e->str_len = (uint32_t)rec.str_len;
+                e->str_hash = strpool_hash(rec.str, rec.str_len);
             }
             if (pt->nrefs + rec.nrefs > pt->refs_cap) {
                 size_t cap = pt->refs_cap ? pt->refs_cap : 65536;
@@ -175,6 +177,23 @@ static int too_many_refs(struct loader *L)
     return hw_fail(L->err, "%s: too many references: heapwalk holds at most %u per dump", L->name, HEAP_MAX_EDGES);
 }
 
+#define HAS_STR (OF_NAME | OF_VALUE | OF_VALUE_NUM)
+/* How many entries ahead the merge asks for each level of a string's lookup. */
+#define STR_AHEAD 8
+
+/* Ask for what interning entry j + STR_AHEAD, + 2 and + 3 times that, will read. */
+static void merge_prefetch(const struct strpool *sp, const struct part *pt, size_t j)
+{
+    const struct entry *e = pt->e;
+    size_t n = pt->n;
+    if (j + 3 * STR_AHEAD < n && e[j + 3 * STR_AHEAD].flags & HAS_STR)
+        strpool_prefetch_slot(sp, e[j + 3 * STR_AHEAD].str_hash);
+    if (j + 2 * STR_AHEAD < n && e[j + 2 * STR_AHEAD].flags & HAS_STR)
+        strpool_prefetch_entry(sp, e[j + 2 * STR_AHEAD].str_hash);
+    if (j + STR_AHEAD < n && e[j + STR_AHEAD].flags & HAS_STR)
+        strpool_prefetch_bytes(sp, e[j + STR_AHEAD].str_hash);
+}
+
 /* Merge the parts' output into the heap, in order. */
 static int merge_parts(struct loader *L, int nparts)
 {
@@ -183,6 +202,7 @@ static int merge_parts(struct loader *L, int nparts)
         struct part *pt = &L->parts[k];
         for (size_t j = 0; j < pt->n; j++) {
             const struct entry *e = &pt->e[j];
+            merge_prefetch(&h->strings, pt, j);
             if (e->error) {
                 uint64_t line = L->line_base + e->line + 1;
                 const char *why = pt->bytes + e->type_off;
@@ -206,8 +226,8 @@ static int merge_parts(struct loader *L, int nparts)
                 L->last_type_len = e->type_len;
             }
             uint32_t sid = 0;
-            if (e->flags & (OF_NAME | OF_VALUE | OF_VALUE_NUM)) {
-                sid = strpool_intern(&h->strings, pt->bytes + e->str_off, e->str_len);
+            if (e->flags & HAS_STR) {
+                sid = strpool_intern_hashed(&h->strings, pt->bytes + e->str_off, e->str_len, e->str_hash);
                 if (sid == 0)
                     return hw_fail(L->err, "%s: too many distinct strings (over 4 billion)", L->name);
             }
