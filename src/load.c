@@ -11,7 +11,7 @@
 #include "input.h"
 #include "parse.h"
 
-#define BLOCK_SIZE (16u << 20)  /* bytes read between merges */
+#define BLOCK_SIZE (8u << 20)  /* bytes read between merges */
 #define MAX_THREADS 16
 
 /* One parsed line, or a bad one, in a part's output. */
@@ -134,13 +134,28 @@ static void part_reset(struct part *pt)
     pt->lines = 0;
 }
 
+/* The part's buffers; its parser's counts stay. */
 static void part_free(struct part *pt)
 {
     free(pt->e);
     free(pt->refs);
     free(pt->bytes);
+    pt->e = NULL;
+    pt->refs = NULL;
+    pt->bytes = NULL;
+    pt->n = pt->cap = pt->nrefs = pt->refs_cap = pt->nbytes = pt->bytes_cap = 0;
+    size_t fast = pt->parser.fast, slow = pt->parser.slow;
     parser_free(&pt->parser);
+    pt->parser.fast = fast;
+    pt->parser.slow = slow;
 }
+
+/* One block cut into parts: parsed by the threads, then merged in order. */
+struct batch {
+    struct part parts[MAX_THREADS];
+    int nparts;
+    int ready;                /* parsed, not merged yet (under loader.mu) */
+};
 
 struct loader {
     const char *name;
@@ -149,7 +164,20 @@ struct loader {
     struct load_report *rep;
     struct hw_error *err;
     int nthreads;
-    struct part parts[MAX_THREADS];
+    /* load_file parses block i + 1 into one batch while a merge thread
+     * merges block i from the other; load_buffer uses batches[0] only. */
+    struct batch batches[2];
+    int fill;                 /* the batch the next block is parsed into */
+    uint64_t lines_parsed;    /* lines in the blocks parsed so far (the reader's count) */
+    pthread_t merger;
+    int merging;              /* the merge thread runs */
+    pthread_mutex_t mu;       /* guards batch.ready, closing, merge_rc */
+    pthread_cond_t cv;
+    int closing;              /* no more blocks: the merge thread ends when it is done */
+    int merge_rc;             /* -1: the merge failed (merge_err), the reader stops */
+    struct hw_error merge_err;
+    _Atomic size_t merged;    /* objects merged, for the reader's progress */
+    /* The merge's own state (the merge thread's, while it runs). */
     uint64_t line_base;       /* lines before the current block */
     int exported;             /* a line said "collapsed": heapwalk's own export, collapsed already */
     uint32_t last_type_id;    /* the type of the previous object: runs are common */
@@ -168,13 +196,15 @@ static void report_progress(struct loader *L, const char *phase, uint64_t pos, u
     if (!done && now - L->last_progress < 0.2)
         return;
     L->last_progress = now;
-    struct load_progress p = {phase, pos, total, L->h->n, now - L->t0, done};
+    /* While the merge thread runs, the store is its own: count what it has merged. */
+    size_t objects = L->merging ? L->merged : L->h->n;
+    struct load_progress p = {phase, pos, total, objects, now - L->t0, done};
     L->opt->progress(&p, L->opt->progress_ctx);
 }
 
-static int too_many_refs(struct loader *L)
+static int too_many_refs(struct loader *L, struct hw_error *err)
 {
-    return hw_fail(L->err, "%s: too many references: heapwalk holds at most %u per dump", L->name, HEAP_MAX_EDGES);
+    return hw_fail(err, "%s: too many references: heapwalk holds at most %u per dump", L->name, HEAP_MAX_EDGES);
 }
 
 #define HAS_STR (OF_NAME | OF_VALUE | OF_VALUE_NUM)
@@ -194,12 +224,12 @@ static void merge_prefetch(const struct strpool *sp, const struct part *pt, size
         strpool_prefetch_bytes(sp, e[j + STR_AHEAD].str_hash);
 }
 
-/* Merge the parts' output into the heap, in order. */
-static int merge_parts(struct loader *L, int nparts)
+/* Merge a batch's parts into the heap, in order; errors go to err. */
+static int merge_batch(struct loader *L, struct batch *b, struct hw_error *err)
 {
     struct heap *h = L->h;
-    for (int k = 0; k < nparts; k++) {
-        struct part *pt = &L->parts[k];
+    for (int k = 0; k < b->nparts; k++) {
+        struct part *pt = &b->parts[k];
         for (size_t j = 0; j < pt->n; j++) {
             const struct entry *e = &pt->e[j];
             merge_prefetch(&h->strings, pt, j);
@@ -209,7 +239,7 @@ static int merge_parts(struct loader *L, int nparts)
                 h->stats.bad_lines++;
                 L->rep->bad_lines++;
                 if (L->opt->strict)
-                    return hw_fail(L->err, "%s:%llu: %s", L->name, (unsigned long long)line, why);
+                    return hw_fail(err, "%s:%llu: %s", L->name, (unsigned long long)line, why);
                 if (L->rep->n_messages < LOAD_MAX_MESSAGES)
                     snprintf(L->rep->messages[L->rep->n_messages++], HW_ERRMAX, "%s:%llu: %s",
                              L->name, (unsigned long long)line, why);
@@ -229,29 +259,30 @@ static int merge_parts(struct loader *L, int nparts)
             if (e->flags & HAS_STR) {
                 sid = strpool_intern_hashed(&h->strings, pt->bytes + e->str_off, e->str_len, e->str_hash);
                 if (sid == 0)
-                    return hw_fail(L->err, "%s: too many distinct strings (over 4 billion)", L->name);
+                    return hw_fail(err, "%s: too many distinct strings (over 4 billion)", L->name);
             }
             if (e->flags & OF_COLLAPSED)
                 L->exported = 1;
             if (heap_add(h, e->addr, tid, e->size, e->len, sid, e->flags) == OBJ_NONE)
-                return hw_fail(L->err, "%s: too many objects: heapwalk holds at most %u per dump", L->name,
+                return hw_fail(err, "%s: too many objects: heapwalk holds at most %u per dump", L->name,
                                HEAP_MAX_OBJECTS);
             if (e->src_line)
                 heap_set_line(h, (obj_t)(h->n - 1), e->src_line);
             if (e->nrefs && heap_add_children(h, pt->refs + e->refs_off, e->nrefs) < 0)
-                return too_many_refs(L);
+                return too_many_refs(L, err);
             h->stats.records++;
         }
         L->line_base += pt->lines;
         h->stats.lines += pt->lines;
     }
+    L->merged = h->n;
     return 0;
 }
 
-/* Parse [data, data+len) (whole lines) on all threads, then merge. */
-static int process_block(struct loader *L, const char *data, size_t len)
+/* Parse [data, data+len) (whole lines) into b, one part per thread. */
+static void parse_batch(struct loader *L, struct batch *b, const char *data, size_t len)
 {
-    int nparts = L->nthreads;
+    int nparts = L->merging && L->nthreads > 1 ? L->nthreads - 1 : L->nthreads;
     if (len < (1u << 16))
         nparts = 1;
     const char *p = data, *end = data + len;
@@ -265,10 +296,10 @@ static int process_block(struct loader *L, const char *data, size_t len)
             const char *nl = memchr(cut, '\n', (size_t)(end - cut));
             cut = nl ? nl + 1 : end;
         }
-        part_reset(&L->parts[k]);
-        L->parts[k].data = p;
-        L->parts[k].len = (size_t)(cut - p);
-        L->parts[k].strict = L->opt->strict;
+        part_reset(&b->parts[k]);
+        b->parts[k].data = p;
+        b->parts[k].len = (size_t)(cut - p);
+        b->parts[k].strict = L->opt->strict;
         p = cut;
     }
     nparts = k;
@@ -276,19 +307,109 @@ static int process_block(struct loader *L, const char *data, size_t len)
     pthread_t tids[MAX_THREADS];
     int started[MAX_THREADS] = {0};
     for (k = 1; k < nparts; k++)
-        started[k] = pthread_create(&tids[k], NULL, part_parse, &L->parts[k]) == 0;
-    part_parse(&L->parts[0]);
+        started[k] = pthread_create(&tids[k], NULL, part_parse, &b->parts[k]) == 0;
+    part_parse(&b->parts[0]);
     for (k = 1; k < nparts; k++) {
         if (started[k])
             pthread_join(tids[k], NULL);
         else
-            part_parse(&L->parts[k]);
+            part_parse(&b->parts[k]);
     }
-    double t1 = hw_now();
-    int rc = merge_parts(L, nparts);
-    L->rep->timings.parse += t1 - t0;
-    L->rep->timings.merge += hw_now() - t1;
+    b->nparts = nparts;
+    for (k = 0; k < nparts; k++)
+        L->lines_parsed += b->parts[k].lines;
+    L->rep->timings.parse += hw_now() - t0;
+}
+
+static int merge_timed(struct loader *L, struct batch *b, struct hw_error *err)
+{
+    double t0 = hw_now();
+    int rc = merge_batch(L, b, err);
+    L->rep->timings.merge += hw_now() - t0;
     return rc;
+}
+
+/* The merge thread: the batches in turn, as the reader marks them ready,
+ * until the reader closes or a merge fails. */
+static void *merge_main(void *arg)
+{
+    struct loader *L = arg;
+    for (int m = 0;; m ^= 1) {
+        struct batch *b = &L->batches[m];
+        pthread_mutex_lock(&L->mu);
+        while (!b->ready && !L->closing)
+            pthread_cond_wait(&L->cv, &L->mu);
+        int ready = b->ready;
+        pthread_mutex_unlock(&L->mu);
+        if (!ready)
+            break; /* closing, and every batch merged: blocks are filled in the order they are merged */
+        int rc = merge_timed(L, b, &L->merge_err);
+        pthread_mutex_lock(&L->mu);
+        b->ready = 0;
+        if (rc < 0)
+            L->merge_rc = -1;
+        pthread_cond_broadcast(&L->cv);
+        pthread_mutex_unlock(&L->mu);
+        if (rc < 0)
+            break;
+    }
+    return NULL;
+}
+
+static void pipeline_start(struct loader *L)
+{
+    pthread_mutex_init(&L->mu, NULL);
+    pthread_cond_init(&L->cv, NULL);
+    L->merging = pthread_create(&L->merger, NULL, merge_main, L) == 0;
+}
+
+/* Wait for the merge thread to finish the last batch; 0, or -1 with *L->err
+ * set when a merge failed (a merge's error is about earlier lines than any
+ * the reader could have met, so it is the one reported). */
+static int pipeline_finish(struct loader *L)
+{
+    if (L->merging) {
+        pthread_mutex_lock(&L->mu);
+        L->closing = 1;
+        pthread_cond_broadcast(&L->cv);
+        pthread_mutex_unlock(&L->mu);
+        pthread_join(L->merger, NULL);
+        L->merging = 0;
+    }
+    pthread_cond_destroy(&L->cv);
+    pthread_mutex_destroy(&L->mu);
+    if (L->merge_rc < 0) {
+        *L->err = L->merge_err;
+        return -1;
+    }
+    return 0;
+}
+
+/* Parse a block into the next free batch and hand it to the merge thread
+ * (or, without one, merge it here). -1 when a merge failed. */
+static int pipeline_block(struct loader *L, const char *data, size_t len)
+{
+    struct batch *b = &L->batches[L->fill];
+    if (!L->merging) {
+        parse_batch(L, b, data, len);
+        if (merge_timed(L, b, &L->merge_err) < 0)
+            L->merge_rc = -1;
+        return L->merge_rc;
+    }
+    pthread_mutex_lock(&L->mu);
+    while (b->ready && L->merge_rc == 0)
+        pthread_cond_wait(&L->cv, &L->mu);
+    int rc = L->merge_rc;
+    pthread_mutex_unlock(&L->mu);
+    if (rc < 0)
+        return -1;
+    parse_batch(L, b, data, len);
+    pthread_mutex_lock(&L->mu);
+    b->ready = 1;
+    pthread_cond_broadcast(&L->cv);
+    pthread_mutex_unlock(&L->mu);
+    L->fill ^= 1;
+    return 0;
 }
 
 static int loader_finish(struct loader *L)
@@ -301,10 +422,13 @@ static int loader_finish(struct loader *L)
         return hw_fail(L->err, "%s: no objects in the dump", L->name);
     }
     struct load_timings *t = &L->rep->timings;
-    for (int k = 0; k < MAX_THREADS; k++) {
-        t->fast_lines += L->parts[k].parser.fast;
-        t->cjson_lines += L->parts[k].parser.slow;
-    }
+    /* The parsers' buffers go before the store's peak. */
+    for (int b = 0; b < 2; b++)
+        for (int k = 0; k < MAX_THREADS; k++) {
+            part_free(&L->batches[b].parts[k]);
+            t->fast_lines += L->batches[b].parts[k].parser.fast;
+            t->cjson_lines += L->batches[b].parts[k].parser.slow;
+        }
     double t0 = hw_now();
     strpool_freeze(&h->strings); /* every string is in: give back the spare room before the peak */
     report_progress(L, "indexing", 0, 0, 0);
@@ -313,12 +437,12 @@ static int loader_finish(struct loader *L)
     if (L->opt->collapse && !L->exported) {
         report_progress(L, "collapsing", 0, 0, 0);
         if (collapse_instance_dicts(h) < 0)
-            return too_many_refs(L);
+            return too_many_refs(L, L->err);
     } else {
         /* --raw, or heapwalk's own export: its dicts are collapsed already,
          * and collapsing again would absorb dicts the first pass kept. */
         if (heap_compact(h, NULL) < 0)
-            return too_many_refs(L);
+            return too_many_refs(L, L->err);
         h->collapsed = L->exported;
     }
     double t2 = hw_now();
@@ -359,16 +483,18 @@ static void loader_init(struct loader *L, const char *name, const struct load_op
     }
     if (L->nthreads > MAX_THREADS)
         L->nthreads = MAX_THREADS;
-    for (int k = 0; k < MAX_THREADS; k++)
-        parser_init(&L->parts[k].parser);
+    for (int b = 0; b < 2; b++)
+        for (int k = 0; k < MAX_THREADS; k++)
+            parser_init(&L->batches[b].parts[k].parser);
     L->t0 = hw_now();
     L->last_progress = L->t0;
 }
 
 static void loader_free(struct loader *L)
 {
-    for (int k = 0; k < MAX_THREADS; k++)
-        part_free(&L->parts[k]);
+    for (int b = 0; b < 2; b++)
+        for (int k = 0; k < MAX_THREADS; k++)
+            part_free(&L->batches[b].parts[k]);
 }
 
 void load_options_default(struct load_options *opt)
@@ -401,6 +527,7 @@ static int load_file(const char *path, const struct load_options *opt, struct he
     }
     loader_init(&L, name, opt, h, rep, err);
     L.in = in;
+    pipeline_start(&L);
 
     size_t cap = BLOCK_SIZE, have = 0;
     char *buf = xmalloc(cap, "the read buffer");
@@ -436,7 +563,7 @@ static int load_file(const char *path, const struct load_options *opt, struct he
                 if (have > max_line) {
                     rc = hw_fail(err, "%s: line %llu: longer than %zu MB (not a dump? HEAPWALK_MAX_LINE_MB=N "
                                       "raises the limit)",
-                                 name, (unsigned long long)L.line_base + 1, max_line >> 20);
+                                 name, (unsigned long long)L.lines_parsed + 1, max_line >> 20);
                     break;
                 }
                 cap = cap * 2 > max_line + 1 && max_line + 1 > have ? max_line + 1 : cap * 2;
@@ -445,16 +572,16 @@ static int load_file(const char *path, const struct load_options *opt, struct he
             }
             upto = (size_t)(nl - buf) + 1;
         }
-        if (upto && process_block(&L, buf, upto) < 0) {
-            rc = -1;
-            break;
-        }
+        if (upto && pipeline_block(&L, buf, upto) < 0)
+            break; /* pipeline_finish says why */
         memmove(buf, buf + upto, have - upto);
         have -= upto;
         report_progress(&L, "reading", input_pos(in), input_total(in), 0);
     }
-    free(buf);
-    input_close(in);
+    free(buf); /* parsed: the merges still running do not need it */
+    if (pipeline_finish(&L) < 0)
+        rc = -1;
+    input_close(in); /* not before: the merge's messages name the input */
     if (rc == 0)
         rc = loader_finish(&L);
     loader_free(&L);
@@ -510,8 +637,10 @@ int load_buffer(const char *name, const char *data, size_t len, const struct loa
     if (len == 0)
         rc = hw_fail(err, "%s: empty file", name);
     h->stats.bytes_in = len;
-    if (rc == 0 && process_block(&L, data, len) < 0)
-        rc = -1;
+    if (rc == 0) {
+        parse_batch(&L, &L.batches[0], data, len);
+        rc = merge_timed(&L, &L.batches[0], err);
+    }
     if (rc == 0)
         rc = loader_finish(&L);
     loader_free(&L);
