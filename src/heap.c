@@ -182,12 +182,20 @@ obj_t heap_find(const struct heap *h, uint64_t addr)
 #define INDEX_AHEAD 16
 
 /* Build the index over all objects not marked OF_DROP; a repeated address
- * marks the later object OF_DROP. */
-static void index_build(struct heap *h)
+ * marks the later object OF_DROP. The slots go into buf (buf_len entries,
+ * owned from now on) when it is big enough: memory the process has touched
+ * already costs far less than fresh pages; NULL for a new table. */
+static void index_build(struct heap *h, uint32_t *buf, uint64_t buf_len)
 {
     free(h->index.slots);
     uint64_t cap = index_capacity(h->n);
-    h->index.slots = xcalloc(cap, sizeof *h->index.slots, "the address index");
+    if (buf && buf_len >= cap) {
+        h->index.slots = xreallocarray(buf, cap, sizeof *buf, "the address index");
+        memset(h->index.slots, 0, cap * sizeof *buf);
+    } else {
+        free(buf);
+        h->index.slots = xcalloc(cap, sizeof *h->index.slots, "the address index");
+    }
     h->index.size = cap;
     for (size_t i = 0; i < h->n; i++) {
         /* Each insert is a cache miss in a table bigger than the caches:
@@ -274,7 +282,7 @@ void heap_resolve(struct heap *h)
         h->child_off = xreallocarray(h->child_off, 1, sizeof *h->child_off, "the object table");
         h->child_off[0] = 0;
     }
-    index_build(h);
+    index_build(h, NULL, 0);
 
     /* Missing addresses get one dangling entry each, found through a second
      * open-addressing table keyed by h->dangling[]. */
@@ -371,7 +379,18 @@ static void lines_remap(struct heap *h, const obj_t *remap)
 int heap_compact(struct heap *h, const obj_t *link)
 {
     size_t n = h->n;
-    obj_t *remap = xmalloc((n ? n : 1) * sizeof *remap, "renumbering objects");
+    /* The renumbering lives in the old index's slots (1.25 per object), and
+     * the new index in them after it: no fresh pages, one array less at the
+     * peak. Nothing here looks addresses up. */
+    obj_t *remap = h->index.slots;
+    uint64_t remap_len = h->index.size;
+    h->index.slots = NULL;
+    h->index.size = 0;
+    if (!remap || remap_len < n) {
+        free(remap);
+        remap = xmalloc((n ? n : 1) * sizeof *remap, "renumbering objects");
+        remap_len = n ? n : 1;
+    }
     size_t kept = 0;
     for (size_t i = 0; i < n; i++)
         remap[i] = (h->flags[i] & OF_DROP) ? OBJ_NONE : (obj_t)kept++;
@@ -389,13 +408,9 @@ int heap_compact(struct heap *h, const obj_t *link)
         }
     }
     if (ne > HEAP_MAX_EDGES) { /* a dict shared by many owners is copied into each */
-        free(remap);
+        index_build(h, remap, remap_len); /* unchanged: the same index again */
         return -1;
     }
-    /* The index is rebuilt at the end: free it now, before the new edge array
-     * is allocated, to keep the peak down. */
-    free(h->index.slots);
-    h->index.slots = NULL;
     uint32_t *children = xmalloc((ne ? ne : 1) * sizeof *children, "the reference table");
     uint32_t *off = xmalloc((kept + 1) * sizeof *off, "the reference table");
     size_t pos = 0;
@@ -469,7 +484,6 @@ int heap_compact(struct heap *h, const obj_t *link)
         h->str[j] = h->str[i];
         h->flags[j] = h->flags[i];
     }
-    free(remap);
     free(h->children);
     free(h->child_off);
     h->children = children;
@@ -486,7 +500,7 @@ int heap_compact(struct heap *h, const obj_t *link)
         h->str = xreallocarray(h->str, kept, sizeof *h->str, what);
         h->flags = xreallocarray(h->flags, kept, sizeof *h->flags, what);
     }
-    index_build(h);
+    index_build(h, remap, remap_len);
     return 0;
 }
 
