@@ -181,11 +181,41 @@ obj_t heap_find(const struct heap *h, uint64_t addr)
  * cover the memory latency, few enough to stay in the L1 cache. */
 #define INDEX_AHEAD 16
 
+/* While loading, a byte of each slot's address hash (other bits than the
+ * home slot's) sits beside the table: a probe reads an object's address,
+ * a cache miss, only when the tags match, and at a load factor of 0.8 most
+ * probes pass other objects' slots. Never saved: heap_find does without. */
+static inline uint8_t addr_tag(uint64_t addr) { return (uint8_t)(addr_hash(addr) >> 32); }
+
+static uint32_t *index_probe_tagged(uint32_t *slots, const uint8_t *tags, uint64_t size, const uint64_t *keys,
+                                    uint64_t addr)
+{
+    uint64_t i = index_home(size, addr);
+    uint8_t tag = addr_tag(addr);
+    while (slots[i] && (tags[i] != tag || keys[slots[i] - 1] != addr))
+        i = i + 1 == size ? 0 : i + 1;
+    return &slots[i];
+}
+
+/* Ask for the address of the first slot from addr's home whose tag matches
+ * (its slot and tag have been asked for earlier). */
+static void index_prefetch_key(const uint32_t *slots, const uint8_t *tags, uint64_t size, const uint64_t *keys,
+                               uint64_t addr)
+{
+    uint64_t i = index_home(size, addr);
+    uint8_t tag = addr_tag(addr);
+    while (slots[i] && tags[i] != tag)
+        i = i + 1 == size ? 0 : i + 1;
+    if (slots[i])
+        __builtin_prefetch(&keys[slots[i] - 1]);
+}
+
 /* Build the index over all objects not marked OF_DROP; a repeated address
  * marks the later object OF_DROP. The slots go into buf (buf_len entries,
  * owned from now on) when it is big enough: memory the process has touched
- * already costs far less than fresh pages; NULL for a new table. */
-static void index_build(struct heap *h, uint32_t *buf, uint64_t buf_len)
+ * already costs far less than fresh pages; NULL for a new table. Returns
+ * the slots' tags (index.size bytes), which the caller frees. */
+static uint8_t *index_build(struct heap *h, uint32_t *buf, uint64_t buf_len)
 {
     free(h->index.slots);
     uint64_t cap = index_capacity(h->n);
@@ -197,14 +227,18 @@ static void index_build(struct heap *h, uint32_t *buf, uint64_t buf_len)
         h->index.slots = xcalloc(cap, sizeof *h->index.slots, "the address index");
     }
     h->index.size = cap;
+    uint8_t *tags = xmalloc(cap, "the address index");
     for (size_t i = 0; i < h->n; i++) {
         /* Each insert is a cache miss in a table bigger than the caches:
          * ask for the slot of a later object now. */
-        if (i + INDEX_AHEAD < h->n)
-            __builtin_prefetch(&h->index.slots[index_home(cap, h->addr[i + INDEX_AHEAD])], 1);
+        if (i + INDEX_AHEAD < h->n) {
+            uint64_t home = index_home(cap, h->addr[i + INDEX_AHEAD]);
+            __builtin_prefetch(&h->index.slots[home], 1);
+            __builtin_prefetch(&tags[home], 1);
+        }
         if (h->flags[i] & OF_DROP)
             continue;
-        uint32_t *s = index_lookup_slot(h->index.slots, h->index.size, h->addr, h->addr[i]);
+        uint32_t *s = index_probe_tagged(h->index.slots, tags, cap, h->addr, h->addr[i]);
         if (*s) {
             h->flags[i] |= OF_DROP;
             h->stats.duplicates++;
@@ -213,7 +247,9 @@ static void index_build(struct heap *h, uint32_t *buf, uint64_t buf_len)
             continue;
         }
         *s = (uint32_t)i + 1;
+        tags[s - h->index.slots] = addr_tag(h->addr[i]);
     }
+    return tags;
 }
 
 /* --- building --- */
@@ -282,7 +318,7 @@ void heap_resolve(struct heap *h)
         h->child_off = xreallocarray(h->child_off, 1, sizeof *h->child_off, "the object table");
         h->child_off[0] = 0;
     }
-    index_build(h, NULL, 0);
+    uint8_t *tags = index_build(h, NULL, 0);
 
     /* Missing addresses get one dangling entry each, found through a second
      * open-addressing table keyed by h->dangling[]. */
@@ -299,16 +335,17 @@ void heap_resolve(struct heap *h)
          * the slot of ref k + 2 * AHEAD, and the address behind the slot of
          * ref k + AHEAD, which has arrived by now. Both are ahead of out[k]:
          * raw_children[j] for j > k is not overwritten yet. */
-        if (k + 2 * INDEX_AHEAD < ne)
-            __builtin_prefetch(&slots[index_home(isize, h->raw_children[k + 2 * INDEX_AHEAD])]);
-        if (k + INDEX_AHEAD < ne) {
-            uint32_t s = slots[index_home(isize, h->raw_children[k + INDEX_AHEAD])];
-            if (s)
-                __builtin_prefetch(&h->addr[s - 1]);
+        if (k + 2 * INDEX_AHEAD < ne) {
+            uint64_t home = index_home(isize, h->raw_children[k + 2 * INDEX_AHEAD]);
+            __builtin_prefetch(&slots[home]);
+            __builtin_prefetch(&tags[home]);
         }
+        if (k + INDEX_AHEAD < ne)
+            index_prefetch_key(slots, tags, isize, h->addr, h->raw_children[k + INDEX_AHEAD]);
         uint64_t a;
         memcpy(&a, h->raw_children + k, sizeof a); /* read slot k before slot k/2 is overwritten */
-        obj_t o = heap_find(h, a);
+        uint32_t *slot = index_probe_tagged(h->index.slots, tags, isize, h->addr, a);
+        obj_t o = *slot ? *slot - 1 : OBJ_NONE;
         uint32_t c;
         if (o != OBJ_NONE) {
             c = o;
@@ -338,6 +375,7 @@ void heap_resolve(struct heap *h)
         memcpy(out + k, &c, sizeof c);
     }
     free(dslots);
+    free(tags);
     h->children = xreallocarray(out, ne ? ne : 1, sizeof *out, "the reference table");
     h->raw_children = NULL;
     h->raw_cap = 0;
@@ -408,7 +446,7 @@ int heap_compact(struct heap *h, const obj_t *link)
         }
     }
     if (ne > HEAP_MAX_EDGES) { /* a dict shared by many owners is copied into each */
-        index_build(h, remap, remap_len); /* unchanged: the same index again */
+        free(index_build(h, remap, remap_len)); /* unchanged: the same index again */
         return -1;
     }
     uint32_t *children = xmalloc((ne ? ne : 1) * sizeof *children, "the reference table");
@@ -500,7 +538,7 @@ int heap_compact(struct heap *h, const obj_t *link)
         h->str = xreallocarray(h->str, kept, sizeof *h->str, what);
         h->flags = xreallocarray(h->flags, kept, sizeof *h->flags, what);
     }
-    index_build(h, remap, remap_len);
+    free(index_build(h, remap, remap_len));
     return 0;
 }
 
