@@ -13,6 +13,7 @@
 
 #define BLOCK_SIZE (8u << 20)  /* bytes read between merges */
 #define MAX_THREADS 16
+#define MAX_PARTS (2 * MAX_THREADS) /* a block's parts in the pipeline: two per core, for balance */
 
 /* One parsed line, or a bad one, in a part's output. */
 struct entry {
@@ -152,9 +153,12 @@ static void part_free(struct part *pt)
 
 /* One block cut into parts: parsed by the threads, then merged in order. */
 struct batch {
-    struct part parts[MAX_THREADS];
+    struct part parts[MAX_PARTS];
     int nparts;
-    int ready;                /* parsed, not merged yet (under loader.mu) */
+    /* Under loader.mu: */
+    int next_part;            /* the first part nobody has taken to parse */
+    int parts_done;           /* parts parsed */
+    int ready;                /* parsed, not merged yet */
 };
 
 struct loader {
@@ -171,7 +175,8 @@ struct loader {
     uint64_t lines_parsed;    /* lines in the blocks parsed so far (the reader's count) */
     pthread_t merger;
     int merging;              /* the merge thread runs */
-    pthread_mutex_t mu;       /* guards batch.ready, closing, merge_rc */
+    pthread_mutex_t mu;       /* guards parsing, closing, merge_rc and the batches' counts */
+    struct batch *parsing;    /* the batch whose parts are being parsed: idle threads take some */
     pthread_cond_t cv;
     int closing;              /* no more blocks: the merge thread ends when it is done */
     int merge_rc;             /* -1: the merge failed (merge_err), the reader stops */
@@ -279,10 +284,9 @@ static int merge_batch(struct loader *L, struct batch *b, struct hw_error *err)
     return 0;
 }
 
-/* Parse [data, data+len) (whole lines) into b, one part per thread. */
-static void parse_batch(struct loader *L, struct batch *b, const char *data, size_t len)
+/* Cut [data, data+len) (whole lines) into at most nparts parts of b. */
+static void split_batch(struct loader *L, struct batch *b, const char *data, size_t len, int nparts)
 {
-    int nparts = L->merging && L->nthreads > 1 ? L->nthreads - 1 : L->nthreads;
     if (len < (1u << 16))
         nparts = 1;
     const char *p = data, *end = data + len;
@@ -302,23 +306,69 @@ static void parse_batch(struct loader *L, struct batch *b, const char *data, siz
         b->parts[k].strict = L->opt->strict;
         p = cut;
     }
-    nparts = k;
+    b->nparts = k;
+    b->next_part = 0;
+    b->parts_done = 0;
+}
+
+static void count_lines(struct loader *L, const struct batch *b)
+{
+    for (int k = 0; k < b->nparts; k++)
+        L->lines_parsed += b->parts[k].lines;
+}
+
+/* Parse [data, data+len) into b, one part per thread, and wait for them. */
+static void parse_batch(struct loader *L, struct batch *b, const char *data, size_t len)
+{
+    split_batch(L, b, data, len, L->nthreads);
+    int nparts = b->nparts;
     double t0 = hw_now();
     pthread_t tids[MAX_THREADS];
     int started[MAX_THREADS] = {0};
-    for (k = 1; k < nparts; k++)
+    for (int k = 1; k < nparts; k++)
         started[k] = pthread_create(&tids[k], NULL, part_parse, &b->parts[k]) == 0;
     part_parse(&b->parts[0]);
-    for (k = 1; k < nparts; k++) {
+    for (int k = 1; k < nparts; k++) {
         if (started[k])
             pthread_join(tids[k], NULL);
         else
             part_parse(&b->parts[k]);
     }
-    b->nparts = nparts;
-    for (k = 0; k < nparts; k++)
-        L->lines_parsed += b->parts[k].lines;
+    count_lines(L, b);
     L->rep->timings.parse += hw_now() - t0;
+}
+
+/* With mu held: the number of a part of L->parsing nobody has taken, now
+ * the caller's, or -1. */
+static int claim_part(struct loader *L)
+{
+    struct batch *b = L->parsing;
+    return b && b->next_part < b->nparts ? b->next_part++ : -1;
+}
+
+/* Parse part k of L->parsing (claimed, mu not held) and count it done. */
+static void parse_claimed(struct loader *L, struct batch *b, int k)
+{
+    part_parse(&b->parts[k]);
+    pthread_mutex_lock(&L->mu);
+    if (++b->parts_done == b->nparts)
+        pthread_cond_broadcast(&L->cv);
+    pthread_mutex_unlock(&L->mu);
+}
+
+/* Parse parts of L->parsing until none is left to take. */
+static void *parse_helper(void *arg)
+{
+    struct loader *L = arg;
+    for (;;) {
+        pthread_mutex_lock(&L->mu);
+        struct batch *b = L->parsing;
+        int k = claim_part(L);
+        pthread_mutex_unlock(&L->mu);
+        if (k < 0)
+            return NULL;
+        parse_claimed(L, b, k);
+    }
 }
 
 static int merge_timed(struct loader *L, struct batch *b, struct hw_error *err)
@@ -330,19 +380,31 @@ static int merge_timed(struct loader *L, struct batch *b, struct hw_error *err)
 }
 
 /* The merge thread: the batches in turn, as the reader marks them ready,
- * until the reader closes or a merge fails. */
+ * until the reader closes or a merge fails; while the next batch is not
+ * ready, it parses parts of it with the reader. */
 static void *merge_main(void *arg)
 {
     struct loader *L = arg;
-    for (int m = 0;; m ^= 1) {
+    for (int m = 0;;) {
         struct batch *b = &L->batches[m];
         pthread_mutex_lock(&L->mu);
-        while (!b->ready && !L->closing)
+        int k = -1;
+        struct batch *help = NULL;
+        while (!b->ready && !L->closing) {
+            help = L->parsing;
+            if ((k = claim_part(L)) >= 0)
+                break;
             pthread_cond_wait(&L->cv, &L->mu);
+        }
         int ready = b->ready;
         pthread_mutex_unlock(&L->mu);
+        if (k >= 0) {
+            parse_claimed(L, help, k);
+            continue;
+        }
         if (!ready)
             break; /* closing, and every batch merged: blocks are filled in the order they are merged */
+        m ^= 1;
         int rc = merge_timed(L, b, &L->merge_err);
         pthread_mutex_lock(&L->mu);
         b->ready = 0;
@@ -403,7 +465,29 @@ static int pipeline_block(struct loader *L, const char *data, size_t len)
     pthread_mutex_unlock(&L->mu);
     if (rc < 0)
         return -1;
-    parse_batch(L, b, data, len);
+    /* Parts for every core: the reader and the extra threads take them in
+     * turn, and so does the merge thread when it has nothing to merge. */
+    split_batch(L, b, data, len, 2 * L->nthreads);
+    double t0 = hw_now();
+    pthread_mutex_lock(&L->mu);
+    L->parsing = b;
+    pthread_cond_broadcast(&L->cv);
+    pthread_mutex_unlock(&L->mu);
+    pthread_t tids[MAX_THREADS];
+    int started[MAX_THREADS] = {0};
+    for (int t = 2; t < L->nthreads; t++)
+        started[t] = pthread_create(&tids[t], NULL, parse_helper, L) == 0;
+    parse_helper(L);
+    for (int t = 2; t < L->nthreads; t++)
+        if (started[t])
+            pthread_join(tids[t], NULL);
+    pthread_mutex_lock(&L->mu);
+    while (b->parts_done < b->nparts)
+        pthread_cond_wait(&L->cv, &L->mu);
+    L->parsing = NULL;
+    pthread_mutex_unlock(&L->mu);
+    count_lines(L, b);
+    L->rep->timings.parse += hw_now() - t0;
     pthread_mutex_lock(&L->mu);
     b->ready = 1;
     pthread_cond_broadcast(&L->cv);
@@ -424,7 +508,7 @@ static int loader_finish(struct loader *L)
     struct load_timings *t = &L->rep->timings;
     /* The parsers' buffers go before the store's peak. */
     for (int b = 0; b < 2; b++)
-        for (int k = 0; k < MAX_THREADS; k++) {
+        for (int k = 0; k < MAX_PARTS; k++) {
             part_free(&L->batches[b].parts[k]);
             t->fast_lines += L->batches[b].parts[k].parser.fast;
             t->cjson_lines += L->batches[b].parts[k].parser.slow;
@@ -484,7 +568,7 @@ static void loader_init(struct loader *L, const char *name, const struct load_op
     if (L->nthreads > MAX_THREADS)
         L->nthreads = MAX_THREADS;
     for (int b = 0; b < 2; b++)
-        for (int k = 0; k < MAX_THREADS; k++)
+        for (int k = 0; k < MAX_PARTS; k++)
             parser_init(&L->batches[b].parts[k].parser);
     L->t0 = hw_now();
     L->last_progress = L->t0;
@@ -493,7 +577,7 @@ static void loader_init(struct loader *L, const char *name, const struct load_op
 static void loader_free(struct loader *L)
 {
     for (int b = 0; b < 2; b++)
-        for (int k = 0; k < MAX_THREADS; k++)
+        for (int k = 0; k < MAX_PARTS; k++)
             part_free(&L->batches[b].parts[k]);
 }
 
