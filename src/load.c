@@ -15,15 +15,18 @@
 #define MAX_THREADS 16
 #define MAX_PARTS (2 * MAX_THREADS) /* a block's parts in the pipeline: two per core, for balance */
 
-/* One parsed line, or a bad one, in a part's output. */
+#define HAS_STR (OF_NAME | OF_VALUE | OF_VALUE_NUM)
+
+/* One parsed line, or a bad one, in a part's output: 48 bytes. Its refs
+ * follow the previous entry's in part.refs, and its string (or, for a bad
+ * line, the reason) the previous one's in part.bytes, so the merge finds
+ * them by counting. */
 struct entry {
-    uint64_t addr, size, len;
-    uint64_t refs_off;
+    uint64_t addr, size, len;     /* for a bad line, addr is its line number within the part, from 0 */
     uint32_t nrefs;
-    uint32_t type_off, type_len;  /* into part.bytes; for an error, the reason */
-    uint32_t str_off, str_len;
+    uint32_t type;                /* the part's own type number: part.types */
+    uint32_t str_len;             /* with HAS_STR (or for a bad line): bytes in part.bytes, then a NUL */
     uint32_t str_hash;            /* strpool_hash of the string, computed by the parser */
-    uint32_t line;                /* line number within the part, from 0 */
     uint32_t src_line;            /* the record's "line" key (a frame's), 0 if none */
     uint8_t flags;
     uint8_t error;
@@ -42,9 +45,15 @@ struct part {
     size_t nbytes, bytes_cap;
     uint32_t lines;
     struct parser parser;
+    /* The type names this part (over every block) has met, numbered by the
+     * parser; gid maps them to the store's ids as the merge meets them. */
+    struct types types;
+    uint32_t last_type;       /* the previous record's: runs are common */
+    uint32_t *gid;            /* UINT32_MAX: not met by the merge yet */
+    uint32_t ngid;
 };
 
-static uint32_t part_bytes(struct part *pt, const char *s, size_t n)
+static void part_bytes(struct part *pt, const char *s, size_t n)
 {
     if (pt->nbytes + n + 1 > pt->bytes_cap) {
         size_t cap = pt->bytes_cap ? pt->bytes_cap : 65536;
@@ -53,12 +62,10 @@ static uint32_t part_bytes(struct part *pt, const char *s, size_t n)
         pt->bytes = xrealloc(pt->bytes, cap, "parsed strings");
         pt->bytes_cap = cap;
     }
-    uint32_t off = (uint32_t)pt->nbytes;
     if (n)
-        memcpy(pt->bytes + off, s, n);
-    pt->bytes[off + n] = '\0';
+        memcpy(pt->bytes + pt->nbytes, s, n);
+    pt->bytes[pt->nbytes + n] = '\0';
     pt->nbytes += n + 1;
-    return off;
 }
 
 static struct entry *part_entry(struct part *pt)
@@ -70,6 +77,17 @@ static struct entry *part_entry(struct part *pt)
     struct entry *e = &pt->e[pt->n++];
     memset(e, 0, sizeof *e);
     return e;
+}
+
+/* The part's number for a type name. */
+static uint32_t part_type(struct part *pt, const char *name, size_t len)
+{
+    if (pt->types.n) {
+        const char *last = types_name(&pt->types, pt->last_type);
+        if (strncmp(last, name, len) == 0 && last[len] == '\0')
+            return pt->last_type;
+    }
+    return pt->last_type = types_intern(&pt->types, name, len);
 }
 
 static void *part_parse(void *arg)
@@ -89,14 +107,14 @@ static void *part_parse(void *arg)
             e->size = rec.size;
             e->len = rec.len;
             e->flags = rec.flags;
-            e->line = line;
             e->src_line = rec.line;
-            e->type_off = part_bytes(pt, rec.type, rec.type_len);
-            e->type_len = (uint32_t)rec.type_len;
-            if (rec.str) {
-                e->str_off = part_bytes(pt, rec.str, rec.str_len);
-                e->str_len = (uint32_t)rec.str_len;
-                e->str_hash = strpool_hash(rec.str, rec.str_len);
+            e->type = part_type(pt, rec.type, rec.type_len);
+            if (rec.flags & HAS_STR) {
+                const char *str = rec.str ? rec.str : "";
+                size_t str_len = rec.str ? rec.str_len : 0;
+                part_bytes(pt, str, str_len);
+                e->str_len = (uint32_t)str_len;
+                e->str_hash = strpool_hash(str, str_len);
             }
             if (pt->nrefs + rec.nrefs > pt->refs_cap) {
                 size_t cap = pt->refs_cap ? pt->refs_cap : 65536;
@@ -107,14 +125,14 @@ static void *part_parse(void *arg)
             }
             if (rec.nrefs)
                 memcpy(pt->refs + pt->nrefs, rec.refs, rec.nrefs * sizeof *rec.refs);
-            e->refs_off = pt->nrefs;
             e->nrefs = (uint32_t)rec.nrefs;
             pt->nrefs += rec.nrefs;
         } else if (r == PARSE_ERROR) {
             struct entry *e = part_entry(pt);
             e->error = 1;
-            e->line = line;
-            e->type_off = part_bytes(pt, why, strlen(why));
+            e->addr = line;
+            e->str_len = (uint32_t)strlen(why);
+            part_bytes(pt, why, e->str_len);
             if (pt->strict) {
                 line++;
                 break;
@@ -145,6 +163,10 @@ static void part_free(struct part *pt)
     pt->refs = NULL;
     pt->bytes = NULL;
     pt->n = pt->cap = pt->nrefs = pt->refs_cap = pt->nbytes = pt->bytes_cap = 0;
+    types_free(&pt->types);
+    free(pt->gid);
+    pt->gid = NULL;
+    pt->ngid = 0;
     size_t fast = pt->parser.fast, slow = pt->parser.slow;
     parser_free(&pt->parser);
     pt->parser.fast = fast;
@@ -185,9 +207,6 @@ struct loader {
     /* The merge's own state (the merge thread's, while it runs). */
     uint64_t line_base;       /* lines before the current block */
     int exported;             /* a line said "collapsed": heapwalk's own export, collapsed already */
-    uint32_t last_type_id;    /* the type of the previous object: runs are common */
-    const char *last_type;
-    size_t last_type_len;
     double t0, last_progress;
     struct input *in;         /* NULL for load_buffer */
     int failed;
@@ -212,7 +231,6 @@ static int too_many_refs(struct loader *L, struct hw_error *err)
     return hw_fail(err, "%s: too many references: heapwalk holds at most %u per dump", L->name, HEAP_MAX_EDGES);
 }
 
-#define HAS_STR (OF_NAME | OF_VALUE | OF_VALUE_NUM)
 /* How many entries ahead the merge asks for each level of a string's lookup. */
 #define STR_AHEAD 8
 
@@ -230,17 +248,37 @@ static void merge_prefetch(const struct strpool *sp, const struct part *pt, size
 }
 
 /* Merge a batch's parts into the heap, in order; errors go to err. */
+/* The store's id of the part's type t. */
+static uint32_t merge_type(struct heap *h, struct part *pt, uint32_t t)
+{
+    if (t >= pt->ngid) {
+        uint32_t n = pt->types.n;
+        pt->gid = xreallocarray(pt->gid, n, sizeof *pt->gid, "the type table");
+        for (uint32_t k = pt->ngid; k < n; k++)
+            pt->gid[k] = UINT32_MAX;
+        pt->ngid = n;
+    }
+    if (pt->gid[t] == UINT32_MAX) { /* met first here: ids go in file order */
+        const char *name = types_name(&pt->types, t);
+        pt->gid[t] = types_intern(&h->types, name, strlen(name));
+    }
+    return pt->gid[t];
+}
+
 static int merge_batch(struct loader *L, struct batch *b, struct hw_error *err)
 {
     struct heap *h = L->h;
     for (int k = 0; k < b->nparts; k++) {
         struct part *pt = &b->parts[k];
+        const uint64_t *refs = pt->refs;
+        const char *bytes = pt->bytes;
         for (size_t j = 0; j < pt->n; j++) {
             const struct entry *e = &pt->e[j];
             merge_prefetch(&h->strings, pt, j);
             if (e->error) {
-                uint64_t line = L->line_base + e->line + 1;
-                const char *why = pt->bytes + e->type_off;
+                uint64_t line = L->line_base + e->addr + 1;
+                const char *why = bytes;
+                bytes += e->str_len + 1;
                 h->stats.bad_lines++;
                 L->rep->bad_lines++;
                 if (L->opt->strict)
@@ -250,19 +288,11 @@ static int merge_batch(struct loader *L, struct batch *b, struct hw_error *err)
                              L->name, (unsigned long long)line, why);
                 continue;
             }
-            const char *type = pt->bytes + e->type_off;
-            uint32_t tid;
-            if (L->last_type && e->type_len == L->last_type_len && memcmp(type, L->last_type, e->type_len) == 0) {
-                tid = L->last_type_id;
-            } else {
-                tid = types_intern(&h->types, type, e->type_len);
-                L->last_type_id = tid;
-                L->last_type = types_name(&h->types, tid);
-                L->last_type_len = e->type_len;
-            }
+            uint32_t tid = merge_type(h, pt, e->type);
             uint32_t sid = 0;
             if (e->flags & HAS_STR) {
-                sid = strpool_intern_hashed(&h->strings, pt->bytes + e->str_off, e->str_len, e->str_hash);
+                sid = strpool_intern_hashed(&h->strings, bytes, e->str_len, e->str_hash);
+                bytes += e->str_len + 1;
                 if (sid == 0)
                     return hw_fail(err, "%s: too many distinct strings (over 4 billion)", L->name);
             }
@@ -273,8 +303,9 @@ static int merge_batch(struct loader *L, struct batch *b, struct hw_error *err)
                                HEAP_MAX_OBJECTS);
             if (e->src_line)
                 heap_set_line(h, (obj_t)(h->n - 1), e->src_line);
-            if (e->nrefs && heap_add_children(h, pt->refs + e->refs_off, e->nrefs) < 0)
+            if (e->nrefs && heap_add_children(h, refs, e->nrefs) < 0)
                 return too_many_refs(L, err);
+            refs += e->nrefs;
             h->stats.records++;
         }
         L->line_base += pt->lines;
