@@ -414,7 +414,7 @@ static void lines_remap(struct heap *h, const obj_t *remap)
     h->n_lines = k;
 }
 
-int heap_compact(struct heap *h, const obj_t *link)
+int heap_compact(struct heap *h, obj_t *link)
 {
     size_t n = h->n;
     /* The renumbering lives in the old index's slots (1.25 per object), and
@@ -450,7 +450,10 @@ int heap_compact(struct heap *h, const obj_t *link)
         return -1;
     }
     uint32_t *children = xmalloc((ne ? ne : 1) * sizeof *children, "the reference table");
-    uint32_t *off = xmalloc((kept + 1) * sizeof *off, "the reference table");
+    /* With link, each kept object's start goes into its own link entry (read
+     * only while that object is copied), and the new offsets into the old
+     * ones after the copy: one array of n less at the peak. */
+    uint32_t *off = link ? NULL : xmalloc((kept + 1) * sizeof *off, "the reference table");
     size_t pos = 0;
 
 #define EMIT(c)                                                                              \
@@ -476,7 +479,7 @@ int heap_compact(struct heap *h, const obj_t *link)
     for (size_t i = 0; i < n; i++) {
         if (remap[i] == OBJ_NONE)
             continue;
-        off[remap[i]] = (uint32_t)pos;
+        uint32_t start = (uint32_t)pos;
         const uint32_t *c = heap_children(h, (obj_t)i);
         size_t nc = heap_nchildren(h, (obj_t)i);
         if (link && (h->flags[i] & OF_COLLAPSED)) {
@@ -492,8 +495,20 @@ int heap_compact(struct heap *h, const obj_t *link)
             for (size_t k = 0; k < nc; k++)
                 EMIT(c[k]);
         }
+        if (link)
+            link[i] = start;
+        else
+            off[remap[i]] = start;
     }
 #undef EMIT
+    if (link) { /* remap[i] <= i: each old offset is dead when it is overwritten */
+        off = h->child_off;
+        h->child_off = NULL;
+        for (size_t i = 0; i < n; i++)
+            if (remap[i] != OBJ_NONE)
+                off[remap[i]] = link[i];
+        off = xreallocarray(off, kept + 1, sizeof *off, "the reference table");
+    }
     off[kept] = (uint32_t)pos;
 
     lines_remap(h, remap);
