@@ -150,9 +150,14 @@ static inline uint64_t addr_hash(uint64_t a)
  * keys[id], in a table of any size: the hash is mapped onto [0, size) by a
  * multiply and shift (no power-of-two rounding, so the table is sized to the
  * load factor exactly). */
+static inline uint64_t index_home(uint64_t size, uint64_t addr)
+{
+    return (uint64_t)(((unsigned __int128)addr_hash(addr) * size) >> 64);
+}
+
 static uint32_t *index_lookup_slot(uint32_t *slots, uint64_t size, const uint64_t *keys, uint64_t addr)
 {
-    uint64_t i = (uint64_t)(((unsigned __int128)addr_hash(addr) * size) >> 64);
+    uint64_t i = index_home(size, addr);
     while (slots[i] && keys[slots[i] - 1] != addr)
         i = i + 1 == size ? 0 : i + 1;
     return &slots[i];
@@ -172,18 +177,68 @@ obj_t heap_find(const struct heap *h, uint64_t addr)
     return *s ? *s - 1 : OBJ_NONE;
 }
 
+/* How far ahead the index's loops prefetch: enough misses in flight to
+ * cover the memory latency, few enough to stay in the L1 cache. */
+#define INDEX_AHEAD 16
+
+/* While loading, a byte of each slot's address hash (other bits than the
+ * home slot's) sits beside the table: a probe reads an object's address,
+ * a cache miss, only when the tags match, and at a load factor of 0.8 most
+ * probes pass other objects' slots. Never saved: heap_find does without. */
+static inline uint8_t addr_tag(uint64_t addr) { return (uint8_t)(addr_hash(addr) >> 32); }
+
+static uint32_t *index_probe_tagged(uint32_t *slots, const uint8_t *tags, uint64_t size, const uint64_t *keys,
+                                    uint64_t addr)
+{
+    uint64_t i = index_home(size, addr);
+    uint8_t tag = addr_tag(addr);
+    while (slots[i] && (tags[i] != tag || keys[slots[i] - 1] != addr))
+        i = i + 1 == size ? 0 : i + 1;
+    return &slots[i];
+}
+
+/* Ask for the address of the first slot from addr's home whose tag matches
+ * (its slot and tag have been asked for earlier). */
+static void index_prefetch_key(const uint32_t *slots, const uint8_t *tags, uint64_t size, const uint64_t *keys,
+                               uint64_t addr)
+{
+    uint64_t i = index_home(size, addr);
+    uint8_t tag = addr_tag(addr);
+    while (slots[i] && tags[i] != tag)
+        i = i + 1 == size ? 0 : i + 1;
+    if (slots[i])
+        __builtin_prefetch(&keys[slots[i] - 1]);
+}
+
 /* Build the index over all objects not marked OF_DROP; a repeated address
- * marks the later object OF_DROP. */
-static void index_build(struct heap *h)
+ * marks the later object OF_DROP. The slots go into buf (buf_len entries,
+ * owned from now on) when it is big enough: memory the process has touched
+ * already costs far less than fresh pages; NULL for a new table. Returns
+ * the slots' tags (index.size bytes), which the caller frees. */
+static uint8_t *index_build(struct heap *h, uint32_t *buf, uint64_t buf_len)
 {
     free(h->index.slots);
     uint64_t cap = index_capacity(h->n);
-    h->index.slots = xcalloc(cap, sizeof *h->index.slots, "the address index");
+    if (buf && buf_len >= cap) {
+        h->index.slots = xreallocarray(buf, cap, sizeof *buf, "the address index");
+        memset(h->index.slots, 0, cap * sizeof *buf);
+    } else {
+        free(buf);
+        h->index.slots = xcalloc(cap, sizeof *h->index.slots, "the address index");
+    }
     h->index.size = cap;
+    uint8_t *tags = xmalloc(cap, "the address index");
     for (size_t i = 0; i < h->n; i++) {
+        /* Each insert is a cache miss in a table bigger than the caches:
+         * ask for the slot of a later object now. */
+        if (i + INDEX_AHEAD < h->n) {
+            uint64_t home = index_home(cap, h->addr[i + INDEX_AHEAD]);
+            __builtin_prefetch(&h->index.slots[home], 1);
+            __builtin_prefetch(&tags[home], 1);
+        }
         if (h->flags[i] & OF_DROP)
             continue;
-        uint32_t *s = index_lookup_slot(h->index.slots, h->index.size, h->addr, h->addr[i]);
+        uint32_t *s = index_probe_tagged(h->index.slots, tags, cap, h->addr, h->addr[i]);
         if (*s) {
             h->flags[i] |= OF_DROP;
             h->stats.duplicates++;
@@ -192,7 +247,9 @@ static void index_build(struct heap *h)
             continue;
         }
         *s = (uint32_t)i + 1;
+        tags[s - h->index.slots] = addr_tag(h->addr[i]);
     }
+    return tags;
 }
 
 /* --- building --- */
@@ -261,7 +318,7 @@ void heap_resolve(struct heap *h)
         h->child_off = xreallocarray(h->child_off, 1, sizeof *h->child_off, "the object table");
         h->child_off[0] = 0;
     }
-    index_build(h);
+    uint8_t *tags = index_build(h, NULL, 0);
 
     /* Missing addresses get one dangling entry each, found through a second
      * open-addressing table keyed by h->dangling[]. */
@@ -271,10 +328,24 @@ void heap_resolve(struct heap *h)
 
     size_t ne = h->n ? h->child_off[h->n] : 0;
     uint32_t *out = (uint32_t *)(void *)h->raw_children;
+    const uint32_t *slots = h->index.slots;
+    uint64_t isize = h->index.size;
     for (size_t k = 0; k < ne; k++) {
+        /* Two misses a ref (the slot, then the address it names): prefetch
+         * the slot of ref k + 2 * AHEAD, and the address behind the slot of
+         * ref k + AHEAD, which has arrived by now. Both are ahead of out[k]:
+         * raw_children[j] for j > k is not overwritten yet. */
+        if (k + 2 * INDEX_AHEAD < ne) {
+            uint64_t home = index_home(isize, h->raw_children[k + 2 * INDEX_AHEAD]);
+            __builtin_prefetch(&slots[home]);
+            __builtin_prefetch(&tags[home]);
+        }
+        if (k + INDEX_AHEAD < ne)
+            index_prefetch_key(slots, tags, isize, h->addr, h->raw_children[k + INDEX_AHEAD]);
         uint64_t a;
         memcpy(&a, h->raw_children + k, sizeof a); /* read slot k before slot k/2 is overwritten */
-        obj_t o = heap_find(h, a);
+        uint32_t *slot = index_probe_tagged(h->index.slots, tags, isize, h->addr, a);
+        obj_t o = *slot ? *slot - 1 : OBJ_NONE;
         uint32_t c;
         if (o != OBJ_NONE) {
             c = o;
@@ -304,6 +375,7 @@ void heap_resolve(struct heap *h)
         memcpy(out + k, &c, sizeof c);
     }
     free(dslots);
+    free(tags);
     h->children = xreallocarray(out, ne ? ne : 1, sizeof *out, "the reference table");
     h->raw_children = NULL;
     h->raw_cap = 0;
@@ -342,10 +414,21 @@ static void lines_remap(struct heap *h, const obj_t *remap)
     h->n_lines = k;
 }
 
-int heap_compact(struct heap *h, const obj_t *link)
+int heap_compact(struct heap *h, obj_t *link)
 {
     size_t n = h->n;
-    obj_t *remap = xmalloc((n ? n : 1) * sizeof *remap, "renumbering objects");
+    /* The renumbering lives in the old index's slots (1.25 per object), and
+     * the new index in them after it: no fresh pages, one array less at the
+     * peak. Nothing here looks addresses up. */
+    obj_t *remap = h->index.slots;
+    uint64_t remap_len = h->index.size;
+    h->index.slots = NULL;
+    h->index.size = 0;
+    if (!remap || remap_len < n) {
+        free(remap);
+        remap = xmalloc((n ? n : 1) * sizeof *remap, "renumbering objects");
+        remap_len = n ? n : 1;
+    }
     size_t kept = 0;
     for (size_t i = 0; i < n; i++)
         remap[i] = (h->flags[i] & OF_DROP) ? OBJ_NONE : (obj_t)kept++;
@@ -363,15 +446,14 @@ int heap_compact(struct heap *h, const obj_t *link)
         }
     }
     if (ne > HEAP_MAX_EDGES) { /* a dict shared by many owners is copied into each */
-        free(remap);
+        free(index_build(h, remap, remap_len)); /* unchanged: the same index again */
         return -1;
     }
-    /* The index is rebuilt at the end: free it now, before the new edge array
-     * is allocated, to keep the peak down. */
-    free(h->index.slots);
-    h->index.slots = NULL;
     uint32_t *children = xmalloc((ne ? ne : 1) * sizeof *children, "the reference table");
-    uint32_t *off = xmalloc((kept + 1) * sizeof *off, "the reference table");
+    /* With link, each kept object's start goes into its own link entry (read
+     * only while that object is copied), and the new offsets into the old
+     * ones after the copy: one array of n less at the peak. */
+    uint32_t *off = link ? NULL : xmalloc((kept + 1) * sizeof *off, "the reference table");
     size_t pos = 0;
 
 #define EMIT(c)                                                                              \
@@ -397,7 +479,7 @@ int heap_compact(struct heap *h, const obj_t *link)
     for (size_t i = 0; i < n; i++) {
         if (remap[i] == OBJ_NONE)
             continue;
-        off[remap[i]] = (uint32_t)pos;
+        uint32_t start = (uint32_t)pos;
         const uint32_t *c = heap_children(h, (obj_t)i);
         size_t nc = heap_nchildren(h, (obj_t)i);
         if (link && (h->flags[i] & OF_COLLAPSED)) {
@@ -413,8 +495,20 @@ int heap_compact(struct heap *h, const obj_t *link)
             for (size_t k = 0; k < nc; k++)
                 EMIT(c[k]);
         }
+        if (link)
+            link[i] = start;
+        else
+            off[remap[i]] = start;
     }
 #undef EMIT
+    if (link) { /* remap[i] <= i: each old offset is dead when it is overwritten */
+        off = h->child_off;
+        h->child_off = NULL;
+        for (size_t i = 0; i < n; i++)
+            if (remap[i] != OBJ_NONE)
+                off[remap[i]] = link[i];
+        off = xreallocarray(off, kept + 1, sizeof *off, "the reference table");
+    }
     off[kept] = (uint32_t)pos;
 
     lines_remap(h, remap);
@@ -443,7 +537,6 @@ int heap_compact(struct heap *h, const obj_t *link)
         h->str[j] = h->str[i];
         h->flags[j] = h->flags[i];
     }
-    free(remap);
     free(h->children);
     free(h->child_off);
     h->children = children;
@@ -460,7 +553,7 @@ int heap_compact(struct heap *h, const obj_t *link)
         h->str = xreallocarray(h->str, kept, sizeof *h->str, what);
         h->flags = xreallocarray(h->flags, kept, sizeof *h->flags, what);
     }
-    index_build(h);
+    free(index_build(h, remap, remap_len));
     return 0;
 }
 

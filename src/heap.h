@@ -181,9 +181,10 @@ void heap_resolve(struct heap *h);
  * children followed by its own children other than the dict (the type); for a
  * dropped dict, link[i] is its owner, and refs to the dict go to the owner.
  * Refs to a dropped object with no link become dangling. Rebuilds the index.
+ * link's entries for kept objects are scratch space afterwards.
  * Returns 0, or -1 (the heap unchanged) when the result would hold more than
  * HEAP_MAX_EDGES references. */
-int heap_compact(struct heap *h, const obj_t *link);
+int heap_compact(struct heap *h, obj_t *link);
 
 /* Build the parent lists from the children (deduplicated, no cap). */
 void heap_build_parents(struct heap *h);

@@ -54,9 +54,9 @@ uint32_t types_lookup(const struct types *t, const char *name)
     return e ? e->id : UINT32_MAX;
 }
 
-/* FNV-1a: short strings, good enough spread, no allocation. */
-static uint32_t str_hash(const char *s, size_t len)
+uint32_t strpool_hash(const char *s, size_t len)
 {
+    /* FNV-1a: short strings, good enough spread, no allocation. */
     uint32_t h = 2166136261u;
     for (size_t i = 0; i < len; i++) {
         h ^= (unsigned char)s[i];
@@ -64,6 +64,12 @@ static uint32_t str_hash(const char *s, size_t len)
     }
     return h;
 }
+
+/* A slot holds an id and its string's hash: a probe and a rehash compare and
+ * move slots without reading the strings. 0 is empty (id 0 is never used). */
+static inline uint64_t slot_make(uint32_t hash, uint32_t id) { return (uint64_t)hash << 32 | id; }
+static inline uint32_t slot_id(uint64_t slot) { return (uint32_t)slot; }
+static inline uint32_t slot_hash(uint64_t slot) { return (uint32_t)(slot >> 32); }
 
 void strpool_init(struct strpool *p)
 {
@@ -90,17 +96,31 @@ static const char *entry_bytes(const struct strpool *p, uint32_t id, uint32_t *l
     return e + sizeof *len;
 }
 
-static void strpool_rehash(struct strpool *p)
+/* Put the ids 1..n-1 into a fresh table of mask + 1 slots. With old (the
+ * table being outgrown) the hashes come from its slots; without, from the
+ * strings. */
+static void strpool_fill(struct strpool *p, uint32_t mask, const uint64_t *old, uint32_t old_mask)
 {
-    uint32_t mask = p->mask * 2 + 1;
-    uint32_t *slots = xcalloc((size_t)mask + 1, sizeof *slots, "the string index");
-    for (uint32_t id = 1; id < p->n; id++) {
-        uint32_t len;
-        const char *s = entry_bytes(p, id, &len);
-        uint32_t i = str_hash(s, len) & mask;
-        while (slots[i])
-            i = (i + 1) & mask;
-        slots[i] = id;
+    uint64_t *slots = xcalloc((size_t)mask + 1, sizeof *slots, "the string index");
+    if (old) {
+        for (uint64_t k = 0; k <= old_mask; k++) {
+            if (!old[k])
+                continue;
+            uint32_t i = slot_hash(old[k]) & mask;
+            while (slots[i])
+                i = (i + 1) & mask;
+            slots[i] = old[k];
+        }
+    } else {
+        for (uint32_t id = 1; id < p->n; id++) {
+            uint32_t len;
+            const char *s = entry_bytes(p, id, &len);
+            uint32_t h = strpool_hash(s, len);
+            uint32_t i = h & mask;
+            while (slots[i])
+                i = (i + 1) & mask;
+            slots[i] = slot_make(h, id);
+        }
     }
     free(p->slots);
     p->slots = slots;
@@ -120,30 +140,34 @@ void strpool_freeze(struct strpool *p)
     p->cap = p->n;
 }
 
-/* A table with room for n ids at a load factor of at most 3/4. */
+/* A table with room for n ids at a load factor of at most 3/4, from the strings. */
 static void strpool_reindex(struct strpool *p)
 {
     uint32_t mask = 2047;
     while ((uint64_t)p->n * 4 > (uint64_t)(mask + 1) * 3)
         mask = mask * 2 + 1;
-    p->mask = (mask - 1) / 2; /* strpool_rehash doubles it */
-    p->slots = NULL;
-    strpool_rehash(p);
+    strpool_fill(p, mask, NULL, 0);
 }
 
 uint32_t strpool_intern(struct strpool *p, const char *s, size_t len)
+{
+    return strpool_intern_hashed(p, s, len, strpool_hash(s, len));
+}
+
+uint32_t strpool_intern_hashed(struct strpool *p, const char *s, size_t len, uint32_t h)
 {
     if (!p->slots)
         strpool_reindex(p);
     if (len > UINT32_MAX - 8)
         len = UINT32_MAX - 8; /* values are cut at 100 characters by the scanner; never reached */
-    uint32_t h = str_hash(s, len);
     uint32_t i = h & p->mask;
     while (p->slots[i]) {
-        uint32_t elen;
-        const char *e = entry_bytes(p, p->slots[i], &elen);
-        if (elen == len && memcmp(e, s, len) == 0)
-            return p->slots[i];
+        if (slot_hash(p->slots[i]) == h) {
+            uint32_t elen;
+            const char *e = entry_bytes(p, slot_id(p->slots[i]), &elen);
+            if (elen == len && memcmp(e, s, len) == 0)
+                return slot_id(p->slots[i]);
+        }
         i = (i + 1) & p->mask;
     }
     if (p->n == UINT32_MAX)
@@ -168,10 +192,34 @@ uint32_t strpool_intern(struct strpool *p, const char *s, size_t len)
     e[sizeof len32 + len] = '\0';
     p->off[id] = p->arena_len;
     p->arena_len += need;
-    p->slots[i] = id;
+    p->slots[i] = slot_make(h, id);
     if ((uint64_t)p->n * 4 > (uint64_t)(p->mask + 1) * 3)
-        strpool_rehash(p);
+        strpool_fill(p, p->mask * 2 + 1, p->slots, p->mask);
     return id;
+}
+
+void strpool_prefetch_slot(const struct strpool *p, uint32_t hash)
+{
+    if (p->slots)
+        __builtin_prefetch(&p->slots[hash & p->mask]);
+}
+
+void strpool_prefetch_entry(const struct strpool *p, uint32_t hash)
+{
+    if (!p->slots)
+        return;
+    uint64_t slot = p->slots[hash & p->mask];
+    if (slot && slot_hash(slot) == hash)
+        __builtin_prefetch(&p->off[slot_id(slot)]);
+}
+
+void strpool_prefetch_bytes(const struct strpool *p, uint32_t hash)
+{
+    if (!p->slots)
+        return;
+    uint64_t slot = p->slots[hash & p->mask];
+    if (slot && slot_hash(slot) == hash)
+        __builtin_prefetch(p->arena + p->off[slot_id(slot)]);
 }
 
 const char *strpool_get(const struct strpool *p, uint32_t id, size_t *len)

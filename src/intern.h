@@ -31,7 +31,7 @@ struct strpool {
     uint64_t arena_len, arena_cap;
     uint64_t *off;               /* id -> arena offset; id 0 is unused ("no string") */
     uint32_t n, cap;             /* ids in use (including 0) */
-    uint32_t *slots;             /* hash table of ids, 0 = empty */
+    uint64_t *slots;             /* hash table: the string's hash << 32 | id, 0 = empty */
     uint32_t mask;
 };
 
@@ -40,6 +40,16 @@ void strpool_free(struct strpool *p);
 /* The id of a byte string (may hold NULs), adding it if new; 0 when the pool
  * holds UINT32_MAX strings already. */
 uint32_t strpool_intern(struct strpool *p, const char *s, size_t len);
+/* The hash strpool_intern uses: computed ahead (in another thread, say),
+ * it goes to strpool_intern_hashed and the prefetches below. */
+uint32_t strpool_hash(const char *s, size_t len);
+uint32_t strpool_intern_hashed(struct strpool *p, const char *s, size_t len, uint32_t hash);
+/* Interning is bound by cache misses in a table bigger than the caches: a
+ * loop over strings to come asks for the slot of a later string, then (a few
+ * strings on, once the slot has arrived) for its entry, then for its bytes. */
+void strpool_prefetch_slot(const struct strpool *p, uint32_t hash);
+void strpool_prefetch_entry(const struct strpool *p, uint32_t hash);
+void strpool_prefetch_bytes(const struct strpool *p, uint32_t hash);
 /* The bytes of id (NUL-terminated); *len gets the length when len != NULL. */
 const char *strpool_get(const struct strpool *p, uint32_t id, size_t *len);
 size_t strpool_memory(const struct strpool *p);

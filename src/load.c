@@ -11,17 +11,22 @@
 #include "input.h"
 #include "parse.h"
 
-#define BLOCK_SIZE (16u << 20)  /* bytes read between merges */
+#define BLOCK_SIZE (8u << 20)  /* bytes read between merges */
 #define MAX_THREADS 16
+#define MAX_PARTS (2 * MAX_THREADS) /* a block's parts in the pipeline: two per core, for balance */
 
-/* One parsed line, or a bad one, in a part's output. */
+#define HAS_STR (OF_NAME | OF_VALUE | OF_VALUE_NUM)
+
+/* One parsed line, or a bad one, in a part's output: 48 bytes. Its refs
+ * follow the previous entry's in part.refs, and its string (or, for a bad
+ * line, the reason) the previous one's in part.bytes, so the merge finds
+ * them by counting. */
 struct entry {
-    uint64_t addr, size, len;
-    uint64_t refs_off;
+    uint64_t addr, size, len;     /* for a bad line, addr is its line number within the part, from 0 */
     uint32_t nrefs;
-    uint32_t type_off, type_len;  /* into part.bytes; for an error, the reason */
-    uint32_t str_off, str_len;
-    uint32_t line;                /* line number within the part, from 0 */
+    uint32_t type;                /* the part's own type number: part.types */
+    uint32_t str_len;             /* with HAS_STR (or for a bad line): bytes in part.bytes, then a NUL */
+    uint32_t str_hash;            /* strpool_hash of the string, computed by the parser */
     uint32_t src_line;            /* the record's "line" key (a frame's), 0 if none */
     uint8_t flags;
     uint8_t error;
@@ -40,9 +45,15 @@ struct part {
     size_t nbytes, bytes_cap;
     uint32_t lines;
     struct parser parser;
+    /* The type names this part (over every block) has met, numbered by the
+     * parser; gid maps them to the store's ids as the merge meets them. */
+    struct types types;
+    uint32_t last_type;       /* the previous record's: runs are common */
+    uint32_t *gid;            /* UINT32_MAX: not met by the merge yet */
+    uint32_t ngid;
 };
 
-static uint32_t part_bytes(struct part *pt, const char *s, size_t n)
+static void part_bytes(struct part *pt, const char *s, size_t n)
 {
     if (pt->nbytes + n + 1 > pt->bytes_cap) {
         size_t cap = pt->bytes_cap ? pt->bytes_cap : 65536;
@@ -51,12 +62,10 @@ static uint32_t part_bytes(struct part *pt, const char *s, size_t n)
         pt->bytes = xrealloc(pt->bytes, cap, "parsed strings");
         pt->bytes_cap = cap;
     }
-    uint32_t off = (uint32_t)pt->nbytes;
     if (n)
-        memcpy(pt->bytes + off, s, n);
-    pt->bytes[off + n] = '\0';
+        memcpy(pt->bytes + pt->nbytes, s, n);
+    pt->bytes[pt->nbytes + n] = '\0';
     pt->nbytes += n + 1;
-    return off;
 }
 
 static struct entry *part_entry(struct part *pt)
@@ -68,6 +77,17 @@ static struct entry *part_entry(struct part *pt)
     struct entry *e = &pt->e[pt->n++];
     memset(e, 0, sizeof *e);
     return e;
+}
+
+/* The part's number for a type name. */
+static uint32_t part_type(struct part *pt, const char *name, size_t len)
+{
+    if (pt->types.n) {
+        const char *last = types_name(&pt->types, pt->last_type);
+        if (strncmp(last, name, len) == 0 && last[len] == '\0')
+            return pt->last_type;
+    }
+    return pt->last_type = types_intern(&pt->types, name, len);
 }
 
 static void *part_parse(void *arg)
@@ -87,13 +107,14 @@ static void *part_parse(void *arg)
             e->size = rec.size;
             e->len = rec.len;
             e->flags = rec.flags;
-            e->line = line;
             e->src_line = rec.line;
-            e->type_off = part_bytes(pt, rec.type, rec.type_len);
-            e->type_len = (uint32_t)rec.type_len;
-            if (rec.str) {
-                e->str_off = part_bytes(pt, rec.str, rec.str_len);
-                e->str_len = (uint32_t)rec.str_len;
+            e->type = part_type(pt, rec.type, rec.type_len);
+            if (rec.flags & HAS_STR) {
+                const char *str = rec.str ? rec.str : "";
+                size_t str_len = rec.str ? rec.str_len : 0;
+                part_bytes(pt, str, str_len);
+                e->str_len = (uint32_t)str_len;
+                e->str_hash = strpool_hash(str, str_len);
             }
             if (pt->nrefs + rec.nrefs > pt->refs_cap) {
                 size_t cap = pt->refs_cap ? pt->refs_cap : 65536;
@@ -104,14 +125,14 @@ static void *part_parse(void *arg)
             }
             if (rec.nrefs)
                 memcpy(pt->refs + pt->nrefs, rec.refs, rec.nrefs * sizeof *rec.refs);
-            e->refs_off = pt->nrefs;
             e->nrefs = (uint32_t)rec.nrefs;
             pt->nrefs += rec.nrefs;
         } else if (r == PARSE_ERROR) {
             struct entry *e = part_entry(pt);
             e->error = 1;
-            e->line = line;
-            e->type_off = part_bytes(pt, why, strlen(why));
+            e->addr = line;
+            e->str_len = (uint32_t)strlen(why);
+            part_bytes(pt, why, e->str_len);
             if (pt->strict) {
                 line++;
                 break;
@@ -132,13 +153,35 @@ static void part_reset(struct part *pt)
     pt->lines = 0;
 }
 
+/* The part's buffers; its parser's counts stay. */
 static void part_free(struct part *pt)
 {
     free(pt->e);
     free(pt->refs);
     free(pt->bytes);
+    pt->e = NULL;
+    pt->refs = NULL;
+    pt->bytes = NULL;
+    pt->n = pt->cap = pt->nrefs = pt->refs_cap = pt->nbytes = pt->bytes_cap = 0;
+    types_free(&pt->types);
+    free(pt->gid);
+    pt->gid = NULL;
+    pt->ngid = 0;
+    size_t fast = pt->parser.fast, slow = pt->parser.slow;
     parser_free(&pt->parser);
+    pt->parser.fast = fast;
+    pt->parser.slow = slow;
 }
+
+/* One block cut into parts: parsed by the threads, then merged in order. */
+struct batch {
+    struct part parts[MAX_PARTS];
+    int nparts;
+    /* Under loader.mu: */
+    int next_part;            /* the first part nobody has taken to parse */
+    int parts_done;           /* parts parsed */
+    int ready;                /* parsed, not merged yet */
+};
 
 struct loader {
     const char *name;
@@ -147,12 +190,23 @@ struct loader {
     struct load_report *rep;
     struct hw_error *err;
     int nthreads;
-    struct part parts[MAX_THREADS];
+    /* load_file parses block i + 1 into one batch while a merge thread
+     * merges block i from the other; load_buffer uses batches[0] only. */
+    struct batch batches[2];
+    int fill;                 /* the batch the next block is parsed into */
+    uint64_t lines_parsed;    /* lines in the blocks parsed so far (the reader's count) */
+    pthread_t merger;
+    int merging;              /* the merge thread runs */
+    pthread_mutex_t mu;       /* guards parsing, closing, merge_rc and the batches' counts */
+    struct batch *parsing;    /* the batch whose parts are being parsed: idle threads take some */
+    pthread_cond_t cv;
+    int closing;              /* no more blocks: the merge thread ends when it is done */
+    int merge_rc;             /* -1: the merge failed (merge_err), the reader stops */
+    struct hw_error merge_err;
+    _Atomic size_t merged;    /* objects merged, for the reader's progress */
+    /* The merge's own state (the merge thread's, while it runs). */
     uint64_t line_base;       /* lines before the current block */
     int exported;             /* a line said "collapsed": heapwalk's own export, collapsed already */
-    uint32_t last_type_id;    /* the type of the previous object: runs are common */
-    const char *last_type;
-    size_t last_type_len;
     double t0, last_progress;
     struct input *in;         /* NULL for load_buffer */
     int failed;
@@ -166,72 +220,104 @@ static void report_progress(struct loader *L, const char *phase, uint64_t pos, u
     if (!done && now - L->last_progress < 0.2)
         return;
     L->last_progress = now;
-    struct load_progress p = {phase, pos, total, L->h->n, now - L->t0, done};
+    /* While the merge thread runs, the store is its own: count what it has merged. */
+    size_t objects = L->merging ? L->merged : L->h->n;
+    struct load_progress p = {phase, pos, total, objects, now - L->t0, done};
     L->opt->progress(&p, L->opt->progress_ctx);
 }
 
-static int too_many_refs(struct loader *L)
+static int too_many_refs(struct loader *L, struct hw_error *err)
 {
-    return hw_fail(L->err, "%s: too many references: heapwalk holds at most %u per dump", L->name, HEAP_MAX_EDGES);
+    return hw_fail(err, "%s: too many references: heapwalk holds at most %u per dump", L->name, HEAP_MAX_EDGES);
 }
 
-/* Merge the parts' output into the heap, in order. */
-static int merge_parts(struct loader *L, int nparts)
+/* How many entries ahead the merge asks for each level of a string's lookup. */
+#define STR_AHEAD 8
+
+/* Ask for what interning entry j + STR_AHEAD, + 2 and + 3 times that, will read. */
+static void merge_prefetch(const struct strpool *sp, const struct part *pt, size_t j)
+{
+    const struct entry *e = pt->e;
+    size_t n = pt->n;
+    if (j + 3 * STR_AHEAD < n && e[j + 3 * STR_AHEAD].flags & HAS_STR)
+        strpool_prefetch_slot(sp, e[j + 3 * STR_AHEAD].str_hash);
+    if (j + 2 * STR_AHEAD < n && e[j + 2 * STR_AHEAD].flags & HAS_STR)
+        strpool_prefetch_entry(sp, e[j + 2 * STR_AHEAD].str_hash);
+    if (j + STR_AHEAD < n && e[j + STR_AHEAD].flags & HAS_STR)
+        strpool_prefetch_bytes(sp, e[j + STR_AHEAD].str_hash);
+}
+
+/* Merge a batch's parts into the heap, in order; errors go to err. */
+/* The store's id of the part's type t. */
+static uint32_t merge_type(struct heap *h, struct part *pt, uint32_t t)
+{
+    if (t >= pt->ngid) {
+        uint32_t n = pt->types.n;
+        pt->gid = xreallocarray(pt->gid, n, sizeof *pt->gid, "the type table");
+        for (uint32_t k = pt->ngid; k < n; k++)
+            pt->gid[k] = UINT32_MAX;
+        pt->ngid = n;
+    }
+    if (pt->gid[t] == UINT32_MAX) { /* met first here: ids go in file order */
+        const char *name = types_name(&pt->types, t);
+        pt->gid[t] = types_intern(&h->types, name, strlen(name));
+    }
+    return pt->gid[t];
+}
+
+static int merge_batch(struct loader *L, struct batch *b, struct hw_error *err)
 {
     struct heap *h = L->h;
-    for (int k = 0; k < nparts; k++) {
-        struct part *pt = &L->parts[k];
+    for (int k = 0; k < b->nparts; k++) {
+        struct part *pt = &b->parts[k];
+        const uint64_t *refs = pt->refs;
+        const char *bytes = pt->bytes;
         for (size_t j = 0; j < pt->n; j++) {
             const struct entry *e = &pt->e[j];
+            merge_prefetch(&h->strings, pt, j);
             if (e->error) {
-                uint64_t line = L->line_base + e->line + 1;
-                const char *why = pt->bytes + e->type_off;
+                uint64_t line = L->line_base + e->addr + 1;
+                const char *why = bytes;
+                bytes += e->str_len + 1;
                 h->stats.bad_lines++;
                 L->rep->bad_lines++;
                 if (L->opt->strict)
-                    return hw_fail(L->err, "%s:%llu: %s", L->name, (unsigned long long)line, why);
+                    return hw_fail(err, "%s:%llu: %s", L->name, (unsigned long long)line, why);
                 if (L->rep->n_messages < LOAD_MAX_MESSAGES)
                     snprintf(L->rep->messages[L->rep->n_messages++], HW_ERRMAX, "%s:%llu: %s",
                              L->name, (unsigned long long)line, why);
                 continue;
             }
-            const char *type = pt->bytes + e->type_off;
-            uint32_t tid;
-            if (L->last_type && e->type_len == L->last_type_len && memcmp(type, L->last_type, e->type_len) == 0) {
-                tid = L->last_type_id;
-            } else {
-                tid = types_intern(&h->types, type, e->type_len);
-                L->last_type_id = tid;
-                L->last_type = types_name(&h->types, tid);
-                L->last_type_len = e->type_len;
-            }
+            uint32_t tid = merge_type(h, pt, e->type);
             uint32_t sid = 0;
-            if (e->flags & (OF_NAME | OF_VALUE | OF_VALUE_NUM)) {
-                sid = strpool_intern(&h->strings, pt->bytes + e->str_off, e->str_len);
+            if (e->flags & HAS_STR) {
+                sid = strpool_intern_hashed(&h->strings, bytes, e->str_len, e->str_hash);
+                bytes += e->str_len + 1;
                 if (sid == 0)
-                    return hw_fail(L->err, "%s: too many distinct strings (over 4 billion)", L->name);
+                    return hw_fail(err, "%s: too many distinct strings (over 4 billion)", L->name);
             }
             if (e->flags & OF_COLLAPSED)
                 L->exported = 1;
             if (heap_add(h, e->addr, tid, e->size, e->len, sid, e->flags) == OBJ_NONE)
-                return hw_fail(L->err, "%s: too many objects: heapwalk holds at most %u per dump", L->name,
+                return hw_fail(err, "%s: too many objects: heapwalk holds at most %u per dump", L->name,
                                HEAP_MAX_OBJECTS);
             if (e->src_line)
                 heap_set_line(h, (obj_t)(h->n - 1), e->src_line);
-            if (e->nrefs && heap_add_children(h, pt->refs + e->refs_off, e->nrefs) < 0)
-                return too_many_refs(L);
+            if (e->nrefs && heap_add_children(h, refs, e->nrefs) < 0)
+                return too_many_refs(L, err);
+            refs += e->nrefs;
             h->stats.records++;
         }
         L->line_base += pt->lines;
         h->stats.lines += pt->lines;
     }
+    L->merged = h->n;
     return 0;
 }
 
-/* Parse [data, data+len) (whole lines) on all threads, then merge. */
-static int process_block(struct loader *L, const char *data, size_t len)
+/* Cut [data, data+len) (whole lines) into at most nparts parts of b. */
+static void split_batch(struct loader *L, struct batch *b, const char *data, size_t len, int nparts)
 {
-    int nparts = L->nthreads;
     if (len < (1u << 16))
         nparts = 1;
     const char *p = data, *end = data + len;
@@ -245,30 +331,200 @@ static int process_block(struct loader *L, const char *data, size_t len)
             const char *nl = memchr(cut, '\n', (size_t)(end - cut));
             cut = nl ? nl + 1 : end;
         }
-        part_reset(&L->parts[k]);
-        L->parts[k].data = p;
-        L->parts[k].len = (size_t)(cut - p);
-        L->parts[k].strict = L->opt->strict;
+        part_reset(&b->parts[k]);
+        b->parts[k].data = p;
+        b->parts[k].len = (size_t)(cut - p);
+        b->parts[k].strict = L->opt->strict;
         p = cut;
     }
-    nparts = k;
+    b->nparts = k;
+    b->next_part = 0;
+    b->parts_done = 0;
+}
+
+static void count_lines(struct loader *L, const struct batch *b)
+{
+    for (int k = 0; k < b->nparts; k++)
+        L->lines_parsed += b->parts[k].lines;
+}
+
+/* Parse [data, data+len) into b, one part per thread, and wait for them. */
+static void parse_batch(struct loader *L, struct batch *b, const char *data, size_t len)
+{
+    split_batch(L, b, data, len, L->nthreads);
+    int nparts = b->nparts;
     double t0 = hw_now();
     pthread_t tids[MAX_THREADS];
     int started[MAX_THREADS] = {0};
-    for (k = 1; k < nparts; k++)
-        started[k] = pthread_create(&tids[k], NULL, part_parse, &L->parts[k]) == 0;
-    part_parse(&L->parts[0]);
-    for (k = 1; k < nparts; k++) {
+    for (int k = 1; k < nparts; k++)
+        started[k] = pthread_create(&tids[k], NULL, part_parse, &b->parts[k]) == 0;
+    part_parse(&b->parts[0]);
+    for (int k = 1; k < nparts; k++) {
         if (started[k])
             pthread_join(tids[k], NULL);
         else
-            part_parse(&L->parts[k]);
+            part_parse(&b->parts[k]);
     }
-    double t1 = hw_now();
-    int rc = merge_parts(L, nparts);
-    L->rep->timings.parse += t1 - t0;
-    L->rep->timings.merge += hw_now() - t1;
+    count_lines(L, b);
+    L->rep->timings.parse += hw_now() - t0;
+}
+
+/* With mu held: the number of a part of L->parsing nobody has taken, now
+ * the caller's, or -1. */
+static int claim_part(struct loader *L)
+{
+    struct batch *b = L->parsing;
+    return b && b->next_part < b->nparts ? b->next_part++ : -1;
+}
+
+/* Parse part k of L->parsing (claimed, mu not held) and count it done. */
+static void parse_claimed(struct loader *L, struct batch *b, int k)
+{
+    part_parse(&b->parts[k]);
+    pthread_mutex_lock(&L->mu);
+    if (++b->parts_done == b->nparts)
+        pthread_cond_broadcast(&L->cv);
+    pthread_mutex_unlock(&L->mu);
+}
+
+/* Parse parts of L->parsing until none is left to take. */
+static void *parse_helper(void *arg)
+{
+    struct loader *L = arg;
+    for (;;) {
+        pthread_mutex_lock(&L->mu);
+        struct batch *b = L->parsing;
+        int k = claim_part(L);
+        pthread_mutex_unlock(&L->mu);
+        if (k < 0)
+            return NULL;
+        parse_claimed(L, b, k);
+    }
+}
+
+static int merge_timed(struct loader *L, struct batch *b, struct hw_error *err)
+{
+    double t0 = hw_now();
+    int rc = merge_batch(L, b, err);
+    L->rep->timings.merge += hw_now() - t0;
     return rc;
+}
+
+/* The merge thread: the batches in turn, as the reader marks them ready,
+ * until the reader closes or a merge fails; while the next batch is not
+ * ready, it parses parts of it with the reader. */
+static void *merge_main(void *arg)
+{
+    struct loader *L = arg;
+    for (int m = 0;;) {
+        struct batch *b = &L->batches[m];
+        pthread_mutex_lock(&L->mu);
+        int k = -1;
+        struct batch *help = NULL;
+        while (!b->ready && !L->closing) {
+            help = L->parsing;
+            if ((k = claim_part(L)) >= 0)
+                break;
+            pthread_cond_wait(&L->cv, &L->mu);
+        }
+        int ready = b->ready;
+        pthread_mutex_unlock(&L->mu);
+        if (k >= 0) {
+            parse_claimed(L, help, k);
+            continue;
+        }
+        if (!ready)
+            break; /* closing, and every batch merged: blocks are filled in the order they are merged */
+        m ^= 1;
+        int rc = merge_timed(L, b, &L->merge_err);
+        pthread_mutex_lock(&L->mu);
+        b->ready = 0;
+        if (rc < 0)
+            L->merge_rc = -1;
+        pthread_cond_broadcast(&L->cv);
+        pthread_mutex_unlock(&L->mu);
+        if (rc < 0)
+            break;
+    }
+    return NULL;
+}
+
+static void pipeline_start(struct loader *L)
+{
+    pthread_mutex_init(&L->mu, NULL);
+    pthread_cond_init(&L->cv, NULL);
+    L->merging = pthread_create(&L->merger, NULL, merge_main, L) == 0;
+}
+
+/* Wait for the merge thread to finish the last batch; 0, or -1 with *L->err
+ * set when a merge failed (a merge's error is about earlier lines than any
+ * the reader could have met, so it is the one reported). */
+static int pipeline_finish(struct loader *L)
+{
+    if (L->merging) {
+        pthread_mutex_lock(&L->mu);
+        L->closing = 1;
+        pthread_cond_broadcast(&L->cv);
+        pthread_mutex_unlock(&L->mu);
+        pthread_join(L->merger, NULL);
+        L->merging = 0;
+    }
+    pthread_cond_destroy(&L->cv);
+    pthread_mutex_destroy(&L->mu);
+    if (L->merge_rc < 0) {
+        *L->err = L->merge_err;
+        return -1;
+    }
+    return 0;
+}
+
+/* Parse a block into the next free batch and hand it to the merge thread
+ * (or, without one, merge it here). -1 when a merge failed. */
+static int pipeline_block(struct loader *L, const char *data, size_t len)
+{
+    struct batch *b = &L->batches[L->fill];
+    if (!L->merging) {
+        parse_batch(L, b, data, len);
+        if (merge_timed(L, b, &L->merge_err) < 0)
+            L->merge_rc = -1;
+        return L->merge_rc;
+    }
+    pthread_mutex_lock(&L->mu);
+    while (b->ready && L->merge_rc == 0)
+        pthread_cond_wait(&L->cv, &L->mu);
+    int rc = L->merge_rc;
+    pthread_mutex_unlock(&L->mu);
+    if (rc < 0)
+        return -1;
+    /* Parts for every core: the reader and the extra threads take them in
+     * turn, and so does the merge thread when it has nothing to merge. */
+    split_batch(L, b, data, len, 2 * L->nthreads);
+    double t0 = hw_now();
+    pthread_mutex_lock(&L->mu);
+    L->parsing = b;
+    pthread_cond_broadcast(&L->cv);
+    pthread_mutex_unlock(&L->mu);
+    pthread_t tids[MAX_THREADS];
+    int started[MAX_THREADS] = {0};
+    for (int t = 2; t < L->nthreads; t++)
+        started[t] = pthread_create(&tids[t], NULL, parse_helper, L) == 0;
+    parse_helper(L);
+    for (int t = 2; t < L->nthreads; t++)
+        if (started[t])
+            pthread_join(tids[t], NULL);
+    pthread_mutex_lock(&L->mu);
+    while (b->parts_done < b->nparts)
+        pthread_cond_wait(&L->cv, &L->mu);
+    L->parsing = NULL;
+    pthread_mutex_unlock(&L->mu);
+    count_lines(L, b);
+    L->rep->timings.parse += hw_now() - t0;
+    pthread_mutex_lock(&L->mu);
+    b->ready = 1;
+    pthread_cond_broadcast(&L->cv);
+    pthread_mutex_unlock(&L->mu);
+    L->fill ^= 1;
+    return 0;
 }
 
 static int loader_finish(struct loader *L)
@@ -281,10 +537,13 @@ static int loader_finish(struct loader *L)
         return hw_fail(L->err, "%s: no objects in the dump", L->name);
     }
     struct load_timings *t = &L->rep->timings;
-    for (int k = 0; k < MAX_THREADS; k++) {
-        t->fast_lines += L->parts[k].parser.fast;
-        t->cjson_lines += L->parts[k].parser.slow;
-    }
+    /* The parsers' buffers go before the store's peak. */
+    for (int b = 0; b < 2; b++)
+        for (int k = 0; k < MAX_PARTS; k++) {
+            part_free(&L->batches[b].parts[k]);
+            t->fast_lines += L->batches[b].parts[k].parser.fast;
+            t->cjson_lines += L->batches[b].parts[k].parser.slow;
+        }
     double t0 = hw_now();
     strpool_freeze(&h->strings); /* every string is in: give back the spare room before the peak */
     report_progress(L, "indexing", 0, 0, 0);
@@ -293,12 +552,12 @@ static int loader_finish(struct loader *L)
     if (L->opt->collapse && !L->exported) {
         report_progress(L, "collapsing", 0, 0, 0);
         if (collapse_instance_dicts(h) < 0)
-            return too_many_refs(L);
+            return too_many_refs(L, L->err);
     } else {
         /* --raw, or heapwalk's own export: its dicts are collapsed already,
          * and collapsing again would absorb dicts the first pass kept. */
         if (heap_compact(h, NULL) < 0)
-            return too_many_refs(L);
+            return too_many_refs(L, L->err);
         h->collapsed = L->exported;
     }
     double t2 = hw_now();
@@ -339,16 +598,18 @@ static void loader_init(struct loader *L, const char *name, const struct load_op
     }
     if (L->nthreads > MAX_THREADS)
         L->nthreads = MAX_THREADS;
-    for (int k = 0; k < MAX_THREADS; k++)
-        parser_init(&L->parts[k].parser);
+    for (int b = 0; b < 2; b++)
+        for (int k = 0; k < MAX_PARTS; k++)
+            parser_init(&L->batches[b].parts[k].parser);
     L->t0 = hw_now();
     L->last_progress = L->t0;
 }
 
 static void loader_free(struct loader *L)
 {
-    for (int k = 0; k < MAX_THREADS; k++)
-        part_free(&L->parts[k]);
+    for (int b = 0; b < 2; b++)
+        for (int k = 0; k < MAX_PARTS; k++)
+            part_free(&L->batches[b].parts[k]);
 }
 
 void load_options_default(struct load_options *opt)
@@ -381,6 +642,7 @@ static int load_file(const char *path, const struct load_options *opt, struct he
     }
     loader_init(&L, name, opt, h, rep, err);
     L.in = in;
+    pipeline_start(&L);
 
     size_t cap = BLOCK_SIZE, have = 0;
     char *buf = xmalloc(cap, "the read buffer");
@@ -416,7 +678,7 @@ static int load_file(const char *path, const struct load_options *opt, struct he
                 if (have > max_line) {
                     rc = hw_fail(err, "%s: line %llu: longer than %zu MB (not a dump? HEAPWALK_MAX_LINE_MB=N "
                                       "raises the limit)",
-                                 name, (unsigned long long)L.line_base + 1, max_line >> 20);
+                                 name, (unsigned long long)L.lines_parsed + 1, max_line >> 20);
                     break;
                 }
                 cap = cap * 2 > max_line + 1 && max_line + 1 > have ? max_line + 1 : cap * 2;
@@ -425,16 +687,16 @@ static int load_file(const char *path, const struct load_options *opt, struct he
             }
             upto = (size_t)(nl - buf) + 1;
         }
-        if (upto && process_block(&L, buf, upto) < 0) {
-            rc = -1;
-            break;
-        }
+        if (upto && pipeline_block(&L, buf, upto) < 0)
+            break; /* pipeline_finish says why */
         memmove(buf, buf + upto, have - upto);
         have -= upto;
         report_progress(&L, "reading", input_pos(in), input_total(in), 0);
     }
-    free(buf);
-    input_close(in);
+    free(buf); /* parsed: the merges still running do not need it */
+    if (pipeline_finish(&L) < 0)
+        rc = -1;
+    input_close(in); /* not before: the merge's messages name the input */
     if (rc == 0)
         rc = loader_finish(&L);
     loader_free(&L);
@@ -490,8 +752,10 @@ int load_buffer(const char *name, const char *data, size_t len, const struct loa
     if (len == 0)
         rc = hw_fail(err, "%s: empty file", name);
     h->stats.bytes_in = len;
-    if (rc == 0 && process_block(&L, data, len) < 0)
-        rc = -1;
+    if (rc == 0) {
+        parse_batch(&L, &L.batches[0], data, len);
+        rc = merge_timed(&L, &L.batches[0], err);
+    }
     if (rc == 0)
         rc = loader_finish(&L);
     loader_free(&L);

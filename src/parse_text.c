@@ -2,14 +2,43 @@
  * parse_text.h). */
 #include "parse_text.h"
 
+#include <endian.h>
+#include <string.h>
+
 #include "util.h"
 
+
+/* The value of the 8 bytes at s when all are ASCII digits (the first is the
+ * most significant), else -1: eight digits at once (an address has 15). */
+static int64_t eight_digits(const char *s)
+{
+    uint64_t x;
+    memcpy(&x, s, sizeof x);
+    x = le64toh(x); /* s[0] in the low byte */
+    uint64_t d = x - 0x3030303030303030ULL;
+    /* A byte below '0' borrows (its high nibble goes non-zero); above '9', adding 6 carries into it. */
+    if ((d | (d + 0x0606060606060606ULL)) & 0xF0F0F0F0F0F0F0F0ULL)
+        return -1;
+    d = (d * 10 + (d >> 8)) & 0x00FF00FF00FF00FFULL;       /* pairs */
+    d = (d * 100 + (d >> 16)) & 0x0000FFFF0000FFFFULL;     /* fours */
+    return (int64_t)((d * 10000 + (d >> 32)) & 0xFFFFFFFFULL);
+}
 
 int ptext_count(struct ptext_cursor *c, uint64_t *out)
 {
     const char *s = c->s;
     uint64_t v = 0;
     if (s >= c->end || *s < '0' || *s > '9' || (*s == '0' && s + 1 < c->end && s[1] >= '0' && s[1] <= '9'))
+        return 0;
+    /* Every prefix must stay below 2^53: v * 10^8 + 99999999 < 2^53 while v < 90071992. */
+    while (c->end - s >= 8 && v < 90071992) {
+        int64_t d = eight_digits(s);
+        if (d < 0)
+            break;
+        v = v * 100000000 + (uint64_t)d;
+        s += 8;
+    }
+    if (v >= (1ULL << 53))
         return 0;
     while (s < c->end && *s >= '0' && *s <= '9') {
         v = v * 10 + (uint64_t)(*s - '0');

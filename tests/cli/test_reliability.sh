@@ -268,7 +268,7 @@ mib() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1024 / 1024 }'; }
 total_line() { echo "Total $1 objects, $2 types, Total size = $(mib "$3")MiB ($3 bytes)"; }
 
 # A 10 MB line (a str of 10,000,000 characters, escapes in it) after 200,000
-# small lines, so that it straddles the loader's 16 MB read block, then a bad
+# small lines, so that it straddles the loader's 8 MB read block (a line longer than it), then a bad
 # line whose number must still be right, then a good one.
 K=200000
 python3 - "$K" > "$T/long.json" <<'PY'
@@ -298,7 +298,7 @@ python3 -c "
 import sys
 sys.stdout.write('{\"address\": 1, \"type\": \"bytes\", \"size\": 20000033, \"len\": 20000000, \"value\": \"%s\", \"refs\": []}\n' % ('y' * 20000000))
 sys.stdout.write('{\"address\": 2, \"type\": \"list\", \"size\": 64, \"len\": 1, \"refs\": [1]}\n')" > "$T/longer.json"
-check_status "a 20 MB line (longer than the 16 MB read block) loads" 0 "" "$HW" summary -q "$T/longer.json"
+check_status "a 20 MB line (longer than the 8 MB read block) loads" 0 "" "$HW" summary -q "$T/longer.json"
 want=$(total_line 2 2 $((20000033 + 64)))
 [ "$(first_line "$T/out")" = "$want" ]
 check "a 20 MB line: summary" $? "got  '$(first_line "$T/out")'" "want '$want'"

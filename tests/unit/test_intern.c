@@ -182,6 +182,43 @@ static void test_strpool_growth_100k(void **state)
     strpool_free(&p);
 }
 
+/* The hash computed ahead (by the loader's parsers) gives the ids strpool_intern
+ * gives; strings whose hashes are equal stay apart (the hash is only a tag,
+ * the bytes decide); after strpool_freeze the index is rebuilt from the
+ * strings and every id is found again. */
+static void test_strpool_hashed(void **state)
+{
+    struct strpool p;
+    strpool_init(&p);
+    char buf[32];
+    for (uint32_t k = 0; k < 5000; k++) {
+        int n = snprintf(buf, sizeof buf, "s%u", k);
+        assert_int_equal(strpool_intern_hashed(&p, buf, (size_t)n, strpool_hash(buf, (size_t)n)), k + 1);
+    }
+    for (uint32_t k = 0; k < 5000; k += 7) {
+        int n = snprintf(buf, sizeof buf, "s%u", k);
+        assert_int_equal(strpool_intern(&p, buf, (size_t)n), k + 1);
+    }
+    uint32_t x = strpool_intern_hashed(&p, "same-x", 6, 42);
+    uint32_t y = strpool_intern_hashed(&p, "same-y", 6, 42);
+    assert_int_not_equal(x, y);
+    assert_int_equal(strpool_intern_hashed(&p, "same-y", 6, 42), y);
+    assert_int_equal(strpool_intern_hashed(&p, "same-x", 6, 42), x);
+    /* Prefetching is only a hint: any hash, found or not, is harmless. */
+    strpool_prefetch_slot(&p, 42);
+    strpool_prefetch_entry(&p, 42);
+    strpool_prefetch_bytes(&p, 42);
+    strpool_prefetch_bytes(&p, 7);
+    strpool_freeze(&p);
+    strpool_prefetch_bytes(&p, 42); /* no index: nothing to do */
+    for (uint32_t k = 0; k < 5000; k++) {
+        int n = snprintf(buf, sizeof buf, "s%u", k);
+        assert_int_equal(strpool_intern(&p, buf, (size_t)n), k + 1);
+    }
+    assert_int_equal(p.n, 5003);
+    strpool_free(&p);
+}
+
 static void test_strpool_long_strings(void **state)
 {
     struct strpool p;
@@ -244,6 +281,7 @@ int main(void)
         cmocka_unit_test(test_strpool_empty_string),
         cmocka_unit_test(test_strpool_nul_bytes),
         cmocka_unit_test(test_strpool_growth_100k),
+        cmocka_unit_test(test_strpool_hashed),
         cmocka_unit_test(test_strpool_long_strings),
         cmocka_unit_test(test_strpool_same_hash_bucket),
     };

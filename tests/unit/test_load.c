@@ -405,7 +405,7 @@ static void test_lenient_fewer_than_max_messages(void **state)
     heap_free(&h);
 }
 
-/* A file of about 18 MB: more than one 16 MB read block, so line numbers must
+/* A file of about 18 MB: more than two 8 MB read blocks, so line numbers must
  * carry over from block to block, and lines are cut across block ends. */
 static void test_load_dump_line_numbers_across_blocks(void **state)
 {
@@ -647,7 +647,7 @@ static void test_ten_megabyte_line(void **state)
 
 static void test_line_longer_than_read_block(void **state)
 {
-    /* About 17 MB on one line: longer than a 16 MB read block, from a gzip file. */
+    /* About 17 MB on one line: longer than an 8 MB read block, from a gzip file. */
     enum { N = 1000000 };
     size_t len;
     char *text = long_list_dump(N, &len);

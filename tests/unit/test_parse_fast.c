@@ -153,10 +153,33 @@ static void test_two_decoded_strings(void **state)
     parser_free(&p);
 }
 
+/* Numbers around the eight-digits-at-once reading (lengths 1 to 23, digits
+ * and non-digits at every position, the 2^53 bound) read the same both ways:
+ * a number cJSON refuses, the fast path hands to cJSON too. */
+static void test_numbers_both_ways(void **state)
+{
+    static const char *const nums[] = {
+        "0", "7", "1234567", "12345678", "123456789", "1234567890123456", "140234567890123",
+        "9007199254740991", "9007199254740992", "9007199254740993", "9007199299999999",
+        "90071991999999999", "9007199199999999", "900719925474099", "99999999999999999999999",
+        "00", "01", "0123456789", "1234567:", "12345678:9", "1234/5678", "12345678901234567a",
+        "1e5", "1.0", "-1", "12345678 ", "123456789012345678901234567890",
+    };
+    char line[256];
+    for (size_t k = 0; k < sizeof nums / sizeof *nums; k++) {
+        int n = snprintf(line, sizeof line, "{\"address\": %s, \"type\": \"list\", \"size\": %s, \"len\": 1, \"refs\": [%s, 16]}",
+                         nums[k], nums[k], nums[k]);
+        int took = same_both_ways(line, (size_t)n);
+        if (k < 8) /* the valid ones: the fast path reads them itself */
+            assert_true(took);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_edges_of_the_fast_path),
+        cmocka_unit_test(test_numbers_both_ways),
         cmocka_unit_test(test_invalid_utf8_repaired),
         cmocka_unit_test(test_two_decoded_strings),
         cmocka_unit_test(test_small_py310),
