@@ -594,6 +594,18 @@ void sql_close(struct sql *s)
     free(s);
 }
 
+/* SQLite's progress handler: a non-zero answer interrupts the statement. */
+static int cancel_requested(void *arg)
+{
+    return atomic_load_explicit((const atomic_int *)arg, memory_order_relaxed) != 0;
+}
+
+void sql_set_cancel(struct sql *s, const atomic_int *cancel)
+{
+    /* Every 1000 virtual machine steps: a few microseconds apart. */
+    sqlite3_progress_handler(s->db, cancel ? 1000 : 0, cancel ? cancel_requested : NULL, (void *)cancel);
+}
+
 /* --- memsee's shorthands --- */
 
 static int ident_char(int c)

@@ -21,6 +21,7 @@
 #ifndef HW_SQL_H
 #define HW_SQL_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -40,6 +41,11 @@ void sql_close(struct sql *s);
 /* Lend analyses the caller already has (any may be NULL): the tables use them
  * instead of computing their own. They must outlive s. */
 void sql_lend(struct sql *s, const struct roots *r, const struct paths *p, const struct dominators *d);
+
+/* Have every statement of s stop (SQLite's "interrupted" error) soon after
+ * *cancel becomes non-zero; NULL: never.  For a caller that runs a query on
+ * one thread and may want it stopped from another (the explorer's Esc). */
+void sql_set_cancel(struct sql *s, const atomic_int *cancel);
 
 /* Rewrite memsee's ADDR& / ADDR^ shorthands (outside string literals,
  * quoted identifiers and comments) into subqueries over ref. Appends to out. */

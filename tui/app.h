@@ -14,10 +14,12 @@
 
 #include <stdio.h>
 
+#include "../src/objset.h"
 #include "../src/open.h"
 #include "compare.h"
 #include "job.h"
 #include "prompt.h"
+#include "sets.h"
 #include "view.h"
 #include "why.h"
 
@@ -30,6 +32,17 @@ struct tui_options {
     const char *old_path;    /* heapwalk OLD NEW: OLD, compared with path; else NULL */
 };
 
+/* =: what freeing a list's objects would free, on the job thread. */
+struct set_retained {
+    const struct heap *heap;
+    const struct roots *roots;
+    obj_t *objs;             /* owned */
+    size_t n;
+    uint64_t bytes;          /* their own sizes */
+    struct objset_retained out;
+    int reported;            /* the status line has said it */
+};
+
 struct app {
     struct heap heap;
     struct summary summary;
@@ -39,6 +52,8 @@ struct app {
     struct job job;          /* a screen's long computation (k paths): in the background too */
     struct compare compare;  /* heapwalk OLD NEW; ctx.compare points here then */
     struct load_notes notes; /* what loading skipped or could not resolve (the ! screen) */
+    struct named_sets sets;  /* S names a list, * lists them */
+    struct set_retained retained; /* the last = */
     struct view_ctx ctx;     /* points into the fields above */
     struct why_pane why;     /* the why-alive pane, under the screens that have one */
     obj_t *pins;             /* the roots the user pinned (P), owned ... */
@@ -90,6 +105,14 @@ void app_key(struct app *a, int is_code, unsigned key);
 int app_restart_analysis(struct app *a);
 /* The rows the why-alive pane takes under the current screen, of height. */
 int app_why_rows(const struct app *a, int height);
+
+/* setkeys.c */
+/* The set actions (: % ^ = E S *); 0 for the ones the screen handles. */
+int sets_action(struct app *a, enum action act);
+/* The answer to a set action's prompt (PROMPT_QUERY, _EXPORT, _NAME). */
+void sets_prompt_done(struct app *a, enum prompt_kind kind, const char *text);
+/* The job ended: say what = found, if it was that. */
+void sets_job_ended(struct app *a);
 
 /* loop.c */
 /* Tell the current screen and the why-alive pane about changes in the

@@ -2,15 +2,25 @@
  * (size, refs, parents, descending) or sorted by a column: address, size,
  * retained size, len, refs, parents, value.  The list is collected and sorted
  * once when the screen opens, and once per sort key; only the visible rows
- * are drawn.  In compare mode new objects are marked, and + keeps only them. */
+ * are drawn.  In compare mode new objects are marked, and + keeps only them.
+ *
+ * A set screen (VIEW_SET: a query's answer, or a set taken from another
+ * list) is the same list over other objects, first in the query's order.  A
+ * query's objects arrive on the job thread (sets.h): rows are added as they
+ * come while the list is in that order; a sort in force sorts them all in once
+ * the query has ended. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "../src/escape.h"
 #include "../src/refs.h"
 #include "compare.h"
 #include "draw.h"
+#include "job.h"
 #include "retained.h"
+#include "sets.h"
 #include "view.h"
 
 enum { COL_NEW, COL_RETAINED, COL_ADDRESS, COL_SIZE, COL_LEN, COL_REFS, COL_PARENTS, COL_DIST, COL_VALUE, NCOLS };
@@ -45,6 +55,11 @@ struct instances_state {
     int reverse;
     struct list list;
     unsigned char cols[NCOLS];
+    /* VIEW_SET only: */
+    char *what;              /* the query, or what the list was */
+    struct set_stream *stream; /* a query's objects (owned; base points into it), or NULL */
+    enum set_stream_state ended; /* SET_RUNNING until the stream has ended */
+    struct job *job;         /* the context's, where the stream runs */
 };
 
 static void instances_open(struct view *v, const struct view_ctx *ctx)
@@ -67,11 +82,67 @@ static void instances_open(struct view *v, const struct view_ctx *ctx)
     v->priv = st;
 }
 
+static int shown(const struct instances_state *st, const struct view_ctx *ctx, obj_t o);
+static int plain_order(const struct instances_state *st);
+
+/* Take the set's objects base[nbase..upto): into the rows at once while
+ * they are in the query's order, else when the query has ended (refill). */
+static void take_arrivals(struct instances_state *st, const struct view_ctx *ctx, size_t upto)
+{
+    for (size_t i = st->nbase; i < upto; i++) {
+        obj_t o = st->base[i];
+        st->total_size += heap_size(ctx->heap, o);
+        st->n_new += (uint64_t)compare_is_new(ctx->compare, o);
+        if (plain_order(st) && shown(st, ctx, o))
+            st->rows[st->n++] = o;
+    }
+    st->nbase = upto;
+    list_set_count(&st->list, st->n);
+}
+
+/* A set's objects in the query's order: a copy, or the stream's array,
+ * filled as the job goes (the rows array has room for them all). */
+static void set_open(struct view *v, const struct view_ctx *ctx)
+{
+    const struct set_source *src = v->spec.set;
+    const struct heap *h = ctx->heap;
+    struct instances_state *st = xcalloc(1, sizeof *st, "the set screen");
+    v->priv = st;
+    st->what = xstrdup(src->what, "the set screen");
+    st->class_pick = -1;
+    st->key = QUERY_GETALL;
+    st->job = ctx->job;
+    st->stream = src->stream;
+    list_reset(&st->list, 0);
+    if (!st->stream) {
+        st->ended = SET_DONE;
+        st->base = xmalloc((src->n ? src->n : 1) * sizeof *st->base, "the set screen");
+        memcpy(st->base, src->objs, src->n * sizeof *st->base);
+        st->rows = xmalloc((src->n ? src->n : 1) * sizeof *st->rows, "the set screen");
+        take_arrivals(st, ctx, src->n);
+        return;
+    }
+    st->ended = SET_RUNNING;
+    st->base = st->stream->objs;
+    st->rows = xmalloc((h->n ? h->n : 1) * sizeof *st->rows, "the set screen");
+    job_start(st->job, st, "running the query", set_stream_run, st->stream);
+    /* The first screenful before the first draw, when it comes quickly. */
+    for (int k = 0; k < 100 && set_stream_count(st->stream) < 256 && set_stream_state(st->stream) == SET_RUNNING;
+         k++)
+        nanosleep(&(struct timespec){0, 1000000}, NULL);
+}
+
 static void instances_close(struct view *v)
 {
     struct instances_state *st = v->priv;
-    free(st->base);
+    if (st->stream) {
+        job_stop(st->job, st);
+        set_stream_free(st->stream); /* base with it */
+    } else {
+        free(st->base);
+    }
     free(st->rows);
+    free(st->what);
     free(st);
     v->priv = NULL;
 }
@@ -162,6 +233,19 @@ static void instances_draw(const struct view *v, const struct view_ctx *ctx, con
     sb_free(&value);
 }
 
+/* Is o one of the rows, with + and C as they are? */
+static int shown(const struct instances_state *st, const struct view_ctx *ctx, obj_t o)
+{
+    return (!st->new_only || compare_is_new(ctx->compare, o)) &&
+           (st->class_pick < 0 || refs_class(ctx->heap, o) == st->classes[st->class_pick]);
+}
+
+/* The rows in the first order (get_all's, a query's): new arrivals go at the end. */
+static int plain_order(const struct instances_state *st)
+{
+    return !st->by_retained && st->key == QUERY_GETALL && !st->reverse;
+}
+
 /* The rows again from get_all order (only the new instances with new_only),
  * sorted as the state says. */
 static void refill(struct instances_state *st, const struct view_ctx *ctx)
@@ -170,8 +254,7 @@ static void refill(struct instances_state *st, const struct view_ctx *ctx)
         st->by_retained = 0; /* the analysis restarted: its sizes are gone for now */
     st->n = 0;
     for (size_t i = 0; i < st->nbase; i++)
-        if ((!st->new_only || compare_is_new(ctx->compare, st->base[i])) &&
-            (st->class_pick < 0 || refs_class(ctx->heap, st->base[i]) == st->classes[st->class_pick]))
+        if (shown(st, ctx, st->base[i]))
             st->rows[st->n++] = st->base[i];
     if (st->by_retained)
         retained_sort(st->rows, st->n, ctx->analysis->dom.retained, st->reverse);
@@ -239,7 +322,7 @@ static unsigned instances_key(struct view *v, const struct view_ctx *ctx, enum a
     case ACT_OPEN:
         if (st->n == 0)
             return view_say(res, 1, "no object to open");
-        res->open = (struct view_spec){VIEW_OBJECT, 0, st->rows[st->list.cursor]};
+        res->open = (struct view_spec){VIEW_OBJECT, 0, st->rows[st->list.cursor], NULL};
         return VIEW_OPEN;
     case ACT_SORT_ADDRESS: return resort(st, ctx, QUERY_ADDRESS, 1);
     case ACT_SORT_SIZE: return resort(st, ctx, QUERY_SIZE, 1);
@@ -255,18 +338,19 @@ static unsigned instances_key(struct view *v, const struct view_ctx *ctx, enum a
     }
 }
 
+static const char *const sort_names[] = {
+    [QUERY_GETALL] = "get_all order (size, refs, parents)",
+    [QUERY_ADDRESS] = "address",
+    [QUERY_SIZE] = "size",
+    [QUERY_LEN] = "len",
+    [QUERY_REFS] = "refs",
+    [QUERY_PARENTS] = "parents",
+    [QUERY_VALUE] = "value",
+};
+
 static void instances_title(const struct view *v, const struct view_ctx *ctx, struct strbuf *out)
 {
     const struct instances_state *st = v->priv;
-    static const char *const by[] = {
-        [QUERY_GETALL] = "get_all order (size, refs, parents)",
-        [QUERY_ADDRESS] = "address",
-        [QUERY_SIZE] = "size",
-        [QUERY_LEN] = "len",
-        [QUERY_REFS] = "refs",
-        [QUERY_PARENTS] = "parents",
-        [QUERY_VALUE] = "value",
-    };
     const char *name = types_name(&ctx->heap->types, v->spec.type);
     if (st->new_only)
         sb_printf(out, "New instances of %s: %zu of %zu, ", name, st->n, st->nbase);
@@ -285,7 +369,7 @@ static void instances_title(const struct view *v, const struct view_ctx *ctx, st
     if (st->by_retained)
         sb_adds(out, "by retained size");
     else
-        sb_printf(out, "%s%s", st->key == QUERY_GETALL ? "in " : "by ", by[st->key]);
+        sb_printf(out, "%s%s", st->key == QUERY_GETALL ? "in " : "by ", sort_names[st->key]);
     sb_adds(out, st->reverse ? " (reversed)" : "");
 }
 
@@ -301,6 +385,74 @@ static obj_t instances_row(const struct view *v, const struct view_ctx *ctx, siz
     return st->rows[i];
 }
 
+/* --- a set screen: the same list, over a set's objects --- */
+
+/* Take what the query found since the last look; once it has ended, close
+ * SQLite's side and sort the rows in if a sort is in force. */
+static void set_sync(struct instances_state *st, const struct view_ctx *ctx)
+{
+    if (!st->stream || st->ended != SET_RUNNING)
+        return;
+    int over = !job_busy(st->job, st); /* ended, or stopped for another job */
+    take_arrivals(st, ctx, set_stream_count(st->stream));
+    if (!over)
+        return;
+    st->ended = set_stream_state(st->stream);
+    if (st->ended == SET_RUNNING)
+        st->ended = SET_STOPPED;
+    set_stream_finish(st->stream);
+    if (!plain_order(st))
+        refill(st, ctx);
+}
+
+static void set_layout(struct view *v, const struct view_ctx *ctx, const struct view_area *area)
+{
+    set_sync(v->priv, ctx);
+    instances_layout(v, ctx, area);
+}
+
+static unsigned set_key(struct view *v, const struct view_ctx *ctx, enum action a, struct view_result *res)
+{
+    struct instances_state *st = v->priv;
+    set_sync(st, ctx);
+    if (a == ACT_SPLIT_CLASS)
+        return view_say(res, 1, "C splits one type's instances by class; on a set, %% lists its types");
+    return instances_key(v, ctx, a, res);
+}
+
+static const char *set_what(const struct view *v)
+{
+    const struct instances_state *st = v->priv;
+    return st->what;
+}
+
+static void set_title(const struct view *v, const struct view_ctx *ctx, struct strbuf *out)
+{
+    const struct instances_state *st = v->priv;
+    sb_adds(out, "Set ");
+    hw_sb_escaped(out, st->what, strlen(st->what));
+    sb_printf(out, ": %zu%s", st->nbase, st->ended == SET_RUNNING ? " so far" : "");
+    if (st->n != st->nbase)
+        sb_printf(out, " (%zu shown)", st->n);
+    if (ctx->compare)
+        sb_printf(out, " (%llu new)", (unsigned long long)st->n_new);
+    sb_adds(out, ", ");
+    view_add_bytes(ctx, st->total_size, out);
+    if (st->ended == SET_STOPPED)
+        sb_adds(out, ", stopped");
+    else if (st->ended == SET_FAILED)
+        sb_printf(out, ", the query failed: %s", st->stream->err.msg);
+    if (st->ended != SET_RUNNING && st->stream && st->stream->skipped)
+        sb_printf(out, ", %llu rows named no object", (unsigned long long)st->stream->skipped);
+    if (st->by_retained)
+        sb_adds(out, ", by retained size");
+    else if (st->key == QUERY_GETALL)
+        sb_adds(out, ", in query order");
+    else
+        sb_printf(out, ", by %s", sort_names[st->key]);
+    sb_adds(out, st->reverse ? " (reversed)" : "");
+}
+
 static const struct action_hint instances_hints[] = {
     HINT(OPEN, "open"), HINT(SEARCH, "search"), HINT(HELP, "help"), HINT(QUIT, "quit"), HINTS_END,
 };
@@ -314,6 +466,27 @@ const struct view_ops view_instances_ops = {
     .draw = instances_draw,
     .key = instances_key,
     .title = instances_title,
+    .list = instances_list,
+    .row = instances_row,
+    .why_pane = 1,
+    .search = view_search_rows,
+};
+
+static const struct action_hint set_hints[] = {
+    HINT(OPEN, "open"), HINT(SET_TYPES, "types"), HINT(SET_HOLDERS, "holders"), HINT(NAME_SET, "name"),
+    HINT(HELP, "help"), HINTS_END,
+};
+
+const struct view_ops view_set_ops = {
+    .name = "set",
+    .hints = set_hints,
+    .open = set_open,
+    .close = instances_close,
+    .layout = set_layout,
+    .draw = instances_draw,
+    .key = set_key,
+    .title = set_title,
+    .set_what = set_what,
     .list = instances_list,
     .row = instances_row,
     .why_pane = 1,
