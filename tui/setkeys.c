@@ -17,7 +17,8 @@
 static const char NO_LIST[] =
     "no list of objects on this screen: a set, instances, or an object's children or parents";
 
-/* What the screen's list is: a set screen's query, else its title. */
+/* What the screen's list is: a set screen's query, else its title up to the
+ * counts ("Instances of module"). */
 static void list_what(const struct app *a, struct strbuf *out)
 {
     const struct view *v = app_view(a);
@@ -25,7 +26,12 @@ static void list_what(const struct app *a, struct strbuf *out)
         sb_adds(out, v->ops->set_what(v));
         return;
     }
-    v->ops->title(v, &a->ctx, out);
+    struct strbuf title;
+    sb_init(&title);
+    v->ops->title(v, &a->ctx, &title);
+    const char *t = sb_cstr(&title), *colon = strstr(t, ": ");
+    sb_add(out, t, colon ? (size_t)(colon - t) : title.len);
+    sb_free(&title);
 }
 
 /* The objects of the screen's list, or NULL (said why) when it has none. */
