@@ -46,20 +46,49 @@ static obj_t *list_objects(struct app *a, size_t *n)
     return objs;
 }
 
+/* list_objects for a key that needs the roots: NULL (said why) before the
+ * background analysis has found them. */
+static obj_t *rooted_list_objects(struct app *a, char key, size_t *n)
+{
+    if (!analysis_ready(&a->analysis, ANALYSIS_ROOTS)) {
+        app_say(a, 1, "the roots are still being found: %c works once they are there", key);
+        return NULL;
+    }
+    return list_objects(a, n);
+}
+
+/* The list's objects and what they are, taken from the screen. */
+struct taken {
+    obj_t *objs;
+    size_t n;
+    struct strbuf what;
+};
+
+/* 0, or -1 (said why) when the screen has no list of objects. */
+static int take_list(struct app *a, struct taken *t)
+{
+    if (!(t->objs = list_objects(a, &t->n)))
+        return -1;
+    sb_init(&t->what);
+    list_what(a, &t->what);
+    return 0;
+}
+
+static void taken_free(struct taken *t)
+{
+    free(t->objs);
+    sb_free(&t->what);
+}
+
 /* %, ^: a screen about the list's objects as a set. */
 static void open_set_screen(struct app *a, enum view_kind kind)
 {
-    size_t n;
-    obj_t *objs = list_objects(a, &n);
-    if (!objs)
+    struct taken t;
+    if (take_list(a, &t) < 0)
         return;
-    struct strbuf what;
-    sb_init(&what);
-    list_what(a, &what);
-    struct set_source src = {sb_cstr(&what), NULL, objs, n};
+    struct set_source src = {sb_cstr(&t.what), NULL, t.objs, t.n};
     app_open_view(a, (struct view_spec){kind, 0, OBJ_NONE, &src});
-    sb_free(&what);
-    free(objs);
+    taken_free(&t);
 }
 
 /* :  the answer to a query, as a set screen; SQLite's complaint stays on the
@@ -90,12 +119,8 @@ static void run_retained(void *arg, const atomic_int *cancel)
 
 static void start_retained(struct app *a)
 {
-    if (!analysis_ready(&a->analysis, ANALYSIS_ROOTS)) {
-        app_say(a, 1, "the roots are still being found: = answers once they are there");
-        return;
-    }
     size_t n;
-    obj_t *objs = list_objects(a, &n);
+    obj_t *objs = rooted_list_objects(a, '=', &n);
     if (!objs)
         return;
     struct set_retained *r = &a->retained;
@@ -143,12 +168,8 @@ static void export_list(struct app *a, const char *file)
     file += strspn(file, " ");
     if (!*file)
         return;
-    if (!analysis_ready(&a->analysis, ANALYSIS_ROOTS)) {
-        app_say(a, 1, "the roots are still being found: E writes once they are there");
-        return;
-    }
     size_t n;
-    obj_t *objs = list_objects(a, &n);
+    obj_t *objs = rooted_list_objects(a, 'E', &n);
     if (!objs)
         return;
     int dot = ends_with(file, ".dot") || ends_with(file, ".gv");
@@ -182,17 +203,12 @@ static void name_list(struct app *a, const char *name)
     name += strspn(name, " ");
     if (!*name)
         return;
-    size_t n;
-    obj_t *objs = list_objects(a, &n);
-    if (!objs)
+    struct taken t;
+    if (take_list(a, &t) < 0)
         return;
-    struct strbuf what;
-    sb_init(&what);
-    list_what(a, &what);
-    named_sets_add(&a->sets, name, sb_cstr(&what), objs, n);
-    app_say(a, 0, "set '%.*s': %zu objects (* lists the named sets)", SET_NAME_MAX - 1, name, n);
-    sb_free(&what);
-    free(objs);
+    named_sets_add(&a->sets, name, sb_cstr(&t.what), t.objs, t.n);
+    app_say(a, 0, "set '%.*s': %zu objects (* lists the named sets)", SET_NAME_MAX - 1, name, t.n);
+    taken_free(&t);
 }
 
 static void start_naming(struct app *a)
