@@ -91,6 +91,21 @@ static void open_set_screen(struct app *a, enum view_kind kind)
     taken_free(&t);
 }
 
+/* A column the query names (by its text: a mention anywhere counts) whose
+ * analysis has not finished, or NULL.  SQLite would compute it again on the
+ * job thread, for seconds on millions of objects, where Esc cannot stop it. */
+static const char *analysis_missing(const struct app *a, const char *query)
+{
+    static const struct {
+        const char *column;
+        enum analysis_stage stage;
+    } needs[] = {{"retained", ANALYSIS_DOMINATORS}, {"idom", ANALYSIS_DOMINATORS}, {"distance", ANALYSIS_PATHS}};
+    for (size_t k = 0; k < sizeof needs / sizeof *needs; k++)
+        if (strcasestr(query, needs[k].column) && !analysis_ready(&a->analysis, needs[k].stage))
+            return needs[k].column;
+    return NULL;
+}
+
 /* :  the answer to a query, as a set screen; SQLite's complaint stays on the
  * status line, with the hint. */
 static void run_query(struct app *a, const char *query)
@@ -98,6 +113,11 @@ static void run_query(struct app *a, const char *query)
     query += strspn(query, " ");
     if (!*query)
         return;
+    const char *column = analysis_missing(a, query);
+    if (column) {
+        app_say(a, 1, "%s is still being computed in the background: ask again once it is there", column);
+        return;
+    }
     struct hw_error err = {{0}};
     struct set_stream *s = set_stream_open(&a->heap, &a->analysis, query, &err);
     if (!s) {
