@@ -33,6 +33,7 @@ struct set_holders_state {
     struct objset_holders hs;
     int by_type;
     struct list list;
+    struct column fit[NCOLS]; /* columns, widened to the rows on the screen (layout) */
     unsigned char cols[NCOLS];
     obj_t *pick;             /* Enter on a type: its holders, until the next key */
     struct set_source src;
@@ -67,21 +68,12 @@ static void set_holders_close(struct view *v)
     v->priv = NULL;
 }
 
-static void set_holders_layout(struct view *v, const struct view_ctx *ctx, const struct view_area *area)
-{
-    struct set_holders_state *st = v->priv;
-    for (int c = 0; c < NCOLS; c++)
-        st->cols[c] = st->by_type ? c != COL_ADDRESS : c != COL_HOLDERS;
-    columns_fit_sorted(columns, NCOLS, area->width, KIND_MIN_WIDTH, st->cols, COL_MEMBERS);
-    list_layout(&st->list, area->height - 1);
-}
-
-static void draw_holder(const struct set_holders_state *st, const struct view_ctx *ctx, size_t i, int y, int width,
-                        struct strbuf *kind)
+/* Row i's cells: the numbers in num, the holder (width columns of it) or
+ * its type in kind; cells points at them. */
+static void holder_cells(const struct set_holders_state *st, const struct view_ctx *ctx, size_t i, int width,
+                         char num[][VIEW_BYTES_MAX], const char **cells, struct strbuf *kind)
 {
     const struct heap *h = ctx->heap;
-    char num[COL_KIND][VIEW_BYTES_MAX] = {{0}};
-    const char *cells[NCOLS];
     sb_reset(kind);
     if (st->by_type) {
         const struct objset_holder_type *r = &st->hs.by_type[i];
@@ -99,7 +91,34 @@ static void draw_holder(const struct set_holders_state *st, const struct view_ct
     for (int c = 0; c < COL_KIND; c++)
         cells[c] = num[c];
     cells[COL_KIND] = sb_cstr(kind);
-    draw_cells(y, width, columns, NCOLS, st->cols, cells, i == st->list.cursor ? ROLE_CURSOR : ROLE_NORMAL, -1,
+}
+
+static void set_holders_layout(struct view *v, const struct view_ctx *ctx, const struct view_area *area)
+{
+    struct set_holders_state *st = v->priv;
+    list_layout(&st->list, area->height - 1);
+    for (int c = 0; c < NCOLS; c++)
+        st->cols[c] = st->by_type ? c != COL_ADDRESS : c != COL_HOLDERS;
+    memcpy(st->fit, columns, sizeof st->fit);
+    struct strbuf kind;
+    sb_init(&kind);
+    for (size_t i = st->list.top; i < st->list.n && i < st->list.top + (size_t)st->list.height; i++) {
+        char num[COL_KIND][VIEW_BYTES_MAX] = {{0}};
+        const char *cells[NCOLS];
+        holder_cells(st, ctx, i, area->width, num, cells, &kind);
+        columns_grow(st->fit, COL_KIND, cells);
+    }
+    sb_free(&kind);
+    columns_fit_sorted(st->fit, NCOLS, area->width, KIND_MIN_WIDTH, st->cols, COL_MEMBERS);
+}
+
+static void draw_holder(const struct set_holders_state *st, const struct view_ctx *ctx, size_t i, int y, int width,
+                        struct strbuf *kind)
+{
+    char num[COL_KIND][VIEW_BYTES_MAX] = {{0}};
+    const char *cells[NCOLS];
+    holder_cells(st, ctx, i, width, num, cells, kind);
+    draw_cells(y, width, st->fit, NCOLS, st->cols, cells, i == st->list.cursor ? ROLE_CURSOR : ROLE_NORMAL, -1,
                ROLE_NORMAL);
 }
 
@@ -107,7 +126,7 @@ static void set_holders_draw(const struct view *v, const struct view_ctx *ctx, c
 {
     const struct set_holders_state *st = v->priv;
     struct column cols[NCOLS];
-    memcpy(cols, columns, sizeof cols);
+    memcpy(cols, st->fit, sizeof cols);
     cols[COL_KIND].title = st->by_type ? "Holder type" : "Holder";
     draw_header(area->y, area->width, cols, NCOLS, st->cols, COL_MEMBERS, 1);
     if (st->list.n == 0) {

@@ -28,6 +28,7 @@ struct set_types_state {
     struct objset_type *rows;
     size_t nrows;
     struct list list;
+    struct column fit[NCOLS]; /* columns, widened to the rows on the screen (layout) */
     unsigned char cols[NCOLS];
     obj_t *pick;             /* Enter: the objects of one type, until the next key */
     struct set_source src;   /* ... and what opens them */
@@ -62,33 +63,47 @@ static void set_types_close(struct view *v)
     v->priv = NULL;
 }
 
+/* Row i's cells: the numbers in num, cells pointing at them and the type's name. */
+static void type_cells(const struct set_types_state *st, const struct view_ctx *ctx, size_t i,
+                       char num[][VIEW_BYTES_MAX], const char **cells)
+{
+    const struct objset_type *r = &st->rows[i];
+    snprintf(num[COL_COUNT], VIEW_BYTES_MAX, "%llu", (unsigned long long)r->count);
+    view_bytes(ctx, r->bytes, num[COL_BYTES]);
+    snprintf(num[COL_SHARE], VIEW_BYTES_MAX, "%.1f", st->bytes ? 100.0 * (double)r->bytes / (double)st->bytes : 0.0);
+    for (int c = 0; c < COL_TYPE; c++)
+        cells[c] = num[c];
+    cells[COL_TYPE] = types_name(&ctx->heap->types, r->type);
+}
+
 static void set_types_layout(struct view *v, const struct view_ctx *ctx, const struct view_area *area)
 {
     struct set_types_state *st = v->priv;
-    columns_fit(columns, NCOLS, area->width, 12, st->cols);
     list_layout(&st->list, area->height - 1);
+    memcpy(st->fit, columns, sizeof st->fit);
+    for (size_t i = st->list.top; i < st->nrows && i < st->list.top + (size_t)st->list.height; i++) {
+        char num[COL_TYPE][VIEW_BYTES_MAX];
+        const char *cells[NCOLS];
+        type_cells(st, ctx, i, num, cells);
+        columns_grow(st->fit, COL_TYPE, cells);
+    }
+    columns_fit(st->fit, NCOLS, area->width, 12, st->cols);
 }
 
 static void set_types_draw(const struct view *v, const struct view_ctx *ctx, const struct view_area *area)
 {
     const struct set_types_state *st = v->priv;
-    draw_header(area->y, area->width, columns, NCOLS, st->cols, COL_BYTES, 1);
+    draw_header(area->y, area->width, st->fit, NCOLS, st->cols, COL_BYTES, 1);
     if (st->nrows == 0) {
         draw_row(area->y + 1, area->width, "The set is empty.", ROLE_NOTE);
         return;
     }
     int y = area->y + 1;
     for (size_t i = st->list.top; i < st->nrows && y < area->y + area->height; i++, y++) {
-        const struct objset_type *r = &st->rows[i];
         char num[COL_TYPE][VIEW_BYTES_MAX];
         const char *cells[NCOLS];
-        snprintf(num[COL_COUNT], VIEW_BYTES_MAX, "%llu", (unsigned long long)r->count);
-        view_bytes(ctx, r->bytes, num[COL_BYTES]);
-        snprintf(num[COL_SHARE], VIEW_BYTES_MAX, "%.1f", st->bytes ? 100.0 * (double)r->bytes / (double)st->bytes : 0.0);
-        for (int c = 0; c < COL_TYPE; c++)
-            cells[c] = num[c];
-        cells[COL_TYPE] = types_name(&ctx->heap->types, r->type);
-        draw_cells(y, area->width, columns, NCOLS, st->cols, cells, i == st->list.cursor ? ROLE_CURSOR : ROLE_NORMAL,
+        type_cells(st, ctx, i, num, cells);
+        draw_cells(y, area->width, st->fit, NCOLS, st->cols, cells, i == st->list.cursor ? ROLE_CURSOR : ROLE_NORMAL,
                    -1, ROLE_NORMAL);
     }
 }
