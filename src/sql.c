@@ -603,6 +603,18 @@ void sql_close(struct sql *s)
     free(s);
 }
 
+/* SQLite's progress handler: a non-zero answer interrupts the statement. */
+static int cancel_requested(void *arg)
+{
+    return atomic_load_explicit((const atomic_int *)arg, memory_order_relaxed) != 0;
+}
+
+void sql_set_cancel(struct sql *s, const atomic_int *cancel)
+{
+    /* Every 1000 virtual machine steps: a few microseconds apart. */
+    sqlite3_progress_handler(s->db, cancel ? 1000 : 0, cancel ? cancel_requested : NULL, (void *)cancel);
+}
+
 /* --- memsee's shorthands --- */
 
 static int ident_char(int c)
@@ -760,13 +772,38 @@ const char *sql_hint(const char *m)
     return "see heapwalk(1), QUERIES";
 }
 
+/* A condition that is a shorthand alone (0x7f00&, 1234^^): memsee's way of
+ * naming those objects, so the condition is that an object is one of them. */
+static int shorthand_only(const char *q)
+{
+    q += strspn(q, " \t\n");
+    size_t e = number_end(q, 0);
+    if (e == 0 || (q[e] != '&' && q[e] != '^'))
+        return 0;
+    e += strspn(q + e, "&^");
+    return q[e + strspn(q + e, " \t\n;")] == '\0';
+}
+
+/* A condition on obj, with the shorthand alone made one (shorthand_only). */
+static void add_condition(const char *query, struct strbuf *out)
+{
+    if (shorthand_only(query))
+        sb_adds(out, "address in ");
+    sb_adds(out, query);
+}
+
 void *sql_prepare(struct sql *s, const char *query, struct hw_error *err)
 {
-    struct strbuf sb;
+    struct strbuf sb, cond;
     sb_init(&sb);
-    if (!sql_is_statement(query))
+    sb_init(&cond);
+    if (!sql_is_statement(query)) {
         sb_adds(&sb, "select * from obj where ");
+        add_condition(query, &cond);
+        query = sb_cstr(&cond);
+    }
     sql_rewrite(query, &sb);
+    sb_free(&cond);
     sqlite3_stmt *st = NULL;
     const char *tail = NULL;
     int rc = sqlite3_prepare_v2(s->db, sb_cstr(&sb), (int)sb.len + 1, &st, &tail);
@@ -802,9 +839,12 @@ struct sql_stream *sql_stream_open(struct sql *s, const char *query, struct hw_e
     struct strbuf sb;
     sb_init(&sb);
     int by_rowid = !sql_is_statement(query);
-    if (by_rowid)
+    if (by_rowid) {
         sb_adds(&sb, "select rowid from obj where ");
-    sb_adds(&sb, query);
+        add_condition(query, &sb);
+    } else {
+        sb_adds(&sb, query);
+    }
     void *st = sql_prepare(s, sb_cstr(&sb), err);
     sb_free(&sb);
     if (!st)

@@ -21,6 +21,7 @@
 #ifndef HW_SQL_H
 #define HW_SQL_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -45,6 +46,11 @@ void sql_lend(struct sql *s, const struct roots *r, const struct paths *p, const
  * the old dump (same address and type); the hidden column new answers from
  * it (NULL when nothing was lent).  It must outlive s. */
 void sql_lend_new(struct sql *s, const uint8_t *is_new);
+
+/* Have every statement of s stop (SQLite's "interrupted" error) soon after
+ * *cancel becomes non-zero; NULL: never.  For a caller that runs a query on
+ * one thread and may want it stopped from another (the explorer's Esc). */
+void sql_set_cancel(struct sql *s, const atomic_int *cancel);
 
 /* Rewrite memsee's ADDR& / ADDR^ shorthands (outside string literals,
  * quoted identifiers and comments) into subqueries over ref. Appends to out. */

@@ -48,6 +48,13 @@
     X(MARKS, GROUP_FIND, "M", "the list of marks")                                              \
     X(NEW_ONLY, GROUP_FIND, "+", "compare mode, instances: only the new objects, or all")        \
     X(SPLIT_CLASS, GROUP_FIND, "C", "types: a row per class (a.Record); instances: each class in turn") \
+    X(QUERY, GROUP_SETS, ":", "a query: a set of the objects a condition on obj or a SELECT of addresses names") \
+    X(SET_TYPES, GROUP_SETS, "%", "lists of objects: the list's objects by type (Enter: those of one type)")   \
+    X(SET_HOLDERS, GROUP_SETS, "^", "lists of objects: who holds them from outside, by holder (again: by type)") \
+    X(SET_RETAINED, GROUP_SETS, "=", "lists of objects: what freeing all of them at once would free")          \
+    X(EXPORT_SET, GROUP_SETS, "E", "lists of objects: write them to a file (FILE.dot: a graph; else JSON lines)") \
+    X(NAME_SET, GROUP_SETS, "B", "lists of objects: name them, as a set to come back to")                      \
+    X(SETS, GROUP_SETS, "*", "the named sets (Enter opens one)")                                               \
     X(WHY, GROUP_WHY, "w", "lists: show or hide the why-alive pane (path to a root)")            \
     X(WHY_FOCUS, GROUP_WHY, "W", "keys into the why-alive pane (Enter opens a hop), and back")   \
     X(PATH, GROUP_WHY, "y", "the path screen: the current object's paths from roots")            \
@@ -87,6 +94,6 @@ struct action_hint {
 #define HINTS_END {ACT_NONE, NULL, ACT_NONE}
 
 /* Sections of the help screen, in order. */
-enum action_group { GROUP_MOVE, GROUP_GO, GROUP_SORT, GROUP_FIND, GROUP_WHY, GROUP_OTHER, GROUP_COUNT };
+enum action_group { GROUP_MOVE, GROUP_GO, GROUP_SORT, GROUP_FIND, GROUP_SETS, GROUP_WHY, GROUP_OTHER, GROUP_COUNT };
 
 #endif

@@ -35,7 +35,7 @@ static int app_load(struct app *a, const struct tui_options *o)
     }
     a->ctx = (struct view_ctx){&a->heap, &a->summary, &a->index, &a->marks, a->dump_name, &a->analysis,
                                o->old_path ? &a->compare : NULL, term_cancel_flag(), &a->job, &a->notes, 0,
-                               a->classes};
+                               a->classes, &a->sets};
     /* The first run, with no pins and no skipped kinds, finds the holders of
      * new objects too (compare.h). */
     analysis_start(&a->analysis, &a->heap, NULL, 0, 0, o->old_path ? compare_paths_found : NULL,
@@ -54,6 +54,8 @@ static void app_free(struct app *a)
 {
     job_stop(&a->job, NULL); /* it reads what the screens own */
     app_history_free(a);
+    named_sets_free(&a->sets);
+    free(a->retained.objs);
     if (a->have_search)
         query_match_free(&a->search);
     if (a->timing)
@@ -123,7 +125,7 @@ int tui_main(int argc, char **argv, void (*usage)(FILE *to))
         app_free(a);
         return TUI_EXIT_FAIL;
     }
-    app_open_view(a, (struct view_spec){VIEW_SUMMARY, 0, OBJ_NONE});
+    app_open_view(a, (struct view_spec){VIEW_SUMMARY, 0, OBJ_NONE, NULL});
     app_run(a);
     term_stop();
     term_free();

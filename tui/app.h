@@ -14,10 +14,12 @@
 
 #include <stdio.h>
 
+#include "../src/objset.h"
 #include "../src/open.h"
 #include "compare.h"
 #include "job.h"
 #include "prompt.h"
+#include "sets.h"
 #include "view.h"
 #include "why.h"
 
@@ -30,6 +32,17 @@ struct tui_options {
     const char *old_path;    /* heapwalk OLD NEW: OLD, compared with path; else NULL */
 };
 
+/* =: what freeing a list's objects would free, on the job thread. */
+struct set_retained {
+    const struct heap *heap;
+    const struct roots *roots;
+    obj_t *objs;             /* owned */
+    size_t n;
+    uint64_t bytes;          /* their own sizes */
+    struct objset_retained out;
+    int reported;            /* the status line has said it */
+};
+
 struct app {
     struct heap heap;
     struct summary summary;
@@ -40,6 +53,8 @@ struct app {
     struct compare compare;  /* heapwalk OLD NEW; ctx.compare points here then */
     struct load_notes notes; /* what loading skipped or could not resolve (the ! screen) */
     uint32_t *classes;       /* refs_class_counts: names several classes share (ctx.classes) */
+    struct named_sets sets;  /* B names a list, * lists them */
+    struct set_retained retained; /* the last = */
     struct view_ctx ctx;     /* points into the fields above */
     struct why_pane why;     /* the why-alive pane, under the screens that have one */
     obj_t *pins;             /* the roots the user pinned (P), owned ... */
@@ -91,6 +106,14 @@ void app_key(struct app *a, int is_code, unsigned key);
 int app_restart_analysis(struct app *a);
 /* The rows the why-alive pane takes under the current screen, of height. */
 int app_why_rows(const struct app *a, int height);
+
+/* setkeys.c */
+/* The set actions (: % ^ = E B *); 0 for the ones the screen handles. */
+int sets_action(struct app *a, enum action act);
+/* The answer to a set action's prompt (PROMPT_QUERY, _EXPORT, _NAME). */
+void sets_prompt_done(struct app *a, enum prompt_kind kind, const char *text);
+/* The job ended: say what = found, if it was that. */
+void sets_job_ended(struct app *a);
 
 /* loop.c */
 /* Tell the current screen and the why-alive pane about changes in the

@@ -24,6 +24,7 @@ static const char *const group_titles[GROUP_COUNT] = {
     [GROUP_GO] = "Going places",
     [GROUP_SORT] = "Sorting (the same key again reverses the order)",
     [GROUP_FIND] = "Finding and marking",
+    [GROUP_SETS] = "Sets: queries, and any list of objects as a whole",
     [GROUP_WHY] = "Why is it alive: paths from the roots",
     [GROUP_OTHER] = "Other",
 };

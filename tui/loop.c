@@ -116,7 +116,10 @@ static void draw_status(const struct app *a, int y, int width, int message_above
 static int poll_background(struct app *a)
 {
     int changed = analysis_poll(&a->analysis);
-    changed |= job_poll(&a->job);
+    if (job_poll(&a->job)) {
+        changed = 1;
+        sets_job_ended(a);
+    }
     if (a->ctx.compare)
         changed |= compare_poll(&a->compare);
     if (changed)
@@ -202,6 +205,7 @@ void app_run(struct app *a)
         }
         if (in == TERM_TIMEOUT) {
             dirty = poll_background(a); /* a stage finished: show it */
+            dirty |= job_busy(&a->job, NULL); /* a query's rows arriving */
             if (a->restart_due)
                 dirty |= app_restart_analysis(a);
             continue;

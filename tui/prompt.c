@@ -12,6 +12,9 @@ static const char *const labels[] = {
     [PROMPT_SEARCH] = "/",
     [PROMPT_FILTER] = "filter types: ",
     [PROMPT_JUMP] = "go to address: ",
+    [PROMPT_QUERY] = ":",
+    [PROMPT_EXPORT] = "write the list to (FILE.dot: a graph; else JSON lines): ",
+    [PROMPT_NAME] = "name the set: ",
 };
 
 void prompt_open(struct prompt *p, enum prompt_kind kind, const char *initial)

@@ -1,5 +1,5 @@
-/* prompt.h: the one-line input on the bottom row, for / (search or filter)
- * and g (an address).  It is modal inside the main loop: while it is open the
+/* prompt.h: the one-line input on the bottom row, for / (search or filter),
+ * g (an address), : (a query), E (a file) and B (a set's name).  It is modal inside the main loop: while it is open the
  * loop gives it every key, and it says when it is done; it never reads keys
  * itself. */
 #ifndef HW_TUI_PROMPT_H
@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 
-enum prompt_kind { PROMPT_SEARCH, PROMPT_FILTER, PROMPT_JUMP };
+enum prompt_kind { PROMPT_SEARCH, PROMPT_FILTER, PROMPT_JUMP, PROMPT_QUERY, PROMPT_EXPORT, PROMPT_NAME };
 
 #define PROMPT_MAX 256
 

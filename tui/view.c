@@ -4,6 +4,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 const struct view_ops *view_ops_of(enum view_kind kind)
 {
@@ -20,6 +21,10 @@ const struct view_ops *view_ops_of(enum view_kind kind)
     case VIEW_THREADS: return &view_threads_ops;
     case VIEW_NOTES: return &view_notes_ops;
     case VIEW_GONE: return &view_gone_ops;
+    case VIEW_SET: return &view_set_ops;
+    case VIEW_SET_TYPES: return &view_set_types_ops;
+    case VIEW_SET_HOLDERS: return &view_set_holders_ops;
+    case VIEW_SETS: return &view_sets_ops;
     }
     return &view_summary_ops;
 }
@@ -91,7 +96,7 @@ unsigned view_key_default(enum action a, struct view_result *res)
     case ACT_RIGHT: return view_translate(res, ACT_OPEN);
     case ACT_LEFT: return view_translate(res, ACT_BACK);
     case ACT_DOMTREE:
-        res->open = (struct view_spec){VIEW_DOMTREE, 0, OBJ_NONE};
+        res->open = (struct view_spec){VIEW_DOMTREE, 0, OBJ_NONE, NULL};
         return VIEW_OPEN;
     default: return VIEW_IGNORED;
     }
@@ -124,6 +129,27 @@ obj_t view_current(const struct view *v, const struct view_ctx *ctx)
 obj_t view_selected(const struct view *v, const struct view_ctx *ctx)
 {
     return v->ops->selected ? v->ops->selected(v, ctx) : view_current(v, ctx);
+}
+
+obj_t *view_objects(const struct view *v, const struct view_ctx *ctx, size_t *n)
+{
+    if (!v->ops->list || !v->ops->row)
+        return NULL;
+    const struct heap *h = ctx->heap;
+    const struct list *l = v->ops->list(v);
+    uint8_t *seen = xcalloc(h->n ? h->n : 1, 1, "a set of objects");
+    obj_t *objs = xmalloc((l->n ? l->n : 1) * sizeof *objs, "a set of objects");
+    size_t k = 0;
+    for (size_t i = 0; i < l->n; i++) {
+        obj_t o = v->ops->row(v, ctx, i);
+        if (o != OBJ_NONE && !seen[o]) {
+            seen[o] = 1;
+            objs[k++] = o;
+        }
+    }
+    free(seen);
+    *n = k;
+    return objs;
 }
 
 struct row_search {

@@ -24,7 +24,20 @@
 
 enum view_kind {
     VIEW_SUMMARY, VIEW_INSTANCES, VIEW_OBJECT, VIEW_HELP, VIEW_MARKS, VIEW_DOMTREE, VIEW_HOLDERS,
-    VIEW_PATH, VIEW_ROOTS, VIEW_THREADS, VIEW_NOTES, VIEW_GONE
+    VIEW_PATH, VIEW_ROOTS, VIEW_THREADS, VIEW_NOTES, VIEW_GONE, VIEW_SET, VIEW_SET_TYPES, VIEW_SET_HOLDERS,
+    VIEW_SETS
+};
+
+struct set_stream;
+
+/* The objects of a set screen (VIEW_SET, VIEW_SET_TYPES, VIEW_SET_HOLDERS):
+ * read only by the screen's open, which copies what and objs and takes the
+ * stream. */
+struct set_source {
+    const char *what;        /* the query, or what the list was */
+    struct set_stream *stream; /* a query's objects still arriving (sets.h), or NULL: */
+    const obj_t *objs;       /* the objects */
+    size_t n;
 };
 
 /* What to open: a kind of screen and its subject. */
@@ -33,6 +46,7 @@ struct view_spec {
     uint32_t type;           /* VIEW_INSTANCES: a type id */
     obj_t obj;               /* VIEW_OBJECT: the object; VIEW_DOMTREE: the subtree's top
                                 (OBJ_NONE: the whole tree); VIEW_PATH: the path's target */
+    const struct set_source *set; /* the set screens: their objects, while they open */
 };
 
 /* Marks: one object per letter, a-z then A-Z. */
@@ -70,6 +84,7 @@ struct view_ctx {
     const struct load_notes *notes;  /* what loading the dump skipped or could not resolve */
     int human_sizes;                 /* sizes as 38.3M instead of exact bytes (b toggles) */
     const uint32_t *classes;         /* refs_class_counts: how many classes bear each type's name */
+    const struct named_sets *sets;   /* the sets the user named (sets.h) */
 };
 
 /* Room for a size as view_bytes writes it. */
@@ -166,6 +181,9 @@ struct view_ops {
     void (*filter)(struct view *v, const struct view_ctx *ctx, const char *text);
     /* The filter in force ("" for none); with filter. */
     const char *(*filter_text)(const struct view *v);
+    /* What the rows' objects are as a set (a set screen's query), for the
+     * set keys (% ^ = E B); NULL: the title says it. */
+    const char *(*set_what)(const struct view *v);
 };
 
 /* The callbacks of a kind of screen. */
@@ -187,6 +205,10 @@ obj_t view_current(const struct view *v, const struct view_ctx *ctx);
 obj_t view_selected(const struct view *v, const struct view_ctx *ctx);
 /* The object on the selected row of list(), or OBJ_NONE. */
 obj_t view_cursor_object(const struct view *v, const struct view_ctx *ctx);
+/* The distinct objects of the rows of list() (OBJ_NONE rows left out), in
+ * row order: a new array (caller frees), *n of them; NULL when the screen's
+ * rows stand for no objects. */
+obj_t *view_objects(const struct view *v, const struct view_ctx *ctx, size_t *n);
 /* Search the rows' objects (type names, values, names: query_match_object). */
 enum list_found view_search_rows(struct view *v, const struct view_ctx *ctx, const struct query_match *m, int dir);
 
@@ -202,5 +224,9 @@ extern const struct view_ops view_roots_ops;
 extern const struct view_ops view_threads_ops;
 extern const struct view_ops view_notes_ops;
 extern const struct view_ops view_gone_ops;
+extern const struct view_ops view_set_ops;
+extern const struct view_ops view_set_types_ops;
+extern const struct view_ops view_set_holders_ops;
+extern const struct view_ops view_sets_ops;
 
 #endif

@@ -14,7 +14,7 @@
 /* Lines that are not actions: how the prompt and the mark letters work. */
 static const char *const extra_lines[] = {
     "",
-    "In the prompt (after / or g)",
+    "In the prompt (after /, g, :, E or S)",
     "  Enter              accept",
     "  Esc ^G             cancel (a filter goes back to what it was)",
     "  Backspace ^W ^U    delete a character, a word, the whole line",

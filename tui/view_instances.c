@@ -8,16 +8,26 @@
  * 2M on the reference machine), so beyond INLINE_ROWS_MAX rows it runs as a
  * job (job.h): the screen keeps showing the rows in the order they had, the
  * title says the order asked for, the status line "sorting... (Esc stops)";
- * Esc keeps the order shown. */
+ * Esc keeps the order shown.
+ *
+ * A set screen (VIEW_SET: a query's answer, or a set taken from another
+ * list) is the same list over other objects, first in the query's order.  A
+ * query's objects arrive on the job thread too (sets.h): rows are added as
+ * they come.  The job slot is the stream's until the query ends, so a sort,
+ * + or a class asked for meanwhile waits for that end (the title says the
+ * order asked for); Esc ends the query, and the sort then runs. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "../src/dominators.h"
+#include "../src/escape.h"
 #include "../src/refs.h"
 #include "compare.h"
 #include "draw.h"
 #include "job.h"
-#include "../src/dominators.h"
+#include "sets.h"
 #include "view.h"
 
 enum { COL_NEW, COL_RETAINED, COL_ADDRESS, COL_SIZE, COL_LEN, COL_REFS, COL_PARENTS, COL_DIST, COL_VALUE, NCOLS };
@@ -86,9 +96,20 @@ struct instances_state {
     struct column fit[NCOLS]; /* columns, widened to the rows on the screen (layout) */
     int dom_ready, paths_ready; /* the analysis as layout saw it (draw shows the same) */
     unsigned char cols[NCOLS];
+    /* VIEW_SET only: */
+    char *what;              /* the query, or what the list was; NULL: an instances screen */
+    struct set_stream *stream; /* a query's objects (owned; base points into it), or NULL */
+    enum set_stream_state ended; /* SET_RUNNING until the stream has ended */
 };
 
 /* --- collecting and sorting the rows (on the job's thread for long lists) --- */
+
+/* Is o one of the rows when only the new ones (new_only) of class cls
+ * (OBJ_NONE: any) are? */
+static int row_kept(const struct heap *h, const struct compare *c, int new_only, obj_t cls, obj_t o)
+{
+    return (!new_only || compare_is_new(c, o)) && (cls == OBJ_NONE || refs_class(h, o) == cls);
+}
 
 static void collect_rows(struct refill *r)
 {
@@ -99,8 +120,7 @@ static void collect_rows(struct refill *r)
     r->n = 0;
     r->bytes = 0;
     for (size_t i = 0; i < r->nbase; i++)
-        if ((!o->new_only || compare_is_new(r->compare, r->base[i])) &&
-            (r->cls == OBJ_NONE || refs_class(r->heap, r->base[i]) == r->cls)) {
+        if (row_kept(r->heap, r->compare, o->new_only, r->cls, r->base[i])) {
             r->bytes += heap_size(r->heap, r->base[i]);
             r->rows[r->n++] = r->base[i];
         }
@@ -148,10 +168,19 @@ static void drop_refill(struct instances_state *st)
     st->refilling = 0;
 }
 
+/* A set screen whose query is still running: the job slot is the stream's. */
+static int streaming(const struct instances_state *st)
+{
+    return st->stream && st->ended == SET_RUNNING;
+}
+
 /* The rows again from get_all order (only the new instances with new_only),
- * sorted as st->asked says: at once for a short list, else in the background. */
+ * sorted as st->asked says: at once for a short list, else in the background.
+ * While a set's query runs, later: set_sync refills once it has ended. */
 static void refill(struct instances_state *st, const struct view_ctx *ctx)
 {
+    if (streaming(st))
+        return;
     drop_refill(st);
     if (!analysis_ready(ctx->analysis, ANALYSIS_DOMINATORS))
         st->asked.by_retained = 0; /* the analysis restarted: its sizes are gone for now */
@@ -202,9 +231,13 @@ static void instances_open(struct view *v, const struct view_ctx *ctx)
 static void instances_close(struct view *v)
 {
     struct instances_state *st = v->priv;
-    drop_refill(st);
-    free(st->base);
+    drop_refill(st); /* stops the stream too: the job is st's either way */
+    if (st->stream)
+        set_stream_free(st->stream); /* base with it */
+    else
+        free(st->base);
     free(st->rows);
+    free(st->what);
     free(st);
     v->priv = NULL;
 }
@@ -229,6 +262,15 @@ static int sorted_column(enum query_key key)
     }
 }
 
+/* The column the rows are sorted by, or -1 (dump order, a query's order). */
+static int sorted_by(const struct instances_state *st)
+{
+    const struct order *o = &st->shown;
+    if (!st->sorted || (st->what && !o->by_retained && o->key == QUERY_GETALL))
+        return -1;
+    return o->by_retained ? COL_RETAINED : sorted_column(o->key);
+}
+
 static void instance_cells(const struct instances_state *st, const struct view_ctx *ctx, size_t i,
                            char num[][VIEW_BYTES_MAX], const char **cells);
 
@@ -248,8 +290,7 @@ static void instances_layout(struct view *v, const struct view_ctx *ctx, const s
     for (int c = 0; c < NCOLS; c++)
         st->cols[c] = c != COL_NEW || ctx->compare;
     /* A narrow screen keeps the column the rows are sorted by. */
-    int sorted = st->shown.by_retained ? COL_RETAINED : sorted_column(st->shown.key);
-    columns_fit_sorted(st->fit, NCOLS, area->width, VALUE_MIN_WIDTH, st->cols, st->sorted ? sorted : -1);
+    columns_fit_sorted(st->fit, NCOLS, area->width, VALUE_MIN_WIDTH, st->cols, sorted_by(st));
 }
 
 
@@ -319,9 +360,7 @@ static void instances_draw(const struct view *v, const struct view_ctx *ctx, con
     const struct instances_state *st = v->priv;
     struct strbuf value;
     sb_init(&value);
-    draw_header(area->y, area->width, st->fit, NCOLS, st->cols,
-                !st->sorted ? -1 : st->shown.by_retained ? COL_RETAINED : sorted_column(st->shown.key),
-                descending(&st->shown));
+    draw_header(area->y, area->width, st->fit, NCOLS, st->cols, sorted_by(st), descending(&st->shown));
     int y = area->y + 1;
     for (size_t i = st->list.top; i < st->n && y < area->y + area->height; i++, y++)
         draw_instance(st, ctx, i, y, area->width, &value);
@@ -393,7 +432,7 @@ static unsigned instances_key(struct view *v, const struct view_ctx *ctx, enum a
     case ACT_OPEN:
         if (st->n == 0)
             return view_say(res, 1, "no object to open");
-        res->open = (struct view_spec){VIEW_OBJECT, 0, st->rows[st->list.cursor]};
+        res->open = (struct view_spec){VIEW_OBJECT, 0, st->rows[st->list.cursor], NULL};
         return VIEW_OPEN;
     case ACT_SORT_ADDRESS: return resort(st, ctx, QUERY_ADDRESS, 1);
     case ACT_SORT_SIZE: return resort(st, ctx, QUERY_SIZE, 1);
@@ -409,18 +448,19 @@ static unsigned instances_key(struct view *v, const struct view_ctx *ctx, enum a
     }
 }
 
+static const char *const sort_names[] = {
+    [QUERY_GETALL] = "get_all order (size, refs, parents)",
+    [QUERY_ADDRESS] = "address",
+    [QUERY_SIZE] = "size",
+    [QUERY_LEN] = "len",
+    [QUERY_REFS] = "refs",
+    [QUERY_PARENTS] = "parents",
+    [QUERY_VALUE] = "value",
+};
+
 static void instances_title(const struct view *v, const struct view_ctx *ctx, struct strbuf *out)
 {
     const struct instances_state *st = v->priv;
-    static const char *const by[] = {
-        [QUERY_GETALL] = "get_all order (size, refs, parents)",
-        [QUERY_ADDRESS] = "address",
-        [QUERY_SIZE] = "size",
-        [QUERY_LEN] = "len",
-        [QUERY_REFS] = "refs",
-        [QUERY_PARENTS] = "parents",
-        [QUERY_VALUE] = "value",
-    };
     const char *name = types_name(&ctx->heap->types, v->spec.type);
     const struct order *o = &st->asked;
     if (o->new_only)
@@ -444,7 +484,7 @@ static void instances_title(const struct view *v, const struct view_ctx *ctx, st
     if (o->by_retained)
         sb_adds(out, "by retained size");
     else
-        sb_printf(out, "%s%s", o->key == QUERY_GETALL ? "in " : "by ", by[o->key]);
+        sb_printf(out, "%s%s", o->key == QUERY_GETALL ? "in " : "by ", sort_names[o->key]);
     sb_adds(out, o->reverse ? " (reversed)" : "");
     sb_adds(out, st->refilling ? " (sorting...)" : "");
 }
@@ -461,6 +501,150 @@ static obj_t instances_row(const struct view *v, const struct view_ctx *ctx, siz
     return st->rows[i];
 }
 
+/* --- a set screen: the same list, over a set's objects --- */
+
+static int same_order(const struct order *a, const struct order *b)
+{
+    return a->key == b->key && a->by_retained == b->by_retained && a->new_only == b->new_only &&
+           a->class_pick == b->class_pick && a->reverse == b->reverse;
+}
+
+/* Take the set's objects base[nbase..upto) into the rows (in the query's
+ * order: while the query runs nothing else is shown). */
+static void take_arrivals(struct instances_state *st, const struct view_ctx *ctx, size_t upto)
+{
+    for (size_t i = st->nbase; i < upto; i++) {
+        obj_t o = st->base[i];
+        st->total_size += heap_size(ctx->heap, o);
+        st->n_new += (uint64_t)compare_is_new(ctx->compare, o);
+        if (row_kept(ctx->heap, ctx->compare, st->shown.new_only, OBJ_NONE, o))
+            st->rows[st->n++] = o;
+    }
+    st->nbase = upto;
+    list_set_count(&st->list, st->n);
+}
+
+/* A set's objects in the query's order: a copy, or the stream's array,
+ * filled as the job goes (the rows array has room for them all). */
+static void set_open(struct view *v, const struct view_ctx *ctx)
+{
+    const struct set_source *src = v->spec.set;
+    const struct heap *h = ctx->heap;
+    struct instances_state *st = xcalloc(1, sizeof *st, "the set screen");
+    v->priv = st;
+    st->what = xstrdup(src->what, "the set screen");
+    st->asked = (struct order){.key = QUERY_GETALL, .class_pick = -1};
+    st->shown = st->asked;
+    st->sorted = 1;      /* the query's order is the first one */
+    st->base_sorted = 1; /* ... and a sort's ties stay in it */
+    st->job = ctx->job;
+    st->stream = src->stream;
+    list_reset(&st->list, 0);
+    if (!st->stream) {
+        st->ended = SET_DONE;
+        st->base = xmalloc((src->n ? src->n : 1) * sizeof *st->base, "the set screen");
+        memcpy(st->base, src->objs, src->n * sizeof *st->base);
+        st->rows = xmalloc((src->n ? src->n : 1) * sizeof *st->rows, "the set screen");
+        take_arrivals(st, ctx, src->n);
+        return;
+    }
+    st->ended = SET_RUNNING;
+    st->base = st->stream->objs;
+    st->rows = xmalloc((h->n ? h->n : 1) * sizeof *st->rows, "the set screen");
+    job_start(st->job, st, "running the query", set_stream_run, st->stream);
+    /* The first screenful before the first draw, when it comes quickly. */
+    for (int k = 0; k < 100 && set_stream_count(st->stream) < 256 && set_stream_state(st->stream) == SET_RUNNING;
+         k++)
+        nanosleep(&(struct timespec){0, 1000000}, NULL);
+}
+
+/* Take what the query found since the last look; once it has ended, close
+ * SQLite's side and sort the rows as asked meanwhile -- unless another
+ * screen's job has the slot now (it stopped the query): then the order
+ * shown stays, as when Esc stops a sort. */
+static void set_sync(struct instances_state *st, const struct view_ctx *ctx)
+{
+    if (!streaming(st))
+        return;
+    int over = !job_busy(st->job, st); /* ended, or stopped for another job */
+    take_arrivals(st, ctx, set_stream_count(st->stream));
+    if (!over)
+        return;
+    st->ended = set_stream_state(st->stream);
+    if (st->ended == SET_RUNNING)
+        st->ended = SET_STOPPED;
+    set_stream_finish(st->stream);
+    if (same_order(&st->asked, &st->shown))
+        return;
+    if (job_busy(st->job, NULL))
+        st->asked = st->shown;
+    else
+        refill(st, ctx);
+}
+
+static void set_layout(struct view *v, const struct view_ctx *ctx, const struct view_area *area)
+{
+    set_sync(v->priv, ctx);
+    instances_layout(v, ctx, area);
+}
+
+static void set_analysis_changed(struct view *v, const struct view_ctx *ctx, int restarted)
+{
+    set_sync(v->priv, ctx);
+    instances_analysis_changed(v, ctx, restarted);
+}
+
+static unsigned set_key(struct view *v, const struct view_ctx *ctx, enum action a, struct view_result *res)
+{
+    struct instances_state *st = v->priv;
+    set_sync(st, ctx);
+    if (a == ACT_SPLIT_CLASS)
+        return view_say(res, 1, "C splits one type's instances by class; on a set, %% lists its types");
+    unsigned r = instances_key(v, ctx, a, res);
+    if (streaming(st) && !same_order(&st->asked, &st->shown) && !(r & VIEW_SAY))
+        return view_say(res, 0, "the query is still running: its rows are sorted once it ends (Esc ends it)");
+    return r;
+}
+
+static const char *set_what(const struct view *v)
+{
+    const struct instances_state *st = v->priv;
+    return st->what;
+}
+
+static void set_title(const struct view *v, const struct view_ctx *ctx, struct strbuf *out)
+{
+    const struct instances_state *st = v->priv;
+    const struct order *o = &st->asked;
+    sb_adds(out, "Set ");
+    hw_sb_escaped(out, st->what, strlen(st->what));
+    sb_printf(out, ": %zu%s", st->nbase, st->ended == SET_RUNNING ? " so far" : "");
+    if (st->n != st->nbase)
+        sb_printf(out, " (%zu shown)", st->n);
+    if (ctx->compare)
+        sb_printf(out, " (%llu new)", (unsigned long long)st->n_new);
+    sb_adds(out, ", ");
+    view_add_bytes(ctx, st->total_size, out);
+    if (st->ended == SET_STOPPED)
+        sb_adds(out, ", stopped");
+    else if (st->ended == SET_FAILED)
+        sb_printf(out, ", the query failed: %s", st->stream->err.msg);
+    if (st->ended != SET_RUNNING && st->stream && st->stream->skipped)
+        sb_printf(out, ", %llu rows named no object", (unsigned long long)st->stream->skipped);
+    if (o->new_only && !st->shown.new_only)
+        sb_adds(out, ", only the new ones");
+    if (o->by_retained)
+        sb_adds(out, ", by retained size");
+    else if (o->key == QUERY_GETALL)
+        sb_adds(out, ", in query order");
+    else
+        sb_printf(out, ", by %s", sort_names[o->key]);
+    sb_adds(out, o->reverse ? " (reversed)" : "");
+    if (streaming(st) && !same_order(o, &st->shown))
+        sb_adds(out, " (once the query ends)");
+    sb_adds(out, st->refilling ? " (sorting...)" : "");
+}
+
 static const struct action_hint instances_hints[] = {
     HINT(OPEN, "open"), HINT(SEARCH, "search"), HINT(HELP, "help"), HINT(QUIT, "quit"), HINTS_END,
 };
@@ -475,6 +659,28 @@ const struct view_ops view_instances_ops = {
     .key = instances_key,
     .title = instances_title,
     .analysis_changed = instances_analysis_changed,
+    .list = instances_list,
+    .row = instances_row,
+    .why_pane = 1,
+    .search = view_search_rows,
+};
+
+static const struct action_hint set_hints[] = {
+    HINT(OPEN, "open"), HINT(SET_TYPES, "types"), HINT(SET_HOLDERS, "holders"), HINT(NAME_SET, "name"),
+    HINT(HELP, "help"), HINTS_END,
+};
+
+const struct view_ops view_set_ops = {
+    .name = "set",
+    .hints = set_hints,
+    .open = set_open,
+    .close = instances_close,
+    .layout = set_layout,
+    .draw = instances_draw,
+    .key = set_key,
+    .title = set_title,
+    .analysis_changed = set_analysis_changed,
+    .set_what = set_what,
     .list = instances_list,
     .row = instances_row,
     .why_pane = 1,

@@ -353,7 +353,7 @@ static unsigned summary_key(struct view *v, const struct view_ctx *ctx, enum act
             return view_say(res, 1, "no type to open");
         /* a split row: only its class's instances */
         res->open = (struct view_spec){VIEW_INSTANCES, shown_row(st, st->list.cursor)->type,
-                                       shown_row(st, st->list.cursor)->cls};
+                                       shown_row(st, st->list.cursor)->cls, NULL};
         return VIEW_OPEN;
     case ACT_SORT_SIZE: return resort(st, ctx, SUMMARY_BY_SIZE, 1);
     case ACT_SORT_COUNT: return resort(st, ctx, SUMMARY_BY_COUNT, 1);

@@ -76,4 +76,17 @@ for s in sortq sortesc; do
         not_ok "busy sort ($s): the status says sorting, and heapwalk ends at once, the screen given back" "$out"
     fi
 done
+# A set screen's query and a long sort share the one job slot: s while the
+# query runs waits for its end (the title says so), then the 110000 rows are
+# sorted as a job of their own, and the rows come sorted.
+printf '%s\n' 'wait Total' 'type :' "type \"type = 'tuple'\"" 'key Enter' 'wait running the query... (Esc stops)' \
+    'key s' 'wait by size (once the query ends)' 'wait by size (sorting...)' \
+    'wait-gone (sorting...)' "expect Set type = 'tuple': 110000," 'expect-row-re 2 ^ +[0-9]+ +[0-9]+ +8048 ' \
+    'key q' 'exit 0' > "$T/setsort.vt"
+if out=$("$VTDRIVE" -s 160x30 -e LANG=C.UTF-8 -e LC_ALL=C.UTF-8 -e HEAPWALK_JOB_DELAY_MS=2500 -T 20000 \
+    "$T/setsort.vt" -- "$HW" --no-cache "$T/wide.json" 2>&1); then
+    ok "busy set screen: a sort asked while the query runs waits for it, then sorts 110000 rows as a job"
+else
+    not_ok "busy set screen: a sort asked while the query runs waits for it, then sorts 110000 rows as a job" "$out"
+fi
 rm -f "$T/wide.json"

@@ -5,7 +5,8 @@
 # comparison of two, and the hostile dump of test_hostile.sh.  It must
 # never crash (the ASan pass runs it too), never take longer than KEY_MS_MAX
 # over one key (HEAPWALK_KEYTIMES logs each key), and end cleanly on q with
-# the terminal given back.  The seed is printed; HW_FUZZ_SEED=N replays one.
+# the terminal given back.  It runs in a directory of its own: E writes the
+# file its prompt names there.  The seed is printed; HW_FUZZ_SEED=N replays one.
 . "$(dirname "$0")/lib.sh"
 : "${VTDRIVE:?}"
 seed=${HW_FUZZ_SEED:-$(date +%s)}
@@ -18,7 +19,7 @@ python3 tests/cli/hostile_dump.py "$T/hostile.json"
 fuzz_script() {
     awk -v seed="$1" -v n="$KEYS" 'BEGIN {
         srand(seed)
-        k = split("k j Up Down C-p C-n PgUp PgDn C-b C-f Space Home End < > G Tab BackTab Enter Right l Backspace Left h f g d D - H s c x t a L r p v R o / n N m \x27 M + C w W y ] [ X e u F T P O K ! ? F1 b C-l Esc Esc Enter Enter", keys, " ")
+        k = split("k j Up Down C-p C-n PgUp PgDn C-b C-f Space Home End < > G Tab BackTab Enter Right l Backspace Left h f g d D - H s c x t a L r p v R o / n N m \x27 M + C : % ^ = E B * w W y ] [ X e u F T P O K ! ? F1 b C-l Esc Esc Enter Enter", keys, " ")
         split("80 24 100 30 40 8 39 7 60 15 200 50", sizes, " ")
         print "wait heapwalk"
         for (i = 0; i < n; i++) {
@@ -32,13 +33,16 @@ fuzz_script() {
     }'
 }
 
-# fuzz NAME ARGS...: drive heapwalk ARGS with the keys of this seed.
+hw=$(realpath "$HW") vt=$(realpath "$VTDRIVE") data=$(realpath "$DATA")
+mkdir -p "$T/cwd"
+
+# fuzz NAME ARGS...: drive heapwalk ARGS (absolute paths) with the keys of this seed.
 fuzz() {
     local name=$1; shift
     fuzz_script "$seed" > "$T/fuzz.vt"
     rm -f "$T/keys.log"
-    if ! out=$("$VTDRIVE" -s 80x24 -e LANG=C.UTF-8 -e LC_ALL=C.UTF-8 -e HEAPWALK_KEYTIMES="$T/keys.log" -T 30000 \
-        "$T/fuzz.vt" -- "$HW" --no-cache "$@" 2>&1); then
+    if ! out=$(cd "$T/cwd" && "$vt" -s 80x24 -e LANG=C.UTF-8 -e LC_ALL=C.UTF-8 -e HEAPWALK_KEYTIMES="$T/keys.log" -T 30000 \
+        "$T/fuzz.vt" -- "$hw" --no-cache "$@" 2>&1); then
         not_ok "fuzz $name: $KEYS random keys, then q exits 0 with the terminal given back (seed $seed)" "$(printf '%s\n' "$out" | grep -v "^ *[0-9]*|" | head -20)"
         return
     fi
@@ -52,7 +56,7 @@ fuzz() {
     fi
 }
 
-fuzz py27 "$DATA/small-py27.json.gz"
-fuzz py310 "$DATA/small-py310.json.gz"
-fuzz compare "$DATA/leak-before-py310.json.gz" "$DATA/leak-after-py310.json.gz"
+fuzz py27 "$data/small-py27.json.gz"
+fuzz py310 "$data/small-py310.json.gz"
+fuzz compare "$data/leak-before-py310.json.gz" "$data/leak-after-py310.json.gz"
 fuzz hostile --force "$T/hostile.json"

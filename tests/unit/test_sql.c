@@ -236,6 +236,60 @@ static void test_stream(void **state)
     fx_close(&f);
 }
 
+/* A shorthand alone is a condition naming its objects (not one true of every
+ * object); with anything else around it, it stays a plain operand. */
+static void test_shorthand_alone(void **state)
+{
+    struct fx f;
+    fx_open(&f);
+    struct hw_error err = {{0}};
+    size_t n;
+    obj_t *set = sql_set(f.s, " 3& ", &n, &err);
+    assert_non_null(set);
+    assert_int_equal(n, 2);
+    assert_int_equal(f.h.addr[set[0]], 4);
+    assert_int_equal(f.h.addr[set[1]], 5);
+    free(set);
+    set = sql_set(f.s, "0x4^^;", &n, &err);
+    assert_non_null(set);
+    assert_int_equal(n, 2); /* 2 and 6 */
+    free(set);
+    expect(&f, "3&", "4|str|-|a|50|1|-|str(4 50B 2par 'a');5|int|-|7|28|-|-|int(5 28B 1par 7)");
+    set = sql_set(f.s, "3& and type = 'str'", &n, &err); /* a subquery, true for every str */
+    assert_non_null(set);
+    assert_int_equal(n, 1);
+    free(set);
+    fx_close(&f);
+}
+
+/* sql_set_cancel: a statement that would run for seconds (its numbers name no
+ * object, so no row comes out) stops once the flag is set (here before it
+ * starts), with SQLite's "interrupted". */
+static void test_cancel(void **state)
+{
+    struct fx f;
+    fx_open(&f);
+    atomic_int cancel = 1;
+    struct hw_error err = {{0}};
+    sql_set_cancel(f.s, &cancel);
+    const char *q = "with recursive c(x) as (select 1000 union all select x + 1 from c where x < 20000000) "
+                    "select x from c";
+    struct sql_stream *ss = sql_stream_open(f.s, q, &err);
+    assert_non_null(ss);
+    obj_t buf[4];
+    assert_int_equal(sql_stream_next(ss, buf, 4, &err), -1);
+    assert_non_null(strstr(err.msg, "interrupt"));
+    sql_stream_close(ss);
+    /* without the flag, queries run again */
+    sql_set_cancel(f.s, NULL);
+    size_t n;
+    obj_t *set = sql_set(f.s, "type = 'list'", &n, &err);
+    assert_non_null(set);
+    assert_int_equal(n, 2);
+    free(set);
+    fx_close(&f);
+}
+
 static void test_errors(void **state)
 {
     struct fx f;
@@ -292,6 +346,8 @@ int main(void)
         cmocka_unit_test(test_rewrite),
         cmocka_unit_test(test_shorthands_run),
         cmocka_unit_test(test_stream),
+        cmocka_unit_test(test_shorthand_alone),
+        cmocka_unit_test(test_cancel),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_lend),
     };
