@@ -106,25 +106,28 @@ struct gone_search {
     const struct gone_state *st;
     const struct heap *old;
     const struct query_match *m;
+    struct strbuf *repr;     /* one buffer for every row a step looks at */
 };
 
 /* The needle in the row's repr (type, address, value or name). */
 static int gone_matches(const void *arg, size_t i)
 {
     const struct gone_search *gs = arg;
-    struct strbuf repr;
-    sb_init(&repr);
-    refs_repr(gs->old, gs->st->rows[i], 0, &repr);
-    int hit = query_match_text(gs->m, sb_cstr(&repr), repr.len);
-    sb_free(&repr);
-    return hit;
+    sb_reset(gs->repr);
+    refs_repr(gs->old, gs->st->rows[i], 0, gs->repr);
+    return query_match_text(gs->m, sb_cstr(gs->repr), gs->repr->len);
 }
 
-static enum list_found gone_search(struct view *v, const struct view_ctx *ctx, const struct query_match *m, int dir)
+static enum list_found gone_search(struct view *v, const struct view_ctx *ctx, const struct query_match *m,
+                                   struct list_search *s)
 {
     struct gone_state *st = v->priv;
-    struct gone_search gs = {st, &ctx->compare->old, m};
-    return list_find(&st->list, dir, gone_matches, &gs);
+    struct strbuf repr;
+    sb_init(&repr);
+    struct gone_search gs = {st, &ctx->compare->old, m, &repr};
+    enum list_found found = list_search_step(&st->list, s, gone_matches, &gs);
+    sb_free(&repr);
+    return found;
 }
 
 static const struct action_hint gone_hints[] = {
