@@ -25,11 +25,15 @@ void app_say(struct app *a, int error, const char *fmt, ...)
 
 /* --- prompts: search, filter, jump --- */
 
-/* A search looks at the clock after this many rows ... */
-#define SEARCH_STEP_ROWS 4096
-/* ... and gives the keys their turn after this long (seconds): a search of
- * millions of rows goes on between keys, a slice at a time. */
+/* A search gives the keys their turn after this long (seconds): a search of
+ * millions of rows goes on between keys, a slice at a time.  It looks at
+ * the clock after each step of rows; a step looks at as many rows as take
+ * about STEP_S, from SEARCH_STEP_ROWS (a row costs nanoseconds on most
+ * screens, a millisecond where its text is built from a long list). */
 #define SEARCH_SLICE_S 0.025
+#define STEP_S 0.001
+#define SEARCH_STEP_ROWS 64
+#define SEARCH_STEP_ROWS_MAX 65536
 /* With HEAPWALK_JOB_DELAY_MS (job.h), a search waits that long before its
  * first row, then goes this many rows a slice: the tests see it under way. */
 #define DELAYED_STEP_ROWS 1000
@@ -52,6 +56,15 @@ static void search_done(struct app *a, enum list_found found)
     }
 }
 
+/* The next step's rows, from how long this one took. */
+static void fit_step(struct list_search *s, double took)
+{
+    if (took < STEP_S / 2 && s->budget < SEARCH_STEP_ROWS_MAX)
+        s->budget *= 2;
+    else if (took > STEP_S * 2 && s->budget > 1)
+        s->budget /= 2;
+}
+
 int app_search_step(struct app *a)
 {
     struct view *v = a->finding_view;
@@ -70,9 +83,12 @@ int app_search_step(struct app *a)
     if (now < a->finding_from)
         return 1; /* the tests' delay */
     enum list_found found;
-    do
+    do {
+        double t = hw_now();
         found = v->ops->search(v, &a->ctx, &a->search, &a->finding);
-    while (found == LIST_SEARCHING && !a->job.delay_ms && hw_now() < until);
+        if (!a->job.delay_ms)
+            fit_step(&a->finding, hw_now() - t);
+    } while (found == LIST_SEARCHING && !a->job.delay_ms && hw_now() < until);
     if (found == LIST_SEARCHING)
         return 1;
     search_done(a, found);
