@@ -87,23 +87,36 @@ int cli_dot(int argc, char **argv)
 
 static void export_usage(FILE *to)
 {
-    fputs("usage: heapwalk export [--exclude KIND[,KIND]] [--raw] [--strict] [-q] DUMP\n"
+    fputs("usage: heapwalk export [--labels] [--exclude KIND[,KIND]] [--raw] [--strict] [-q] DUMP\n"
           "Writes the loaded graph as JSON lines, one object per line in dump order, in\n"
           "meliae's key order (address, type, size, name, len, value, refs) after heapwalk's\n"
           "collapse and redirection, plus: collapsed (absorbed its __dict__), distance\n"
           "(hops from the nearest root), pred (the previous hop on a shortest path) and\n"
           "root (the root kind, for roots). heapwalk reads its own export back as it is:\n"
-          "the collapsed owners are marked, so it is not collapsed a second time.\n",
+          "the collapsed owners are marked, so it is not collapsed a second time.\n"
+          "--labels adds labels, parallel to refs: what each ref is to the object, as\n"
+          "heapwalk path prints a hop ([2], .name, ['key'], .<#4>).\n",
           to);
 }
 
+struct export_args {
+    unsigned kinds, flags;
+};
+
+enum { OPT_LABELS = 2400 };
+
 static int export_option(int c, const char *arg, void *ctx)
 {
+    struct export_args *a = ctx;
+    if (c == OPT_LABELS) {
+        a->flags |= EXPORT_LABELS;
+        return 0;
+    }
     if (c != OPT_EXCLUDE) {
         export_usage(stderr);
         return -1;
     }
-    if (cli_parse_kinds(arg, ctx) < 0) {
+    if (cli_parse_kinds(arg, &a->kinds) < 0) {
         hw_eprintf("heapwalk export: --exclude takes globals, builtins or type, not '%s'\n", arg);
         return -1;
     }
@@ -114,12 +127,13 @@ int cli_export(int argc, char **argv)
 {
     static const struct option options[] = {
         {"exclude", required_argument, NULL, OPT_EXCLUDE},
+        {"labels", no_argument, NULL, OPT_LABELS},
         {NULL, 0, NULL, 0},
     };
     static const struct cli_spec spec = {"export", export_usage, options, export_option, 1, 1, "wants one dump"};
     struct cli_common co;
-    unsigned kinds = 0;
-    int first, status = cli_parse(&spec, argc, argv, &co, &kinds, &first);
+    struct export_args a = {0, 0};
+    int first, status = cli_parse(&spec, argc, argv, &co, &a, &first);
     if (status >= 0)
         return status;
     struct heap h;
@@ -127,8 +141,8 @@ int cli_export(int argc, char **argv)
         return EXIT_FAIL;
     struct roots roots;
     struct paths paths;
-    cli_analyse(&h, NULL, 0, kinds, &roots, &paths, NULL);
-    int rc = export_jsonl(&h, &roots, &paths, stdout);
+    cli_analyse(&h, NULL, 0, a.kinds, &roots, &paths, NULL);
+    int rc = export_jsonl(&h, &roots, &paths, a.flags, stdout);
     if (fflush(stdout) != 0)
         rc = -1;
     /* A write error (rc < 0) is reported by main(), which checks stdout. */

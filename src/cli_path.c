@@ -85,8 +85,9 @@ static void path_usage(FILE *to)
           to);
 }
 
-static void path_print_text(const struct heap *h, const struct roots *r, obj_t *path, size_t len, size_t index,
-                            size_t total)
+/* classes: refs_class_counts, so a hop whose class shares its name reads a.Record. */
+static void path_print_text(const struct heap *h, const struct roots *r, const uint32_t *classes, obj_t *path,
+                            size_t len, size_t index, size_t total)
 {
     struct strbuf sb, lab;
     sb_init(&sb);
@@ -96,7 +97,7 @@ static void path_print_text(const struct heap *h, const struct roots *r, obj_t *
     for (size_t k = 0; k < len; k++) {
         sb_reset(&sb);
         sb_reset(&lab);
-        refs_repr(h, path[k], 60, &sb);
+        refs_repr_class(h, classes, path[k], 60, &sb);
         if (k + 1 < len)
             paths_edge_label(h, path[k], path[k + 1], &lab);
         printf("%4zu  %s%s%s\n", k, sb_cstr(&sb), k + 1 < len ? "  -> " : "", k + 1 < len ? sb_cstr(&lab) : "");
@@ -108,7 +109,8 @@ static void path_print_text(const struct heap *h, const struct roots *r, obj_t *
     sb_free(&lab);
 }
 
-static cJSON *path_json(const struct heap *h, const struct roots *r, obj_t *path, size_t len)
+static cJSON *path_json(const struct heap *h, const struct roots *r, const uint32_t *classes, obj_t *path,
+                        size_t len)
 {
     cJSON *o = cJSON_CreateObject();
     struct strbuf sb;
@@ -124,7 +126,10 @@ static cJSON *path_json(const struct heap *h, const struct roots *r, obj_t *path
         cli_json_u64(hop, "address", h->addr[path[k]]);
         cJSON_AddStringToObject(hop, "type", heap_type_name(h, path[k]));
         sb_reset(&sb);
-        refs_repr(h, path[k], 0, &sb);
+        if (refs_qualified_class_counted(h, classes, path[k], &sb))
+            cJSON_AddStringToObject(hop, "class", sb_cstr(&sb));
+        sb_reset(&sb);
+        refs_repr_class(h, classes, path[k], 0, &sb);
         cJSON_AddStringToObject(hop, "repr", sb_cstr(&sb));
         if (k + 1 < len) {
             sb_reset(&sb);
@@ -226,6 +231,7 @@ int cli_path(int argc, char **argv)
     double t0 = hw_now();
     size_t np = paths_find_k(&h, &roots, target, &f, a.all, &paths, &lens);
     cli_timing("path search", t0);
+    uint32_t *classes = refs_class_counts(&h);
     if (np == 0) {
         hw_eprintf("heapwalk: %s: no path from a root to %llu avoids what was excluded\n", dump,
                 (unsigned long long)addr);
@@ -234,17 +240,18 @@ int cli_path(int argc, char **argv)
         cli_json_u64(root, "target", addr);
         cJSON *arr = cJSON_AddArrayToObject(root, "paths");
         for (size_t k = 0; k < np; k++)
-            cJSON_AddItemToArray(arr, path_json(&h, &roots, paths[k], lens[k]));
+            cJSON_AddItemToArray(arr, path_json(&h, &roots, classes, paths[k], lens[k]));
         cli_json_print(root);
         status = EXIT_OK;
     } else {
         for (size_t k = 0; k < np; k++) {
             if (k)
                 putchar('\n');
-            path_print_text(&h, &roots, paths[k], lens[k], k, np);
+            path_print_text(&h, &roots, classes, paths[k], lens[k], k, np);
         }
         status = EXIT_OK;
     }
+    free(classes);
     for (size_t k = 0; k < np; k++)
         free(paths[k]);
     free(paths);

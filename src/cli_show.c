@@ -113,13 +113,18 @@ static void show_json(const struct heap *h, const struct dominators *d, obj_t i,
     cli_json_u64(root, "num_children", heap_nchildren(h, i));
     cli_json_u64(root, "num_parents", heap_nparents(h, i));
     cJSON *arr = cJSON_AddArrayToObject(root, "children");
-    for (size_t k = 0; k < heap_nchildren(h, i) && (!limit || k < limit); k++) {
+    /* All positions at once: one by one, each would read the dict again. */
+    size_t nc = heap_nchildren(h, i);
+    struct position *pos = xmalloc((nc ? nc : 1) * sizeof *pos, "the positions of refs");
+    positions_of_all(h, i, pos);
+    for (size_t k = 0; k < nc && (!limit || k < limit); k++) {
         cJSON *ref = json_ref(h, heap_children(h, i)[k], cut);
         sb_reset(&sb);
-        positions_ref_label(h, i, k, &sb);
+        positions_label(h, &pos[k], &sb);
         cJSON_AddStringToObject(ref, "label", sb_cstr(&sb));
         cJSON_AddItemToArray(arr, ref);
     }
+    free(pos);
     arr = cJSON_AddArrayToObject(root, "parents");
     for (size_t k = 0; k < heap_nparents(h, i) && (!limit || k < limit); k++)
         cJSON_AddItemToArray(arr, json_ref(h, heap_parents(h, i)[k], cut));

@@ -416,7 +416,7 @@ static int print_set_graph(const struct heap *h, const obj_t *set, size_t n, con
         if (fwrite(out.buf, 1, out.len, stdout) != out.len)
             status = EXIT_FAIL;
         sb_free(&out);
-    } else if (export_jsonl_set(h, &r, NULL, set, n, stdout) < 0) {
+    } else if (export_jsonl_set(h, &r, NULL, set, n, 0, stdout) < 0) {
         status = EXIT_FAIL;
     }
     roots_free(&r);

@@ -11,17 +11,21 @@
 
 static void summary_usage(FILE *to)
 {
-    fputs("usage: heapwalk summary [--by-count] [--raw] [--top N] [--json] [--strict] [-q] DUMP\n"
+    fputs("usage: heapwalk summary [--by-count] [--by-class] [--raw] [--top N] [--json] [--strict] [-q] DUMP\n"
           "Prints meliae's summarize() table: the Total line, the header and the top N\n"
           "types (default 20; 0 for all) by total size, or by count with --by-count.\n"
+          "--by-class splits a name that several classes share into one row per class,\n"
+          "named with its module (a.Record, b.Record); then the table is no longer meliae's.\n"
           "--json prints every type: count, size, max size and the largest object's address.\n",
           to);
 }
 
 struct summary_args {
     size_t top;
-    int by_count;
+    int by_count, by_class;
 };
+
+enum { OPT_BY_CLASS = 2300 };
 
 static int summary_option(int c, const char *arg, void *ctx)
 {
@@ -29,6 +33,7 @@ static int summary_option(int c, const char *arg, void *ctx)
     switch (c) {
     case OPT_TOP: return cli_parse_count("summary", "--top", arg, &a->top);
     case OPT_BY_COUNT: a->by_count = 1; return 0;
+    case OPT_BY_CLASS: a->by_class = 1; return 0;
     default: summary_usage(stderr); return -1;
     }
 }
@@ -38,12 +43,13 @@ int cli_summary(int argc, char **argv)
     static const struct option options[] = {
         {"top", required_argument, NULL, OPT_TOP},
         {"by-count", no_argument, NULL, OPT_BY_COUNT},
+        {"by-class", no_argument, NULL, OPT_BY_CLASS},
         {NULL, 0, NULL, 0},
     };
     static const struct cli_spec spec = {"summary", summary_usage, options, summary_option, 1, 1,
                                          "wants one dump (a file, or - for stdin)"};
     struct cli_common co;
-    struct summary_args a = {20, 0};
+    struct summary_args a = {20, 0, 0};
     int first, status = cli_parse(&spec, argc, argv, &co, &a, &first);
     if (status >= 0)
         return status;
@@ -54,15 +60,21 @@ int cli_summary(int argc, char **argv)
         return EXIT_FAIL;
     struct summary s;
     summary_compute(&h, &s);
+    if (a.by_class) {
+        uint32_t *classes = refs_class_counts(&h);
+        summary_split_classes(&h, classes, &s);
+        free(classes);
+    }
     if (by_count)
         summary_sort(&h, &s, SUMMARY_BY_COUNT, 0);
     if (co.json) {
         cJSON *root = cJSON_CreateObject();
         cli_json_u64(root, "objects", s.total_count);
-        cli_json_u64(root, "types", s.n);
+        cli_json_u64(root, "types", s.ntypes);
         cli_json_u64(root, "bytes", s.total_size);
         cJSON_AddBoolToObject(root, "collapsed", h.collapsed);
         cJSON_AddStringToObject(root, "order", by_count ? "count" : "size");
+        cJSON_AddBoolToObject(root, "by_class", a.by_class);
         cJSON_AddStringToObject(root, "flavour", refs_flavour_name(h.flavour));
         cJSON *ld = cJSON_AddObjectToObject(root, "load");
         cli_json_u64(ld, "records", h.stats.records);
@@ -84,6 +96,16 @@ int cli_summary(int argc, char **argv)
             cJSON *row = cJSON_CreateObject();
             cli_json_u64(row, "index", i);
             cJSON_AddStringToObject(row, "type", types_name(&h.types, tr->type));
+            if (tr->cls != OBJ_NONE) {
+                struct strbuf name;
+                sb_init(&name);
+                refs_class_qualified_name(&h, tr->cls, &name);
+                cJSON_AddStringToObject(row, "class", sb_cstr(&name));
+                cli_json_u64(row, "class_address", h.addr[tr->cls]);
+                sb_free(&name);
+            } else if (tr->split) {
+                cJSON_AddNullToObject(row, "class"); /* a shared name's instances with no class linked */
+            }
             cli_json_u64(row, "count", tr->count);
             cli_json_u64(row, "size", tr->size);
             cli_json_u64(row, "max_size", tr->max_size);

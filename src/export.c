@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "escape.h"
+#include "positions.h"
 #include "refs.h"
 
 /* A DOT string literal of a label whose fields are already escaped
@@ -120,9 +121,36 @@ void export_dot(const struct heap *h, const struct roots *r, obj_t start, unsign
 }
 
 
-/* One object as a JSON line, appended to sb. */
+/* Room for the positions of one object's refs, grown as needed. */
+struct label_buf {
+    struct position *pos;
+    size_t cap;
+    struct strbuf text;
+};
+
+/* , "labels": [...]: each ref's label, parallel to "refs" (positions.c's one rule). */
+static void jsonl_labels(const struct heap *h, obj_t o, struct label_buf *lb, struct strbuf *sb)
+{
+    size_t n = heap_nchildren(h, o);
+    if (n > lb->cap) {
+        lb->cap = n;
+        lb->pos = xreallocarray(lb->pos, n, sizeof *lb->pos, "the labels of refs");
+    }
+    positions_of_all(h, o, lb->pos);
+    sb_adds(sb, ", \"labels\": [");
+    for (size_t k = 0; k < n; k++) {
+        sb_reset(&lb->text);
+        positions_label(h, &lb->pos[k], &lb->text);
+        if (k)
+            sb_adds(sb, ", ");
+        hw_sb_json(sb, lb->text.buf, lb->text.len);
+    }
+    sb_addc(sb, ']');
+}
+
+/* One object as a JSON line, appended to sb; lb (NULL: no labels) for its labels. */
 static void jsonl_object(const struct heap *h, const struct roots *r, const struct paths *p, obj_t o,
-                         struct strbuf *sb)
+                         struct label_buf *lb, struct strbuf *sb)
 {
     size_t len;
     const char *s = heap_str(h, o, &len);
@@ -149,6 +177,8 @@ static void jsonl_object(const struct heap *h, const struct roots *r, const stru
     for (size_t k = 0; k < heap_nchildren(h, o); k++)
         sb_printf(sb, "%s%llu", k ? ", " : "", (unsigned long long)heap_child_addr(h, c[k]));
     sb_addc(sb, ']');
+    if (lb)
+        jsonl_labels(h, o, lb, sb);
     if (h->flags[o] & OF_COLLAPSED)
         sb_adds(sb, ", \"collapsed\": true");
     if (p) {
@@ -165,25 +195,28 @@ static void jsonl_object(const struct heap *h, const struct roots *r, const stru
 }
 
 int export_jsonl_set(const struct heap *h, const struct roots *r, const struct paths *p, const obj_t *set, size_t n,
-                     FILE *to)
+                     unsigned flags, FILE *to)
 {
     struct strbuf sb;
+    struct label_buf lb = {NULL, 0, {0}};
     sb_init(&sb);
-    for (size_t i = 0; i < (set ? n : h->n); i++) {
+    sb_init(&lb.text);
+    int rc = 0;
+    for (size_t i = 0; i < (set ? n : h->n) && rc == 0; i++) {
         sb_reset(&sb);
-        jsonl_object(h, r, p, set ? set[i] : (obj_t)i, &sb);
-        if (fwrite(sb.buf, 1, sb.len, to) != sb.len) {
-            sb_free(&sb);
-            return -1;
-        }
+        jsonl_object(h, r, p, set ? set[i] : (obj_t)i, (flags & EXPORT_LABELS) ? &lb : NULL, &sb);
+        if (fwrite(sb.buf, 1, sb.len, to) != sb.len)
+            rc = -1;
     }
     sb_free(&sb);
-    return 0;
+    sb_free(&lb.text);
+    free(lb.pos);
+    return rc;
 }
 
-int export_jsonl(const struct heap *h, const struct roots *r, const struct paths *p, FILE *to)
+int export_jsonl(const struct heap *h, const struct roots *r, const struct paths *p, unsigned flags, FILE *to)
 {
-    return export_jsonl_set(h, r, p, NULL, 0, to);
+    return export_jsonl_set(h, r, p, NULL, 0, flags, to);
 }
 
 void export_dot_set(const struct heap *h, const struct roots *r, const obj_t *set, size_t n, size_t max_nodes,

@@ -276,7 +276,8 @@ void paths_edge_label(const struct heap *h, obj_t parent, obj_t child, struct st
         positions_ref_label(h, parent, k, out);
 }
 
-void paths_root_label(const struct heap *h, const struct roots *r, obj_t root, struct strbuf *out)
+void paths_root_label(const struct heap *h, const struct roots *r, const uint32_t *classes, obj_t root,
+                      struct strbuf *out)
 {
     size_t len;
     const char *s = heap_str(h, root, &len);
@@ -297,7 +298,7 @@ void paths_root_label(const struct heap *h, const struct roots *r, obj_t root, s
         sb_addc(out, '>');
     } else {
         sb_addc(out, '<');
-        hw_sb_escaped_str(out, heap_type_name(h, root));
+        refs_type_or_class(h, classes, root, out); /* a.Record: two classes named Record */
         sb_printf(out, " at 0x%llx>", (unsigned long long)h->addr[root]);
     }
 }
@@ -307,7 +308,7 @@ void paths_expression(const struct heap *h, const struct roots *r, const obj_t *
 {
     if (!len)
         return;
-    paths_root_label(h, r, path[0], out);
+    paths_root_label(h, r, NULL, path[0], out);
     for (size_t k = 1; k < len; k++)
         paths_edge_label(h, path[k - 1], path[k], out);
 }

@@ -104,8 +104,11 @@ size_t paths_find_k_budget(const struct heap *h, const struct roots *r, obj_t ta
  * writes it: "[3]", "['key']", ".name", ".__class__", "[<#2>]", ".<ref #4>";
  * ".?" when child is not among parent's refs. Appends to out. */
 void paths_edge_label(const struct heap *h, obj_t parent, obj_t child, struct strbuf *out);
-/* How a root reads: thread 'worker-1', sys.modules['name'], <frame 'f'>, <Type at 0x...>. */
-void paths_root_label(const struct heap *h, const struct roots *r, obj_t root, struct strbuf *out);
+/* How a root reads: thread 'worker-1', sys.modules['name'], <frame 'f'>, <Type at 0x...>
+ * (<a.Record at 0x...> where classes share the name: refs_qualified_class_counted
+ * with classes, which may be NULL). */
+void paths_root_label(const struct heap *h, const struct roots *r, const uint32_t *classes, obj_t root,
+                      struct strbuf *out);
 /* The whole path as a Python-like expression. */
 void paths_expression(const struct heap *h, const struct roots *r, const obj_t *path, size_t len,
                       struct strbuf *out);

@@ -1,5 +1,6 @@
 #include "positions.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "escape.h"
@@ -74,34 +75,33 @@ static void dict_head(const struct heap *h, obj_t parent, size_t k, struct posit
         named(p, ".__dict__");
 }
 
+/* Ref k of a dict-like object from its dict view: it (NULL: none) is the
+ * first item whose key (is_key) or value is ref k. */
+static void dict_ref(const struct heap *h, obj_t parent, const struct dict_view *dv, size_t k,
+                     const struct dict_item *it, int is_key, struct position *p)
+{
+    if (dv->type_ref != UINT32_MAX && k == heap_nchildren(h, parent) - 1) {
+        named(p, ".__class__");
+    } else if (k < dv->head) {
+        dict_head(h, parent, k, p);
+    } else if (it) {
+        p->kind = is_key ? POS_IS_KEY : it->key != UINT32_MAX ? POS_KEY : POS_ENTRY;
+        p->key = is_key ? 0 : it->key;
+        p->index = (size_t)(it - dv->items);
+        p->attr = !type_is(h, parent, "dict") && !refs_is_dict_subclass(h, parent);
+    }
+}
+
 static int dict_like(const struct heap *h, obj_t parent, size_t k, struct position *p)
 {
     struct dict_view dv;
     if (refs_as_dict(h, parent, &dv) != 0)
         return 0;
-    int attr = !type_is(h, parent, "dict") && !refs_is_dict_subclass(h, parent);
-    if (dv.type_ref != UINT32_MAX && k == heap_nchildren(h, parent) - 1) {
-        named(p, ".__class__");
-    } else if (k < dv.head) {
-        dict_head(h, parent, k, p);
-    } else {
-        for (size_t q = 0; q < dv.n; q++) {
-            const struct dict_item *it = &dv.items[q];
-            if (it->key_pos == k) {
-                p->kind = POS_IS_KEY;
-                p->index = q;
-                p->attr = attr;
-            } else if (it->value_pos == k) {
-                p->kind = it->key != UINT32_MAX ? POS_KEY : POS_ENTRY;
-                p->key = it->key;
-                p->index = q;
-                p->attr = attr;
-            } else {
-                continue;
-            }
-            break;
-        }
-    }
+    const struct dict_item *it = NULL;
+    for (size_t q = 0; q < dv.n && !it; q++)
+        if (dv.items[q].key_pos == k || dv.items[q].value_pos == k)
+            it = &dv.items[q];
+    dict_ref(h, parent, &dv, k, it, it && it->key_pos == k, p);
     refs_dict_free(&dv);
     return 1;
 }
@@ -172,24 +172,65 @@ static int frame_or_thread(const struct heap *h, obj_t parent, size_t k, struct 
     return 1;
 }
 
-void positions_of(const struct heap *h, obj_t parent, size_t k, struct position *p)
+/* What positions_of decides before it needs the dict view: 1 when p is final. */
+static int before_dict(const struct heap *h, obj_t parent, size_t k, struct position *p)
 {
     memset(p, 0, sizeof *p);
     p->kind = POS_REF;
     p->index = k;
     if (sequence(h, parent, k, p) || deque(h, parent, k, p) || function(h, parent, k, p) ||
         frame_or_thread(h, parent, k, p))
-        return;
+        return 1;
     if (type_is(h, parent, "set") || type_is(h, parent, "frozenset")) {
         p->kind = POS_MEMBER;
-        return;
+        return 1;
     }
     if (type_is(h, parent, "cell")) {
         named(p, ".cell_contents");
+        return 1;
+    }
+    return 0;
+}
+
+void positions_of(const struct heap *h, obj_t parent, size_t k, struct position *p)
+{
+    if (!before_dict(h, parent, k, p) && !dict_like(h, parent, k, p))
+        instance(h, parent, k, p);
+}
+
+void positions_of_all(const struct heap *h, obj_t parent, struct position *p)
+{
+    size_t n = heap_nchildren(h, parent), rest = 0;
+    for (size_t k = 0; k < n; k++)
+        rest += !before_dict(h, parent, k, &p[k]);
+    if (rest == 0)
+        return;
+    struct dict_view dv;
+    if (refs_as_dict(h, parent, &dv) != 0) {
+        for (size_t k = 0; k < n; k++)
+            if (!before_dict(h, parent, k, &p[k]))
+                instance(h, parent, k, &p[k]);
         return;
     }
-    if (!dict_like(h, parent, k, p))
-        instance(h, parent, k, p);
+    /* The item of each ref, as dict_like's search finds it: the first item
+     * whose key or value it is, the key first. */
+    const struct dict_item **at = xcalloc(n, sizeof *at, "the positions of refs");
+    unsigned char *is_key = xcalloc(n, 1, "the positions of refs");
+    for (size_t q = 0; q < dv.n; q++) {
+        const struct dict_item *it = &dv.items[q];
+        if (it->key_pos < n && !at[it->key_pos]) {
+            at[it->key_pos] = it;
+            is_key[it->key_pos] = 1;
+        }
+        if (it->value_pos < n && !at[it->value_pos])
+            at[it->value_pos] = it;
+    }
+    for (size_t k = 0; k < n; k++)
+        if (!before_dict(h, parent, k, &p[k]))
+            dict_ref(h, parent, &dv, k, at[k], is_key[k], &p[k]);
+    free(at);
+    free(is_key);
+    refs_dict_free(&dv);
 }
 
 /* A Python identifier, as far as ASCII goes (other characters accepted). */

@@ -31,8 +31,12 @@ struct position {
     const char *name;    /* POS_NAMED: static text */
 };
 
-/* What ref k (0 <= k < heap_nchildren) of object parent is to it. */
+/* What ref k (0 <= k < heap_nchildren) of object parent is to it.  For a
+ * dict-like object each call reads its dict view: O(refs). */
 void positions_of(const struct heap *h, obj_t parent, size_t k, struct position *p);
+/* positions_of for every ref of parent at once, into p[0 .. heap_nchildren):
+ * the same answers, the dict view read once (export, show, the object screen). */
+void positions_of_all(const struct heap *h, obj_t parent, struct position *p);
 /* The position as a Python accessor (or, where Python has none, a plainly
  * non-Python <...> form that still carries the index).  Appends to out. */
 void positions_label(const struct heap *h, const struct position *p, struct strbuf *out);

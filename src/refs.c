@@ -31,9 +31,9 @@ static void add_value(const struct heap *h, obj_t i, size_t max_value, struct st
         sb_adds(out, "...");
 }
 
-void refs_repr(const struct heap *h, obj_t i, size_t max_value, struct strbuf *out)
+/* refs_repr after its type name. */
+static void repr_body(const struct heap *h, obj_t i, size_t max_value, struct strbuf *out)
 {
-    hw_sb_escaped_str(out, heap_type_name(h, i));
     sb_printf(out, "(%llu %lluB", (unsigned long long)h->addr[i],
               (unsigned long long)heap_size(h, i));
     size_t nc = heap_nchildren(h, i), np = heap_nparents(h, i);
@@ -46,6 +46,12 @@ void refs_repr(const struct heap *h, obj_t i, size_t max_value, struct strbuf *o
         add_value(h, i, max_value, out);
     }
     sb_addc(out, ')');
+}
+
+void refs_repr(const struct heap *h, obj_t i, size_t max_value, struct strbuf *out)
+{
+    hw_sb_escaped_str(out, heap_type_name(h, i));
+    repr_body(h, i, max_value, out);
 }
 
 void refs_child_repr(const struct heap *h, uint32_t child, size_t max_value, struct strbuf *out)
@@ -365,16 +371,50 @@ void refs_class_qualified_name(const struct heap *h, obj_t cls, struct strbuf *o
     add_escaped(name ? name : "?", name ? len : 1, out);
 }
 
-size_t refs_qualified_class(const struct heap *h, obj_t i, struct strbuf *out)
+uint32_t *refs_class_counts(const struct heap *h)
 {
+    uint32_t *counts = xcalloc(h->types.n ? h->types.n : 1, sizeof *counts, "the classes by name");
+    for (size_t i = 0; i < h->n; i++) {
+        size_t len;
+        const char *s = heap_str(h, (obj_t)i, &len);
+        if (!s || strlen(s) != len || !is_class_object(h, (obj_t)i))
+            continue;
+        uint32_t t = types_lookup(&h->types, s);
+        if (t != UINT32_MAX)
+            counts[t]++;
+    }
+    return counts;
+}
+
+size_t refs_qualified_class_counted(const struct heap *h, const uint32_t *counts, obj_t i, struct strbuf *out)
+{
+    if (counts && counts[h->type[i]] < 2)
+        return 0; /* checked first: most objects' names are unique */
     obj_t cls = refs_class(h, i);
     size_t len;
     const char *name = cls == OBJ_NONE ? NULL : heap_str(h, cls, &len);
     if (!name)
         return 0;
-    size_t n = refs_classes_named(h, name, len, NULL, 0);
+    size_t n = counts ? counts[h->type[i]] : refs_classes_named(h, name, len, NULL, 0);
     if (n < 2)
         return 0;
     refs_class_qualified_name(h, cls, out);
     return n;
+}
+
+size_t refs_qualified_class(const struct heap *h, obj_t i, struct strbuf *out)
+{
+    return refs_qualified_class_counted(h, NULL, i, out);
+}
+
+void refs_type_or_class(const struct heap *h, const uint32_t *counts, obj_t i, struct strbuf *out)
+{
+    if (!refs_qualified_class_counted(h, counts, i, out))
+        hw_sb_escaped_str(out, heap_type_name(h, i));
+}
+
+void refs_repr_class(const struct heap *h, const uint32_t *counts, obj_t i, size_t max_value, struct strbuf *out)
+{
+    refs_type_or_class(h, counts, i, out);
+    repr_body(h, i, max_value, out);
 }

@@ -75,7 +75,23 @@ void refs_class_qualified_name(const struct heap *h, obj_t cls, struct strbuf *o
 /* When object i's class shares its name with other classes: appends the
  * module-qualified name ("a.Record", control bytes as \xNN; "?.Record" when
  * no module holds it) and returns how many classes have that name.  Returns
- * 0 (nothing appended) when the name is unique or i's class is not linked. */
+ * 0 (nothing appended) when the name is unique or i's class is not linked.
+ * One pass over the heap when i's class is linked: for one object. */
 size_t refs_qualified_class(const struct heap *h, obj_t i, struct strbuf *out);
+/* For places that name many objects (paths, the types split by class): how
+ * many class objects bear each type's name, indexed by type id, counted in
+ * one pass.  Owned by the caller (free()). */
+uint32_t *refs_class_counts(const struct heap *h);
+/* refs_qualified_class with the counts from refs_class_counts (NULL: count by
+ * a pass over the heap, as refs_qualified_class does).  The same rule. */
+size_t refs_qualified_class_counted(const struct heap *h, const uint32_t *counts, obj_t i, struct strbuf *out);
+/* Object i's type name (escaped for a terminal), or its module-qualified
+ * class name when its class shares its name (refs_qualified_class_counted;
+ * counts may be NULL).  Appends to out. */
+void refs_type_or_class(const struct heap *h, const uint32_t *counts, obj_t i, struct strbuf *out);
+/* refs_repr, with the module-qualified class name in place of the type
+ * ("a.Record(1234 56B 2refs)") when i's class shares its name
+ * (refs_qualified_class_counted; counts may be NULL). */
+void refs_repr_class(const struct heap *h, const uint32_t *counts, obj_t i, size_t max_value, struct strbuf *out);
 
 #endif

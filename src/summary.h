@@ -14,11 +14,15 @@ struct type_row {
     uint64_t size;           /* total bytes */
     uint64_t max_size;
     obj_t max_obj;           /* the first object of max_size, in dump order */
+    obj_t cls;               /* summary_split_classes: the class object of a split row;
+                              * OBJ_NONE for a type's row (or its instances with no class linked) */
+    uint8_t split;           /* the row is part of a name split by class */
 };
 
 struct summary {
-    struct type_row *rows;   /* one per type with at least one object */
+    struct type_row *rows;   /* one per type with at least one object (summary_split_classes: more) */
     size_t n;
+    size_t ntypes;           /* type names with objects: meliae's "types", also when split */
     uint64_t total_count, total_size;
 };
 
@@ -32,7 +36,16 @@ enum summary_order {
 /* Count every object of h by type; rows sorted SUMMARY_BY_SIZE. Free with summary_free. */
 void summary_compute(const struct heap *h, struct summary *s);
 void summary_free(struct summary *s);
-/* Sort the rows; reverse flips the order. Ties fall back to the type name, so output is stable. */
+/* Split the rows of each type name that several class objects share
+ * (classes: refs_class_counts) into one row per class with instances
+ * (a.Record, b.Record), plus one row for instances whose class the dump does
+ * not link; then sort SUMMARY_BY_SIZE.  Totals stay; other rows stay meliae's. */
+void summary_split_classes(const struct heap *h, const uint32_t *classes, struct summary *s);
+/* A row's Kind: the type name, or a split row's module-qualified class name
+ * (refs_class_qualified_name), escaped for a terminal.  Appends to out. */
+void summary_row_name(const struct heap *h, const struct type_row *r, struct strbuf *out);
+/* Sort the rows; reverse flips the order. Ties fall back to the type name
+ * (then, for split rows, the class object's dump order), so output is stable. */
 void summary_sort(const struct heap *h, struct summary *s, enum summary_order order, int reverse);
 
 /* meliae's text: the Total line, the header and the first `top` rows

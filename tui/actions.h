@@ -47,7 +47,7 @@
     X(GOTO_MARK, GROUP_FIND, "'", "then a letter: go to the object marked with it")             \
     X(MARKS, GROUP_FIND, "M", "the list of marks")                                              \
     X(NEW_ONLY, GROUP_FIND, "+", "compare mode, instances: only the new objects, or all")        \
-    X(SPLIT_CLASS, GROUP_FIND, "C", "instances: each class of that name in turn (a.Record), then all") \
+    X(SPLIT_CLASS, GROUP_FIND, "C", "types: a row per class (a.Record); instances: each class in turn") \
     X(WHY, GROUP_WHY, "w", "lists: show or hide the why-alive pane (path to a root)")            \
     X(WHY_FOCUS, GROUP_WHY, "W", "keys into the why-alive pane (Enter opens a hop), and back")   \
     X(PATH, GROUP_WHY, "y", "the path screen: the current object's paths from roots")            \

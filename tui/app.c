@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "../src/escape.h"
+#include "../src/refs.h"
 #include "app.h"
 #include "keymap.h"
 #include "terminal.h"
@@ -22,6 +23,7 @@ static int app_load(struct app *a, const struct tui_options *o)
         return -1;
     summary_compute(&a->heap, &a->summary);
     query_index_build(&a->heap, &a->index);
+    a->classes = refs_class_counts(&a->heap);
     for (int s = 0; s < MARKS_MAX; s++)
         a->marks.obj[s] = OBJ_NONE;
     const char *slash = strrchr(o->path, '/');
@@ -32,7 +34,8 @@ static int app_load(struct app *a, const struct tui_options *o)
         a->dump_name = a->compare.label;
     }
     a->ctx = (struct view_ctx){&a->heap, &a->summary, &a->index, &a->marks, a->dump_name, &a->analysis,
-                               o->old_path ? &a->compare : NULL, term_cancel_flag(), &a->job, &a->notes, 0};
+                               o->old_path ? &a->compare : NULL, term_cancel_flag(), &a->job, &a->notes, 0,
+                               a->classes};
     /* The first run, with no pins and no skipped kinds, finds the holders of
      * new objects too (compare.h). */
     analysis_start(&a->analysis, &a->heap, NULL, 0, 0, o->old_path ? compare_paths_found : NULL,
@@ -60,6 +63,7 @@ static void app_free(struct app *a)
     why_free(&a->why);
     free(a->pins);
     query_index_free(&a->index);
+    free(a->classes);
     summary_free(&a->summary);
     heap_free(&a->heap);
     notes_free(&a->notes);

@@ -69,6 +69,7 @@ struct view_ctx {
     struct job *job;                 /* a screen's own long computation (job.h): one at a time */
     const struct load_notes *notes;  /* what loading the dump skipped or could not resolve */
     int human_sizes;                 /* sizes as 38.3M instead of exact bytes (b toggles) */
+    const uint32_t *classes;         /* refs_class_counts: how many classes bear each type's name */
 };
 
 /* Room for a size as view_bytes writes it. */

@@ -61,6 +61,7 @@ struct refill {
     obj_t cls;                    /* only the instances of this class; OBJ_NONE: all */
     obj_t *rows;                  /* out: nbase room, owned until the screen takes it */
     size_t n;
+    uint64_t bytes;               /* out: the rows' sizes summed (the picked class's bytes) */
     int cancelled;                /* out: stopped (Esc, another job): the rows mean nothing */
 };
 
@@ -71,6 +72,7 @@ struct instances_state {
     size_t n;                /* rows */
     size_t nbase;            /* instances: n, or more when only the new ones are shown */
     uint64_t total_size;
+    uint64_t class_size;     /* C: the size of the picked class's instances */
     uint64_t n_new;          /* compare mode: instances not in the old dump */
     size_t same_name;        /* class objects with the type's name: 2 or more, each row names its class */
     obj_t classes[CLASSES_MAX]; /* the first of them, for C */
@@ -95,10 +97,13 @@ static void collect_rows(struct refill *r)
         query_sort(r->heap, r->index, r->base, r->nbase, QUERY_GETALL, 0);
     *r->base_sorted = 1;
     r->n = 0;
+    r->bytes = 0;
     for (size_t i = 0; i < r->nbase; i++)
         if ((!o->new_only || compare_is_new(r->compare, r->base[i])) &&
-            (r->cls == OBJ_NONE || refs_class(r->heap, r->base[i]) == r->cls))
+            (r->cls == OBJ_NONE || refs_class(r->heap, r->base[i]) == r->cls)) {
+            r->bytes += heap_size(r->heap, r->base[i]);
             r->rows[r->n++] = r->base[i];
+        }
     if (o->by_retained)
         dominators_sort(r->rows, r->n, r->retained, o->reverse);
     else if (o->key != QUERY_GETALL || o->reverse)
@@ -126,6 +131,7 @@ static void take_rows(struct instances_state *st)
         free(st->rows);
         st->rows = st->refill.rows;
         st->n = st->refill.n;
+        st->class_size = st->refill.bytes;
         st->shown = st->asked;
         st->sorted = 1;
         list_reset(&st->list, st->n);
@@ -183,6 +189,9 @@ static void instances_open(struct view *v, const struct view_ctx *ctx)
     const char *name = types_name(&ctx->heap->types, v->spec.type);
     st->same_name = refs_classes_named(ctx->heap, name, strlen(name), st->classes, CLASSES_MAX);
     st->asked = (struct order){.key = QUERY_GETALL, .class_pick = -1};
+    for (size_t k = 0; k < st->same_name && k < CLASSES_MAX; k++)
+        if (st->classes[k] == v->spec.obj) /* a types screen row split by class: that class only */
+            st->asked.class_pick = (int)k;
     st->shown = st->asked;
     st->job = ctx->job;
     list_reset(&st->list, st->n);
@@ -425,7 +434,7 @@ static void instances_title(const struct view *v, const struct view_ctx *ctx, st
     } else
         sb_printf(out, "Instances of %s: %zu, ", name, st->n);
     if (!o->new_only) {
-        view_add_bytes(ctx, st->total_size, out);
+        view_add_bytes(ctx, o->class_pick >= 0 ? st->class_size : st->total_size, out);
         sb_adds(out, ", ");
     }
     if (!st->sorted && !st->refilling) {

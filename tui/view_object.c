@@ -25,6 +25,7 @@ struct object_state {
     obj_t obj;
     struct dict_view dict;
     int has_dict;            /* refs_as_dict() applies to this object */
+    struct position *pos;    /* what each ref is (positions_of_all, once: per ref it reads the dict each time) */
     char qualified[160];     /* "a.Record" when its class shares its name with others, else "" */
     size_t same_name;        /* ... and how many classes have that name */
     int as_dict;             /* the refs pane shows the dict, not the plain refs */
@@ -61,6 +62,9 @@ static void object_open(struct view *v, const struct view_ctx *ctx)
     struct object_state *st = xcalloc(1, sizeof *st, "the object screen");
     st->obj = v->spec.obj;
     st->has_dict = refs_as_dict(h, st->obj, &st->dict) == 0;
+    size_t nc = heap_nchildren(h, st->obj);
+    st->pos = xmalloc((nc ? nc : 1) * sizeof *st->pos, "the object screen");
+    positions_of_all(h, st->obj, st->pos);
     st->as_dict = st->has_dict;
     qualify(st, h);
     list_reset(&st->list[PANE_REFS], refs_rows(st, h));
@@ -72,6 +76,7 @@ static void object_close(struct view *v)
 {
     struct object_state *st = v->priv;
     refs_dict_free(&st->dict);
+    free(st->pos);
     free(st);
     v->priv = NULL;
 }
@@ -204,7 +209,7 @@ static void refs_row_text(const struct object_state *st, const struct heap *h, s
                           struct strbuf *out)
 {
     if (!st->as_dict) { /* the position first, as `heapwalk path` and `show --json` label it */
-        positions_ref_label(h, st->obj, i, out);
+        positions_label(h, &st->pos[i], out);
         sb_addc(out, ' ');
         refs_child_repr(h, heap_children(h, st->obj)[i], max, out);
         return;
@@ -218,7 +223,7 @@ static void refs_row_text(const struct object_state *st, const struct heap *h, s
     if (it->key != UINT32_MAX)
         refs_literal(h, it->key, max, out);
     else
-        positions_ref_label(h, st->obj, it->value_pos, out); /* [<#i>], or .<#i> for attributes */
+        positions_label(h, &st->pos[it->value_pos], out); /* [<#i>], or .<#i> for attributes */
     sb_adds(out, ": ");
     refs_literal(h, it->value, max, out);
 }

@@ -278,7 +278,7 @@ static void path_draw(const struct view *v, const struct view_ctx *ctx, const st
     int y = area->y, w = area->width;
     struct strbuf sb;
     sb_init(&sb);
-    refs_repr(h, st->target, (size_t)w * 4, &sb);
+    refs_repr_class(h, ctx->classes, st->target, (size_t)w * 4, &sb);
     draw_row(y++, w, sb_cstr(&sb), ROLE_HEADER);
     sb_reset(&sb);
     if (!st->found) {
@@ -307,7 +307,7 @@ static void path_draw(const struct view *v, const struct view_ctx *ctx, const st
     draw_row(y++, w, sb_cstr(&sb), ROLE_NORMAL);
     sb_reset(&sb);
     sb_adds(&sb, "  ");
-    why_expression(h, &a->roots, p, len, (size_t)w * 4, &sb);
+    why_expression(ctx, p, len, (size_t)w * 4, &sb);
     draw_row(y++, w, sb_cstr(&sb), ROLE_NORMAL);
     const char *note = why_root_note(h, &a->roots, p[0]);
     draw_row(y++, w, note ? note : "", ROLE_NOTE);
@@ -319,7 +319,7 @@ static void path_draw(const struct view *v, const struct view_ctx *ctx, const st
     draw_rule(y++, w, sb_cstr(&sb), ROLE_PANE_ACTIVE);
     const struct list *l = &st->list;
     for (size_t k = l->top; k < len && y < area->y + area->height; k++, y++)
-        why_draw_hop(y, w, h, p, len, k, k == l->cursor ? ROLE_CURSOR : ROLE_NORMAL);
+        why_draw_hop(y, w, ctx, p, len, k, k == l->cursor ? ROLE_CURSOR : ROLE_NORMAL);
     sb_free(&sb);
 }
 
@@ -420,8 +420,9 @@ static void path_title(const struct view *v, const struct view_ctx *ctx, struct 
 {
     const struct path_state *st = v->priv;
     const struct heap *h = ctx->heap;
-    sb_printf(out, "Why is %s at 0x%llx alive: its paths from the roots", heap_type_name(h, st->target),
-              (unsigned long long)h->addr[st->target]);
+    sb_adds(out, "Why is ");
+    refs_type_or_class(h, ctx->classes, st->target, out);
+    sb_printf(out, " at 0x%llx alive: its paths from the roots", (unsigned long long)h->addr[st->target]);
     if (st->cancelled)
         sb_adds(out, " (search stopped: ] looks again)");
     else if (st->cut)

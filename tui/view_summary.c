@@ -3,11 +3,13 @@
  * type retains (dominators_by_type, from the background analysis); in compare
  * mode also +/-Count, +/-Size and New, as `heapwalk diff` prints them.  Sorted
  * by size, count, max, name, retained size or (compare mode, the default
- * there) growth; / keeps the types whose name contains a substring. */
+ * there) growth; / keeps the types whose name contains a substring; C splits
+ * the names several classes share into a row per class (summary --by-class). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../src/refs.h"
 #include "compare.h"
 #include "draw.h"
 #include "view.h"
@@ -52,6 +54,7 @@ struct summary_state {
     enum summary_order order;
     enum extra_order extra;
     int reverse;
+    int by_class;            /* C: names that classes share split by class */
     uint32_t *shown;         /* indices into s.rows of the types that pass the filter */
     uint64_t *cum;           /* running total of the shown rows' sizes */
     size_t nshown;
@@ -135,22 +138,35 @@ static void sort_extra(struct summary_state *st, const struct view_ctx *ctx)
     free(k);
 }
 
-static void summary_open(struct view *v, const struct view_ctx *ctx)
+/* The rows again from the dump's summary (split by class with by_class),
+ * in the order the state says. */
+static void rebuild_rows(struct summary_state *st, const struct view_ctx *ctx)
 {
-    struct summary_state *st = xcalloc(1, sizeof *st, "the type summary screen");
     const struct summary *all = ctx->summary;
+    summary_free(&st->s);
+    free(st->shown);
+    free(st->cum);
     st->s = *all;
     st->s.rows = xmalloc((all->n ? all->n : 1) * sizeof *st->s.rows, "the type summary screen");
     if (all->n)
         memcpy(st->s.rows, all->rows, all->n * sizeof *st->s.rows);
-    st->shown = xmalloc((all->n ? all->n : 1) * sizeof *st->shown, "the type summary screen");
-    st->cum = xmalloc((all->n ? all->n : 1) * sizeof *st->cum, "the type summary screen");
-    st->order = SUMMARY_BY_SIZE;
-    if (ctx->compare) {
-        st->extra = ORDER_GROWTH;
+    if (st->by_class)
+        summary_split_classes(ctx->heap, ctx->classes, &st->s);
+    st->shown = xmalloc((st->s.n ? st->s.n : 1) * sizeof *st->shown, "the type summary screen");
+    st->cum = xmalloc((st->s.n ? st->s.n : 1) * sizeof *st->cum, "the type summary screen");
+    if (st->extra != ORDER_ENGINE)
         sort_extra(st, ctx);
-    }
+    else
+        summary_sort(ctx->heap, &st->s, st->order, st->reverse);
     refilter(st, ctx->heap);
+}
+
+static void summary_open(struct view *v, const struct view_ctx *ctx)
+{
+    struct summary_state *st = xcalloc(1, sizeof *st, "the type summary screen");
+    st->order = SUMMARY_BY_SIZE;
+    st->extra = ctx->compare ? ORDER_GROWTH : ORDER_ENGINE;
+    rebuild_rows(st, ctx);
     v->priv = st;
 }
 
@@ -162,6 +178,29 @@ static void summary_close(struct view *v)
     free(st->cum);
     free(st);
     v->priv = NULL;
+}
+
+/* C: a row per class for the names classes share, or meliae's rows again;
+ * the cursor stays on its type. */
+static unsigned toggle_by_class(struct summary_state *st, const struct view_ctx *ctx, struct view_result *res)
+{
+    size_t shared = 0;
+    for (size_t i = 0; i < ctx->summary->n; i++)
+        shared += ctx->classes[ctx->summary->rows[i].type] > 1;
+    if (shared == 0)
+        return view_say(res, 1, "no two classes share a name here: nothing to split");
+    uint32_t type = st->nshown ? shown_row(st, st->list.cursor)->type : UINT32_MAX;
+    st->by_class = !st->by_class;
+    rebuild_rows(st, ctx);
+    for (size_t i = 0; i < st->nshown; i++)
+        if (shown_row(st, i)->type == type) {
+            list_select(&st->list, i);
+            break;
+        }
+    if (st->by_class)
+        return view_say(res, 0, "%zu name%s shared by classes: a row per class (C: one row per name)", shared,
+                        shared == 1 ? "" : "s");
+    return view_say(res, 0, "one row per name, as meliae has them");
 }
 
 static int sorted_column(const struct summary_state *st)
@@ -177,7 +216,7 @@ static int sorted_column(const struct summary_state *st)
 }
 
 static void type_cells(const struct summary_state *st, const struct view_ctx *ctx, size_t i,
-                       char num[][VIEW_BYTES_MAX], const char **cells);
+                       char num[][VIEW_BYTES_MAX], const char **cells, struct strbuf *kind);
 
 static void summary_layout(struct view *v, const struct view_ctx *ctx, const struct view_area *area)
 {
@@ -189,8 +228,11 @@ static void summary_layout(struct view *v, const struct view_ctx *ctx, const str
     for (size_t i = st->list.top; i < st->nshown && i < st->list.top + (size_t)st->list.height; i++) {
         char num[NCOLS][VIEW_BYTES_MAX];
         const char *cells[NCOLS];
-        type_cells(st, ctx, i, num, cells);
+        struct strbuf kind;
+        sb_init(&kind);
+        type_cells(st, ctx, i, num, cells, &kind);
         columns_grow(fit, COL_KIND, cells);
+        sb_free(&kind);
     }
     for (int c = 0; c < NCOLS; c++)
         st->cols[c] = ctx->compare || (c != COL_DCOUNT && c != COL_DSIZE && c != COL_DRETAINED && c != COL_NEW);
@@ -203,9 +245,10 @@ static void summary_layout(struct view *v, const struct view_ctx *ctx, const str
                        sorted_column(st));
 }
 
-/* Row i's cells; the numbers are written in num. */
+/* Row i's cells; the numbers are written in num, a split row's class name
+ * (a.Record) in kind. */
 static void type_cells(const struct summary_state *st, const struct view_ctx *ctx, size_t i,
-                       char num[][VIEW_BYTES_MAX], const char **cells)
+                       char num[][VIEW_BYTES_MAX], const char **cells, struct strbuf *kind)
 {
     const struct type_row *r = shown_row(st, i);
     const struct summary *all = ctx->summary;
@@ -216,11 +259,13 @@ static void type_cells(const struct summary_state *st, const struct view_ctx *ct
     snprintf(num[COL_SIZE_PCT], sizeof num[0], "%lld", summary_percent(r->size, all->total_size));
     snprintf(num[COL_CUM], sizeof num[0], "%lld", summary_percent(st->cum[i], all->total_size));
     view_bytes(ctx, r->max_size, num[COL_MAX]);
-    if (st->dom_ready)
+    if (r->split) /* what a type retains is not known per class */
+        num[COL_RETAINED][0] = '\0';
+    else if (st->dom_ready)
         view_bytes(ctx, ctx->analysis->dom_by_type[r->type], num[COL_RETAINED]);
     else
         snprintf(num[COL_RETAINED], sizeof num[0], "...");
-    const struct diff_type *d = ctx->compare ? compare_type(ctx->compare, r->type) : NULL;
+    const struct diff_type *d = ctx->compare && !r->split ? compare_type(ctx->compare, r->type) : NULL;
     num[COL_DCOUNT][0] = num[COL_DSIZE][0] = num[COL_DRETAINED][0] = num[COL_NEW][0] = '\0';
     if (d) { /* the differences as `heapwalk diff` prints them */
         snprintf(num[COL_DCOUNT], sizeof num[0], "%+lld", (long long)(d->new_count - d->old_count));
@@ -234,16 +279,21 @@ static void type_cells(const struct summary_state *st, const struct view_ctx *ct
     }
     for (int c = 0; c < COL_KIND; c++)
         cells[c] = num[c];
-    cells[COL_KIND] = types_name(&ctx->heap->types, r->type);
+    if (r->cls != OBJ_NONE) /* a split row: a.Record */
+        refs_class_qualified_name(ctx->heap, r->cls, kind);
+    cells[COL_KIND] = r->cls != OBJ_NONE ? sb_cstr(kind) : types_name(&ctx->heap->types, r->type);
 }
 
 static void draw_type_row(const struct summary_state *st, const struct view_ctx *ctx, size_t i, int y, int width)
 {
     char num[NCOLS][VIEW_BYTES_MAX];
     const char *cells[NCOLS];
-    type_cells(st, ctx, i, num, cells);
+    struct strbuf kind;
+    sb_init(&kind);
+    type_cells(st, ctx, i, num, cells, &kind);
     draw_cells(y, width, st->fit, NCOLS, st->cols, cells, i == st->list.cursor ? ROLE_CURSOR : ROLE_NORMAL, -1,
                ROLE_NORMAL);
+    sb_free(&kind);
 }
 
 static void summary_draw(const struct view *v, const struct view_ctx *ctx, const struct view_area *area)
@@ -301,13 +351,16 @@ static unsigned summary_key(struct view *v, const struct view_ctx *ctx, enum act
     case ACT_OPEN:
         if (st->nshown == 0)
             return view_say(res, 1, "no type to open");
-        res->open = (struct view_spec){VIEW_INSTANCES, shown_row(st, st->list.cursor)->type, OBJ_NONE};
+        /* a split row: only its class's instances */
+        res->open = (struct view_spec){VIEW_INSTANCES, shown_row(st, st->list.cursor)->type,
+                                       shown_row(st, st->list.cursor)->cls};
         return VIEW_OPEN;
     case ACT_SORT_SIZE: return resort(st, ctx, SUMMARY_BY_SIZE, 1);
     case ACT_SORT_COUNT: return resort(st, ctx, SUMMARY_BY_COUNT, 1);
     case ACT_SORT_MAX: return resort(st, ctx, SUMMARY_BY_MAX, 1);
     case ACT_SORT_NAME: return resort(st, ctx, SUMMARY_BY_NAME, 1);
     case ACT_SORT_RETAINED: return resort_extra(st, ctx, ORDER_RETAINED, 1, res);
+    case ACT_SPLIT_CLASS: return toggle_by_class(st, ctx, res);
     case ACT_SORT_DEFAULT:
         if (ctx->compare)
             return resort_extra(st, ctx, ORDER_GROWTH, 0, res);
@@ -330,8 +383,10 @@ static void summary_title(const struct view *v, const struct view_ctx *ctx, stru
                   (unsigned long long)st->shown_count);
         view_add_bytes(ctx, st->shown_size, out);
     } else {
-        sb_printf(out, "All %zu types", st->s.n);
+        sb_printf(out, "All %zu types", st->s.ntypes);
     }
+    if (st->by_class)
+        sb_adds(out, ", split by class");
     const char *order = st->extra == ORDER_RETAINED ? "retained size"
                         : st->extra == ORDER_GROWTH ? "growth (+/-Size)"
                                                     : by[st->order];

@@ -78,8 +78,11 @@ void why_draw(const struct why_pane *w, const struct view_ctx *ctx, const struct
     struct strbuf sb;
     sb_init(&sb);
     sb_adds(&sb, "Why alive");
-    if (w->target != OBJ_NONE) /* whose path: the pane follows the selected row */
-        sb_printf(&sb, ": %s at 0x%llx", heap_type_name(h, w->target), (unsigned long long)h->addr[w->target]);
+    if (w->target != OBJ_NONE) { /* whose path: the pane follows the selected row */
+        sb_adds(&sb, ": ");
+        refs_type_or_class(h, ctx->classes, w->target, &sb);
+        sb_printf(&sb, " at 0x%llx", (unsigned long long)h->addr[w->target]);
+    }
     if (w->path) {
         sb_adds(&sb, w->target != OBJ_NONE ? ", " : ": ");
         why_path_summary(h, &a->roots, w->len, w->path[0], &sb);
@@ -103,11 +106,11 @@ void why_draw(const struct why_pane *w, const struct view_ctx *ctx, const struct
     }
     const struct list *l = &w->list;
     for (size_t k = l->top; k < w->len && k < l->top + (size_t)l->height && y < end; k++, y++)
-        why_draw_hop(y, area->width, h, w->path, w->len, k, w->focus && k == l->cursor ? ROLE_CURSOR : ROLE_NORMAL);
+        why_draw_hop(y, area->width, ctx, w->path, w->len, k, w->focus && k == l->cursor ? ROLE_CURSOR : ROLE_NORMAL);
     if (y < end) {
         sb_reset(&sb);
         sb_adds(&sb, "  ");
-        why_expression(h, &a->roots, w->path, w->len, (size_t)area->width * 4, &sb);
+        why_expression(ctx, w->path, w->len, (size_t)area->width * 4, &sb);
         draw_row(y++, area->width, sb_cstr(&sb), ROLE_NORMAL);
     }
     const char *root_note = why_root_note(h, &a->roots, w->path[0]);
@@ -135,13 +138,14 @@ obj_t why_focused(const struct why_pane *w)
 
 /* --- shared text --- */
 
-void why_draw_hop(int y, int width, const struct heap *h, const obj_t *path, size_t len, size_t k, enum role r)
+void why_draw_hop(int y, int width, const struct view_ctx *ctx, const obj_t *path, size_t len, size_t k, enum role r)
 {
+    const struct heap *h = ctx->heap;
     struct strbuf head, tail;
     sb_init(&head);
     sb_init(&tail);
     sb_printf(&head, "%4zu  ", k);
-    refs_repr(h, path[k], HOP_VALUE_MAX, &head);
+    refs_repr_class(h, ctx->classes, path[k], HOP_VALUE_MAX, &head);
     if (k + 1 < len) {
         sb_adds(&tail, "  -> ");
         paths_edge_label(h, path[k], path[k + 1], &tail);
@@ -160,13 +164,13 @@ void why_draw_hop(int y, int width, const struct heap *h, const obj_t *path, siz
     sb_free(&tail);
 }
 
-void why_expression(const struct heap *h, const struct roots *r, const obj_t *path, size_t len, size_t max,
-                    struct strbuf *out)
+void why_expression(const struct view_ctx *ctx, const obj_t *path, size_t len, size_t max, struct strbuf *out)
 {
+    const struct heap *h = ctx->heap;
     if (!len)
         return;
     size_t start = out->len;
-    paths_root_label(h, r, path[0], out);
+    paths_root_label(h, &ctx->analysis->roots, ctx->classes, path[0], out);
     for (size_t k = 1; k < len; k++) {
         if (out->len - start > max) {
             sb_adds(out, "…");

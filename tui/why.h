@@ -59,12 +59,11 @@ obj_t why_focused(const struct why_pane *w);
 /* Hop k of path as `heapwalk path` prints it, "   2  repr  -> [68]", drawn
  * in width columns on row y; a repr too long for the row is cut so that the
  * label still shows. */
-void why_draw_hop(int y, int width, const struct heap *h, const obj_t *path, size_t len, size_t k, enum role r);
+void why_draw_hop(int y, int width, const struct view_ctx *ctx, const obj_t *path, size_t len, size_t k, enum role r);
 /* The path as a Python-like expression (paths_expression), but only its
  * first max bytes or so and then "…": a row shows no more, and a path of 2M
  * hops must not be spelled out whole at every redraw. */
-void why_expression(const struct heap *h, const struct roots *r, const obj_t *path, size_t len, size_t max,
-                    struct strbuf *out);
+void why_expression(const struct view_ctx *ctx, const obj_t *path, size_t len, size_t max, struct strbuf *out);
 /* "2 hops from a structural root", as `heapwalk path` says it. */
 void why_path_summary(const struct heap *h, const struct roots *r, size_t len, obj_t root, struct strbuf *out);
 /* What a root is, for a note under a path (static text), or NULL for an

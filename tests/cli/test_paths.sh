@@ -127,3 +127,50 @@ if python3 "$T/same.py" "$T/e1.jsonl" "$T/e3.jsonl" > "$T/same.out" 2>&1; then
 else
     not_ok "export: read back (default load), the same objects, refs, roots and distances" "$(cat "$T/same.out")"
 fi
+# export --labels: a label per ref, the one rule (positions.c) as `show --json`
+# labels each child, on every flavour; without the flag, no labels (the lines
+# stay as before), and an export with labels still reads back.
+for dump in $S $DATA/small-py27.json.gz $DATA/threads/threads-py312.json.gz; do
+    name=$(basename "$dump" .json.gz)
+    "$HW" export -q --labels "$dump" > "$T/el.jsonl"
+    python3 - "$T/el.jsonl" > "$T/el.addrs" <<'PY'
+import json, sys
+objs = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
+bad = [o["address"] for o in objs if len(o["labels"]) != len(o["refs"])]
+if bad:
+    sys.exit("labels and refs differ in length: %s" % bad[:5])
+# the objects with the most refs, and every 97th one
+pick = sorted(objs, key=lambda o: -len(o["refs"]))[:40] + objs[::97]
+print(" ".join(str(o["address"]) for o in pick if o["refs"]))
+PY
+    "$HW" show --json --limit 0 -q $(cat "$T/el.addrs") "$dump" > "$T/el.show" 2> "$T/el.err"
+    if python3 - "$T/el.jsonl" "$T/el.show" > "$T/el.out" 2>&1 <<'PY'
+import json, sys
+labels = {}
+for l in open(sys.argv[1], encoding="utf-8"):
+    o = json.loads(l)
+    labels[o["address"]] = o["labels"]
+n = 0
+for l in open(sys.argv[2], encoding="utf-8"):
+    o = json.loads(l)
+    want = [c["label"] for c in o["children"]]
+    if labels[o["address"]] != want:
+        sys.exit("%s %s: export %s, show %s" % (o["type"], o["address"], labels[o["address"]][:6], want[:6]))
+    n += 1
+assert n > 50, n
+print(n)
+PY
+    then
+        ok "export --labels $name: a label per ref, as show labels the children ($(cat "$T/el.out") objects)"
+    else
+        not_ok "export --labels $name: as show labels the children" "$(cat "$T/el.out" "$T/el.err" | head -5)"
+    fi
+done
+"$HW" export -q --labels $S > "$T/el.jsonl"
+"$HW" export -q --raw "$T/el.jsonl" > "$T/el2.jsonl"
+if python3 "$T/same.py" "$T/e1.jsonl" "$T/el2.jsonl" > "$T/same.out" 2>&1; then
+    ok "export --labels: read back, the same objects, refs, roots and distances"
+else
+    not_ok "export --labels: read back" "$(cat "$T/same.out")"
+fi
+grep -q '"labels"' "$T/e1.jsonl" && not_ok "export without --labels has no labels" || ok "export without --labels has no labels"

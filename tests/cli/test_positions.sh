@@ -64,6 +64,13 @@ elif "$py" "$T/records.py" "$T/records.json.gz" "$PWD/scanner" > "$T/records.ids
     rows=$(awk '$NF == "Record" {print $2}' "$T/rs.txt")
     [ "$rows" = 2 ] && ok "same-named classes: summary keeps meliae's one Record row (2)" \
         || not_ok "same-named classes: summary Record row" "$(grep Record "$T/rs.txt")"
+    "$HW" summary -q --top 0 --by-class "$T/records.json.gz" > "$T/rsc.txt"
+    split=$(awk '$NF == "alpha.Record" || $NF == "beta.Record" {print $NF "=" $2}' "$T/rsc.txt" | sort | tr '\n' ' ')
+    [ "$split" = "alpha.Record=1 beta.Record=1 " ] && ok "same-named classes: summary --by-class, a row per class" \
+        || not_ok "same-named classes: summary --by-class rows" "$(grep Record "$T/rsc.txt")"
+    "$HW" path -q "$a" "$T/records.json.gz" > "$T/rpa.txt"
+    check_grep "same-named classes: path names the hop alpha.Record" "^   1  alpha\\.Record\\($a " "$T/rpa.txt"
+    check_grep "same-named classes: path expression" "^  sys\\.modules\\['alpha'\\]\\.keep$" "$T/rpa.txt"
 else
     not_ok "same-named classes: the program ran"
 fi

@@ -625,7 +625,7 @@ static void test_expression_roots(void **state)
     paths_expression(&f.h, &f.r, mpath, 2, &sb);
     assert_int_equal(strncmp(sb_cstr(&sb), "sys.modules['pkg.sub']", 22), 0);
     sb_reset(&sb);
-    paths_root_label(&f.h, &f.r, A(&f, 4), &sb);
+    paths_root_label(&f.h, &f.r, NULL, A(&f, 4), &sb);
     assert_string_equal(sb_cstr(&sb), "sys.modules['pkg.sub']");
     sb_reset(&sb);
     paths_expression(&f.h, &f.r, mpath, 0, &sb);

@@ -445,6 +445,27 @@ static void test_qualified_class_names(void **state)
     sb_reset(&sb);
     assert_int_equal(refs_qualified_class(&h, tu_obj(&h, 300), &sb), 3);
     assert_string_equal(sb_cstr(&sb), "?.Record");
+    /* The counted form answers as the scan does, and the repr takes the name. */
+    uint32_t *counts = refs_class_counts(&h);
+    assert_int_equal(counts[h.type[tu_obj(&h, 100)]], 3);
+    assert_int_equal(counts[h.type[tu_obj(&h, 1)]], 0);
+    for (size_t i = 0; i < h.n; i++) {
+        struct strbuf a, b;
+        sb_init(&a);
+        sb_init(&b);
+        assert_int_equal(refs_qualified_class_counted(&h, counts, (obj_t)i, &a),
+                         refs_qualified_class(&h, (obj_t)i, &b));
+        assert_string_equal(sb_cstr(&a), sb_cstr(&b));
+        sb_free(&a);
+        sb_free(&b);
+    }
+    sb_reset(&sb);
+    refs_repr_class(&h, counts, tu_obj(&h, 200), 0, &sb);
+    assert_string_equal(sb_cstr(&sb), "b.Record(200 48B 1refs)");
+    sb_reset(&sb);
+    refs_repr_class(&h, NULL, tu_obj(&h, 10), 0, &sb);
+    assert_string_equal(sb_cstr(&sb), "type(10 900B 2par 'Record')");
+    free(counts);
     sb_free(&sb);
     heap_free(&h);
 }

@@ -4,6 +4,7 @@
  * way meliae prints them. */
 #include "testutil.h"
 
+#include "refs.h"
 #include "summary.h"
 
 /* A heap of objects given as (type, size) pairs, built by hand. */
@@ -396,6 +397,44 @@ static void test_after_collapse(void **state)
     heap_free(&h);
 }
 
+/* summary_split_classes: a row per class object for a shared name, one for
+ * the instances with no class linked; the other rows and the totals stay. */
+static void test_split_classes(void **state)
+{
+    static const char text[] =
+        "{\"address\": 1, \"type\": \"module\", \"size\": 50, \"name\": \"a\", \"refs\": [10]}\n"
+        "{\"address\": 2, \"type\": \"module\", \"size\": 50, \"name\": \"b\", \"refs\": [20]}\n"
+        "{\"address\": 10, \"type\": \"type\", \"size\": 900, \"name\": \"Record\", \"refs\": []}\n"
+        "{\"address\": 20, \"type\": \"type\", \"size\": 900, \"name\": \"Record\", \"refs\": []}\n"
+        "{\"address\": 100, \"type\": \"Record\", \"size\": 48, \"refs\": [10]}\n"
+        "{\"address\": 101, \"type\": \"Record\", \"size\": 64, \"refs\": [10]}\n"
+        "{\"address\": 200, \"type\": \"Record\", \"size\": 40, \"refs\": [20]}\n"
+        "{\"address\": 300, \"type\": \"Record\", \"size\": 8, \"refs\": []}\n";
+    struct heap h;
+    tu_load(text, 1, &h);
+    uint32_t *classes = refs_class_counts(&h);
+    struct summary s;
+    summary_compute(&h, &s);
+    summary_split_classes(&h, classes, &s);
+    format_all(&h, &s, 0,
+               "Total 8 objects, 3 types, Total size = 0.0MiB (2060 bytes)\n"
+               " Index   Count   %      Size   % Cum     Max Kind\n"
+               "     0       2  25      1800  87  87     900 type\n"
+               "     1       2  25       112   5  92      64 a.Record\n"
+               "     2       2  25       100   4  97      50 module\n"
+               "     3       1  12        40   1  99      40 b.Record\n"
+               "     4       1  12         8   0 100       8 Record\n");
+    assert_int_equal(s.n, 5);
+    assert_int_equal(s.ntypes, 3);
+    assert_int_equal(h.addr[s.rows[1].max_obj], 101);
+    assert_int_equal(h.addr[s.rows[1].cls], 10);
+    assert_true(s.rows[4].split && s.rows[4].cls == OBJ_NONE);
+    assert_true(!s.rows[0].split && s.rows[0].cls == OBJ_NONE);
+    summary_free(&s);
+    free(classes);
+    heap_free(&h);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -412,6 +451,7 @@ int main(void)
         cmocka_unit_test(test_wide_numbers_overflow_columns),
         cmocka_unit_test(test_format_row_alone),
         cmocka_unit_test(test_after_collapse),
+        cmocka_unit_test(test_split_classes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -103,7 +103,7 @@ static void test_frame_roots_down_f_back(void **state)
     paths_edge_label(&h, tu_obj(&h, 20), tu_obj(&h, 60), &sb);
     assert_string_equal(sb_cstr(&sb), ".<ref #1>");
     sb_reset(&sb);
-    paths_root_label(&h, &r, tu_obj(&h, 30), &sb);
+    paths_root_label(&h, &r, NULL, tu_obj(&h, 30), &sb);
     assert_string_equal(sb_cstr(&sb), "<frame 'top'>");
     sb_free(&sb);
     threads_free(&ts);
