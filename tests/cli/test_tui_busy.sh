@@ -128,7 +128,7 @@ for s in goneesc gonehup; do
         not_ok "busy ($s): the gone screen says it is listing, Esc or SIGHUP stop it at once, the screen given back" "$out"
     fi
 done
-printf 'wait Total\nkey -\nwait tuple\nexpect-not Listing the gone\nexpect Gone objects (in the old dump, not the new): 219800,\nkey q\nexit 0\n' > "$T/gonelist.vt"
+printf 'wait Total\nkey -\nwait Gone objects\nwait tuple(\nexpect-not Listing the gone\nexpect Gone objects (in the old dump, not the new): 219800,\nkey q\nexit 0\n' > "$T/gonelist.vt"
 if out=$("$VTDRIVE" -s 160x30 -e LANG=C.UTF-8 -e LC_ALL=C.UTF-8 -T 20000 \
     "$T/gonelist.vt" -- "$HW" --no-cache "$T/wide.json" "$T/narrow.json" 2>&1); then
     ok "the gone screen lists the 219800 gone objects once its job ends"
