@@ -49,7 +49,7 @@ enum query_key {
 };
 
 /* Sort objs (object numbers of h, indexed in qi) by key; reverse flips the
- * direction.  Stable: objects that tie keep the order they had, so sorting a
+ * direction.  Only QUERY_VALUE reads qi (NULL will do for the others).  Stable: objects that tie keep the order they had, so sorting a
  * get_all list by a column leaves ties in get_all order. */
 void query_sort(const struct heap *h, const struct query_index *qi, obj_t *objs, size_t n, enum query_key key,
                 int reverse);

@@ -74,6 +74,10 @@ struct app {
     enum action pending;     /* ACT_MARK or ACT_GOTO_MARK waiting for its letter */
     struct query_match search;
     int have_search;
+    struct list_search finding; /* the search under way (/, n, N) over a long list ... */
+    struct view *finding_view; /* ... on this screen; NULL: none.  A key stops it */
+    unsigned finding_news;   /* the news it has seen: newer ones, and it begins again */
+    double finding_from;     /* when it may begin (HEAPWALK_JOB_DELAY_MS, for tests) */
 
     char message[VIEW_MESSAGE_MAX];
     int message_error;
@@ -106,6 +110,11 @@ void app_key(struct app *a, int is_code, unsigned key);
 int app_restart_analysis(struct app *a);
 /* The rows the why-alive pane takes under the current screen, of height. */
 int app_why_rows(const struct app *a, int height);
+/* Go on with the search under way for a slice of time; 1 while it goes on
+ * (the loop calls again as soon as no key is waiting). */
+int app_search_step(struct app *a);
+/* The status line's "searching... (Esc stops)" while a search is under way. */
+const char *app_search_status(const struct app *a);
 
 /* setkeys.c */
 /* The set actions (: % ^ = E B *); 0 for the ones the screen handles. */

@@ -25,6 +25,76 @@ void app_say(struct app *a, int error, const char *fmt, ...)
 
 /* --- prompts: search, filter, jump --- */
 
+/* A search gives the keys their turn after this long (seconds): a search of
+ * millions of rows goes on between keys, a slice at a time.  It looks at
+ * the clock after each step of rows; a step looks at as many rows as take
+ * about STEP_S, from SEARCH_STEP_ROWS (a row costs nanoseconds on most
+ * screens, a millisecond where its text is built from a long list). */
+#define SEARCH_SLICE_S 0.025
+#define STEP_S 0.001
+#define SEARCH_STEP_ROWS 64
+#define SEARCH_STEP_ROWS_MAX 65536
+/* With HEAPWALK_JOB_DELAY_MS (job.h), a search waits that long before its
+ * first row, then goes this many rows a slice: the tests see it under way. */
+#define DELAYED_STEP_ROWS 1000
+
+static const char SEARCHING[] = "searching... (Esc stops)";
+
+const char *app_search_status(const struct app *a)
+{
+    return a->finding_view ? SEARCHING : NULL;
+}
+
+static void search_done(struct app *a, enum list_found found)
+{
+    a->finding_view = NULL;
+    switch (found) {
+    case LIST_NOT_FOUND: app_say(a, 1, "no match for '%s' here", a->search.needle); break;
+    case LIST_WRAPPED: app_say(a, 0, "search went round the end of the list: '%s'", a->search.needle); break;
+    case LIST_FOUND: app_say(a, 0, "/%s", a->search.needle); break;
+    case LIST_SEARCHING: break;
+    }
+}
+
+/* The next step's rows, from how long this one took. */
+static void fit_step(struct list_search *s, double took)
+{
+    if (took < STEP_S / 2 && s->budget < SEARCH_STEP_ROWS_MAX)
+        s->budget *= 2;
+    else if (took > STEP_S * 2 && s->budget > 1)
+        s->budget /= 2;
+}
+
+int app_search_step(struct app *a)
+{
+    struct view *v = a->finding_view;
+    if (!v)
+        return 0;
+    if (v != app_view(a)) { /* keys stop a search before they change screens: never */
+        a->finding_view = NULL;
+        return 0;
+    }
+    app_catch_up(a); /* the screen takes what came in the background first */
+    if (a->finding_news != a->news) {
+        a->finding.begun = 0; /* its rows may have changed: from the cursor again */
+        a->finding_news = a->news;
+    }
+    double now = hw_now(), until = now + SEARCH_SLICE_S;
+    if (now < a->finding_from)
+        return 1; /* the tests' delay */
+    enum list_found found;
+    do {
+        double t = hw_now();
+        found = v->ops->search(v, &a->ctx, &a->search, &a->finding);
+        if (!a->job.delay_ms)
+            fit_step(&a->finding, hw_now() - t);
+    } while (found == LIST_SEARCHING && !a->job.delay_ms && hw_now() < until);
+    if (found == LIST_SEARCHING)
+        return 1;
+    search_done(a, found);
+    return 0;
+}
+
 static void search_again(struct app *a, int dir)
 {
     struct view *v = app_view(a);
@@ -36,11 +106,11 @@ static void search_again(struct app *a, int dir)
         app_say(a, 1, "nothing to search on this screen");
         return;
     }
-    switch (v->ops->search(v, &a->ctx, &a->search, dir)) {
-    case LIST_NOT_FOUND: app_say(a, 1, "no match for '%s' here", a->search.needle); break;
-    case LIST_WRAPPED: app_say(a, 0, "search went round the end of the list: '%s'", a->search.needle); break;
-    case LIST_FOUND: app_say(a, 0, "/%s", a->search.needle); break;
-    }
+    a->finding = (struct list_search){.dir = dir, .budget = a->job.delay_ms ? DELAYED_STEP_ROWS : SEARCH_STEP_ROWS};
+    a->finding_view = v;
+    a->finding_news = a->news;
+    a->finding_from = hw_now() + a->job.delay_ms / 1000.0;
+    app_search_step(a); /* a short list is searched at once */
 }
 
 static void new_search(struct app *a, const char *text)
@@ -372,6 +442,13 @@ static void dispatch(struct app *a, enum action act)
 void app_key(struct app *a, int is_code, unsigned key)
 {
     a->message[0] = '\0';
+    if (a->finding_view) { /* any key stops the search under way; Esc only that */
+        a->finding_view = NULL;
+        if (!is_code && key == KEYMAP_ESC) {
+            app_say(a, 0, "search stopped: the cursor stays where it was");
+            return;
+        }
+    }
     if (a->prompt.open) {
         prompt_input(a, is_code, key);
         return;

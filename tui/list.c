@@ -76,22 +76,40 @@ int list_move(struct list *l, enum action a)
     return 1;
 }
 
-enum list_found list_find(struct list *l, int dir, int (*match)(const void *ctx, size_t row), const void *ctx)
+static void search_begin(const struct list *l, struct list_search *s)
 {
-    if (l->n == 0)
-        return LIST_NOT_FOUND;
-    size_t row = l->cursor;
-    for (size_t k = 1; k <= l->n; k++) {
-        if (dir > 0)
+    s->begun = 1;
+    s->start = l->cursor;
+    s->n = l->n;
+    s->row = l->cursor;
+    s->left = l->n;
+}
+
+enum list_found list_search_step(struct list *l, struct list_search *s, int (*match)(const void *ctx, size_t row),
+                                 const void *ctx)
+{
+    if (!s->begun || s->start != l->cursor || s->n != l->n)
+        search_begin(l, s);
+    size_t row = s->row;
+    for (size_t k = 0; s->left > 0 && (s->budget == 0 || k < s->budget); k++) {
+        s->left--;
+        if (s->dir > 0)
             row = row + 1 < l->n ? row + 1 : 0;
         else
             row = row > 0 ? row - 1 : l->n - 1;
         if (match(ctx, row)) {
-            /* Found at or before the start (after): the search went round the end. */
-            int wrapped = dir > 0 ? row <= l->cursor : row >= l->cursor;
+            int wrapped = s->dir > 0 ? row <= l->cursor : row >= l->cursor;
+            s->begun = 0; /* the cursor moves: a step after this one searches from it */
             list_select(l, row);
             return wrapped ? LIST_WRAPPED : LIST_FOUND;
         }
     }
-    return LIST_NOT_FOUND;
+    s->row = row;
+    return s->left > 0 ? LIST_SEARCHING : LIST_NOT_FOUND;
+}
+
+enum list_found list_find(struct list *l, int dir, int (*match)(const void *ctx, size_t row), const void *ctx)
+{
+    struct list_search s = {.dir = dir};
+    return list_search_step(l, &s, match, ctx);
 }

@@ -7,6 +7,7 @@
 #include <curses.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "app.h"
 #include "draw.h"
@@ -80,7 +81,9 @@ static void draw_status(const struct app *a, int y, int width, int message_above
     const char *right = sb_cstr(&hints);
     enum role role = ROLE_STATUS;
     /* While the background work runs, what it is doing replaces the hints. */
-    const char *busy = job_status(&a->job);
+    const char *busy = app_search_status(a);
+    if (!busy)
+        busy = job_status(&a->job);
     if (!busy)
         busy = analysis_status(&a->analysis);
     if (!busy && a->ctx.compare)
@@ -180,13 +183,51 @@ void app_draw(struct app *a)
 
 /* --- the loop --- */
 
-static void log_timing(const struct app *a, unsigned key, double t0, double t1, double t2)
+/* The CPU time of the main thread, in seconds: on a machine that other
+ * work keeps busy it tells the explorer's own cost from the wait for a core. */
+static double thread_cpu(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* One line per key ("key 47 ...") or slice of a search ("search slice ..."):
+ * the wall-clock times of handling and drawing, and the CPU time of both
+ * since cpu0. */
+static void log_timing(const struct app *a, const char *what, unsigned key, double t0, double t1, double t2,
+                       double cpu0)
 {
     if (!a->timing)
         return;
-    fprintf(a->timing, "key %u screen %s handle_ms %.3f draw_ms %.3f\n", key, app_view(a)->ops->name,
-            (t1 - t0) * 1e3, (t2 - t1) * 1e3);
+    if (what)
+        fprintf(a->timing, "%s slice", what);
+    else
+        fprintf(a->timing, "key %u", key);
+    fprintf(a->timing, " screen %s handle_ms %.3f draw_ms %.3f cpu_ms %.3f\n", app_view(a)->ops->name,
+            (t1 - t0) * 1e3, (t2 - t1) * 1e3, (thread_cpu() - cpu0) * 1e3);
     fflush(a->timing);
+}
+
+/* The wait for a key: none while a search is under way (it goes on at
+ * once), short while a job runs (its result shows as soon as it is there). */
+static int key_wait(const struct app *a)
+{
+    if (a->finding_view)
+        return 0;
+    return job_busy(&a->job, NULL) ? TERM_BUSY_WAIT_MS : TERM_TIMEOUT_MS;
+}
+
+/* A slice of the search under way: 1 when it ended (redraw). */
+static int search_slice(struct app *a)
+{
+    double t0 = hw_now(), cpu0 = a->timing ? thread_cpu() : 0;
+    int ended = !app_search_step(a);
+    double t1 = hw_now();
+    if (ended && a->timing)
+        app_draw(a); /* the row found, drawn: its time logged with the slice's */
+    log_timing(a, "search", 0, t0, t1, hw_now(), cpu0);
+    return ended;
 }
 
 void app_run(struct app *a)
@@ -197,7 +238,7 @@ void app_run(struct app *a)
             app_draw(a);
         dirty = 0;
         unsigned key = 0;
-        term_set_wait(job_busy(&a->job, NULL) ? TERM_BUSY_WAIT_MS : TERM_TIMEOUT_MS);
+        term_set_wait(key_wait(a));
         enum term_input in = term_read(&key);
         if (in == TERM_GONE) {
             a->lost = 1;
@@ -206,6 +247,8 @@ void app_run(struct app *a)
         if (in == TERM_TIMEOUT) {
             dirty = poll_background(a); /* a stage finished: show it */
             dirty |= job_busy(&a->job, NULL); /* a query's rows arriving */
+            if (a->finding_view)
+                dirty |= search_slice(a);
             if (a->restart_due)
                 dirty |= app_restart_analysis(a);
             continue;
@@ -213,14 +256,14 @@ void app_run(struct app *a)
         dirty = 1;
         if (in == TERM_CODE && key == KEY_RESIZE)
             continue;
-        double t0 = hw_now();
+        double t0 = hw_now(), cpu0 = a->timing ? thread_cpu() : 0;
         app_catch_up(a); /* the screen answers from the results as they are now */
         app_key(a, in == TERM_CODE, key);
         if (a->timing && !a->quit) {
             double t1 = hw_now();
             app_draw(a);
             dirty = 0;
-            log_timing(a, key, t0, t1, hw_now());
+            log_timing(a, NULL, key, t0, t1, hw_now(), cpu0);
         }
     }
 }

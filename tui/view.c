@@ -165,8 +165,9 @@ static int row_matches(const void *arg, size_t row)
     return o != OBJ_NONE && query_match_object(rs->ctx->heap, rs->m, o);
 }
 
-enum list_found view_search_rows(struct view *v, const struct view_ctx *ctx, const struct query_match *m, int dir)
+enum list_found view_search_rows(struct view *v, const struct view_ctx *ctx, const struct query_match *m,
+                                 struct list_search *s)
 {
     struct row_search rs = {v, ctx, m};
-    return list_find(v->ops->list(v), dir, row_matches, &rs);
+    return list_search_step(v->ops->list(v), s, row_matches, &rs);
 }

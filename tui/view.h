@@ -172,10 +172,12 @@ struct view_ops {
     /* The object whose path the why-alive pane shows; NULL: current. */
     obj_t (*selected)(const struct view *v, const struct view_ctx *ctx);
     int why_pane;            /* the why-alive pane shows under this screen */
-    /* Move to the next (dir > 0) or previous row matching m
-     * (view_search_rows for rows of objects); NULL when the screen has
-     * nothing to search. */
-    enum list_found (*search)(struct view *v, const struct view_ctx *ctx, const struct query_match *m, int dir);
+    /* Go on with search s (list.h: its direction, how many rows a step
+     * looks at) for the next row matching m: list_search_step over the
+     * screen's list (view_search_rows for rows of objects); NULL when the
+     * screen has nothing to search. */
+    enum list_found (*search)(struct view *v, const struct view_ctx *ctx, const struct query_match *m,
+                              struct list_search *s);
     /* Show only the rows matching text (the empty string: all); NULL unless
      * / filters this screen instead of searching it. */
     void (*filter)(struct view *v, const struct view_ctx *ctx, const char *text);
@@ -210,7 +212,8 @@ obj_t view_cursor_object(const struct view *v, const struct view_ctx *ctx);
  * rows stand for no objects. */
 obj_t *view_objects(const struct view *v, const struct view_ctx *ctx, size_t *n);
 /* Search the rows' objects (type names, values, names: query_match_object). */
-enum list_found view_search_rows(struct view *v, const struct view_ctx *ctx, const struct query_match *m, int dir);
+enum list_found view_search_rows(struct view *v, const struct view_ctx *ctx, const struct query_match *m,
+                                 struct list_search *s);
 
 extern const struct view_ops view_summary_ops;
 extern const struct view_ops view_instances_ops;

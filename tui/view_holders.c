@@ -293,11 +293,11 @@ static int holder_matches(const void *arg, size_t i)
 }
 
 static enum list_found holders_search(struct view *v, const struct view_ctx *ctx, const struct query_match *m,
-                                      int dir)
+                                      struct list_search *s)
 {
     struct holders_state *st = v->priv;
     struct holder_search hs = {st, ctx, m};
-    return list_find(&st->list, dir, holder_matches, &hs);
+    return list_search_step(&st->list, s, holder_matches, &hs);
 }
 
 static const struct action_hint holders_hints[] = {

@@ -394,11 +394,11 @@ static int pane_row_matches(const void *ctx, size_t row)
 }
 
 static enum list_found object_search(struct view *v, const struct view_ctx *ctx, const struct query_match *m,
-                                     int dir)
+                                     struct list_search *s)
 {
     struct object_state *st = v->priv;
     struct pane_search ps = {st, ctx->heap, m};
-    return list_find(&st->list[st->pane], dir, pane_row_matches, &ps);
+    return list_search_step(&st->list[st->pane], s, pane_row_matches, &ps);
 }
 
 static const struct action_hint object_hints[] = {

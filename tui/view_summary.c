@@ -408,11 +408,11 @@ static int type_matches(const void *ctx, size_t row)
 }
 
 static enum list_found summary_search(struct view *v, const struct view_ctx *ctx, const struct query_match *m,
-                                      int dir)
+                                      struct list_search *s)
 {
     struct summary_state *st = v->priv;
     struct type_search ts = {st, m};
-    return list_find(&st->list, dir, type_matches, &ts);
+    return list_search_step(&st->list, s, type_matches, &ts);
 }
 
 static void summary_filter(struct view *v, const struct view_ctx *ctx, const char *text)

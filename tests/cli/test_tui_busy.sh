@@ -55,9 +55,10 @@ rm -f "$T/big.json"
 
 # Sorting a type's instances (more than 100000 of them) runs as a job: the
 # title says "(sorting...)", the status line "sorting... (Esc stops)"; Esc
-# keeps the order shown, and q or SIGTERM end heapwalk at once although the
-# job would go on for a minute (HEAPWALK_JOB_DELAY_MS makes every job wait
-# that long first, so that the test sees it running on a small dump).
+# keeps the order shown, and q, ^C (typed), SIGTERM and SIGHUP end heapwalk
+# at once although the job would go on for a minute (HEAPWALK_JOB_DELAY_MS
+# makes every job and search wait that long first, so that the test sees it
+# running on a small dump).
 N=110000
 gen_wide "$N" "$T/wide.json"
 sort_script() { # then the keys that end it
@@ -67,13 +68,46 @@ sort_script > "$T/sortq.vt"
 printf 'key q\nexit 0\nexpect-not Instances of\n' >> "$T/sortq.vt"
 sort_script > "$T/sortesc.vt"
 printf 'key Esc\nwait in dump order (o sorts)\nkey s\nwait by size (sorting...)\nsignal TERM\nexit TERM\nexpect-not Instances of\n' >> "$T/sortesc.vt"
-for s in sortq sortesc; do
+# ^C typed (the terminal sends SIGINT) and SIGHUP during a sort.
+sort_script > "$T/sortctrlc.vt"
+printf 'type \\x03\nexit INT\nexpect-not Instances of\n' >> "$T/sortctrlc.vt"
+sort_script > "$T/sorthup.vt"
+printf 'signal HUP\nexit HUP\nexpect-not Instances of\n' >> "$T/sorthup.vt"
+
+# A search of a long list goes a slice at a time between keys ("searching...
+# (Esc stops)"; the hook makes it wait first, then go 1000 rows a slice).
+# The str instances in dump order: row 0 is the shared str, row i + 1 the
+# str of tuple i, whose value is v(i * 7919 mod N).
+search_script() { # NEEDLE: the str instances in dump order, then /NEEDLE
+    printf 'wait Total\nkey j\nkey Enter\nwait Instances of str\nwait (sorting...)\nkey Esc\nwait in dump order (o sorts)\n'
+    printf 'key /\ntype %s\nkey Enter\nwait searching... (Esc stops)\n' "$1"
+}
+i=$((N - 10)); want=$(awk -v n="$N" -v i="$i" 'BEGIN { printf "v%07d", (i * 7919) % n }')
+search_script "$want" > "$T/searchfound.vt"
+printf 'wait /%s\nexpect instances %d/%d\nexpect-not searching...\nkey N\nwait search went round the end\nexpect instances %d/%d\nkey Esc\nkey q\nexit 0\n' \
+    "$want" $((i + 2)) $((N + 1)) $((i + 2)) $((N + 1)) >> "$T/searchfound.vt"
+search_script zzzq > "$T/searchesc.vt"
+printf 'key Esc\nwait search stopped: the cursor stays\nexpect instances 1/%d\nexpect-not searching...\nkey q\nexit 0\nexpect-not Instances of\n' $((N + 1)) >> "$T/searchesc.vt"
+search_script zzzq > "$T/searchq.vt"
+printf 'key q\nexit 0\nexpect-not Instances of\n' >> "$T/searchq.vt"
+search_script zzzq > "$T/searchctrlc.vt"
+printf 'type \\x03\nexit INT\nexpect-not Instances of\n' >> "$T/searchctrlc.vt"
+search_script zzzq > "$T/searchhup.vt"
+printf 'signal HUP\nexit HUP\nexpect-not Instances of\n' >> "$T/searchhup.vt"
+search_script zzzq > "$T/searchterm.vt"
+printf 'signal TERM\nexit TERM\nexpect-not Instances of\n' >> "$T/searchterm.vt"
+
+for s in sortq sortesc sortctrlc sorthup searchfound searchesc searchq searchctrlc searchhup searchterm; do
+    delay=60000 what="the status says what runs, and heapwalk ends long before the work would, the screen given back"
+    if [ $s = searchfound ]; then
+        delay=3000 what="a search a slice at a time selects the row of the one match, and N goes round the end to it"
+    fi
     start=$(date +%s%N)
-    if out=$("$VTDRIVE" -s 160x30 -e LANG=C.UTF-8 -e LC_ALL=C.UTF-8 -e HEAPWALK_JOB_DELAY_MS=60000 -T 20000 \
+    if out=$("$VTDRIVE" -s 160x30 -e LANG=C.UTF-8 -e LC_ALL=C.UTF-8 -e HEAPWALK_JOB_DELAY_MS=$delay -T 20000 \
         "$T/$s.vt" -- "$HW" --no-cache "$T/wide.json" 2>&1); then
-        ok "busy sort ($s): the status says sorting, and heapwalk ends long before the job would, the screen given back ($(( ($(date +%s%N) - start) / 1000000 )) ms in all)"
+        ok "busy ($s): $what ($(( ($(date +%s%N) - start) / 1000000 )) ms in all)"
     else
-        not_ok "busy sort ($s): the status says sorting, and heapwalk ends at once, the screen given back" "$out"
+        not_ok "busy ($s): $what" "$out"
     fi
 done
 # A set screen's query and a long sort share the one job slot: s while the
@@ -89,4 +123,29 @@ if out=$("$VTDRIVE" -s 160x30 -e LANG=C.UTF-8 -e LC_ALL=C.UTF-8 -e HEAPWALK_JOB_
 else
     not_ok "busy set screen: a sort asked while the query runs waits for it, then sorts 110000 rows as a job" "$out"
 fi
-rm -f "$T/wide.json"
+
+# Compare mode's gone screen lists the gone objects as a job too.
+gen_wide 100 "$T/narrow.json"
+gone_script() {
+    printf 'wait Total\nkey -\nwait Listing the gone objects\nwait listing gone objects... (Esc stops)\n'
+}
+gone_script > "$T/goneesc.vt"
+printf 'key Esc\nwait Esc stopped the listing\nkey q\nexit 0\nexpect-not Gone objects\n' >> "$T/goneesc.vt"
+gone_script > "$T/gonehup.vt"
+printf 'signal HUP\nexit HUP\nexpect-not Gone objects\n' >> "$T/gonehup.vt"
+for s in goneesc gonehup; do
+    if out=$("$VTDRIVE" -s 160x30 -e LANG=C.UTF-8 -e LC_ALL=C.UTF-8 -e HEAPWALK_JOB_DELAY_MS=60000 -T 20000 \
+        "$T/$s.vt" -- "$HW" --no-cache "$T/wide.json" "$T/narrow.json" 2>&1); then
+        ok "busy ($s): the gone screen says it is listing, Esc or SIGHUP stop it at once, the screen given back"
+    else
+        not_ok "busy ($s): the gone screen says it is listing, Esc or SIGHUP stop it at once, the screen given back" "$out"
+    fi
+done
+printf 'wait Total\nkey -\nwait Gone objects\nwait tuple(\nexpect-not Listing the gone\nexpect Gone objects (in the old dump, not the new): 219800,\nkey q\nexit 0\n' > "$T/gonelist.vt"
+if out=$("$VTDRIVE" -s 160x30 -e LANG=C.UTF-8 -e LC_ALL=C.UTF-8 -T 20000 \
+    "$T/gonelist.vt" -- "$HW" --no-cache "$T/wide.json" "$T/narrow.json" 2>&1); then
+    ok "the gone screen lists the 219800 gone objects once its job ends"
+else
+    not_ok "the gone screen lists the 219800 gone objects once its job ends" "$out"
+fi
+rm -f "$T/wide.json" "$T/narrow.json"
