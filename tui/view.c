@@ -20,6 +20,7 @@ const struct view_ops *view_ops_of(enum view_kind kind)
     case VIEW_THREADS: return &view_threads_ops;
     case VIEW_NOTES: return &view_notes_ops;
     case VIEW_GONE: return &view_gone_ops;
+    case VIEW_SUSPECTS: return &view_suspects_ops;
     }
     return &view_summary_ops;
 }

@@ -24,7 +24,8 @@
 
 enum view_kind {
     VIEW_SUMMARY, VIEW_INSTANCES, VIEW_OBJECT, VIEW_HELP, VIEW_MARKS, VIEW_DOMTREE, VIEW_HOLDERS,
-    VIEW_PATH, VIEW_ROOTS, VIEW_THREADS, VIEW_NOTES, VIEW_GONE
+    VIEW_PATH, VIEW_ROOTS, VIEW_THREADS, VIEW_NOTES, VIEW_GONE,
+    VIEW_SUSPECTS
 };
 
 /* What to open: a kind of screen and its subject. */
@@ -201,5 +202,6 @@ extern const struct view_ops view_roots_ops;
 extern const struct view_ops view_threads_ops;
 extern const struct view_ops view_notes_ops;
 extern const struct view_ops view_gone_ops;
+extern const struct view_ops view_suspects_ops;
 
 #endif

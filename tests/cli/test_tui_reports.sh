@@ -1,0 +1,79 @@
+# The explorer's report screens against their batch twins: the Suspects
+# screen (S) shows what `heapwalk suspects` prints, figure for figure, on
+# every dump in tests/data and in compare mode (`heapwalk OLD NEW` against
+# `heapwalk suspects NEW OLD`).  Each script is made here from the batch
+# command's output, so the figures come from it, not from this file.
+. tests/cli/lib.sh
+: "${VTDRIVE:?}"
+
+vt_escape() { sed 's/\\/\\\\/g; s/"/\\"/g'; }
+PAD='                  ' # the screen indents a suspect's details under its name
+
+# suspects_script BATCH_TEXT: the vtdrive script checking the Suspects screen,
+# row by row (row 0 the title, 1 the header, then the rows), from the batch
+# text: each suspect's row (retained, share, name), its accumulation point,
+# path, what it holds, and the table by type.
+suspects_script() {
+    local row=2 first=1 line name retained pct acc
+    echo "wait Total"
+    echo "key S"
+    echo "wait Leak suspects: $(grep -c '^Suspect ' "$1");"
+    while IFS= read -r line; do
+        case $line in
+        "Suspect "*)
+            [ $first -eq 1 ] || row=$((row + 1)) # the blank row between suspects
+            first=0
+            retained=$(printf '%s\n' "$line" | sed -E 's/.* retains? ([0-9]+) bytes \(([0-9]+)% of the heap\)$/\1/')
+            pct=$(printf '%s\n' "$line" | sed -E 's/.* retains? ([0-9]+) bytes \(([0-9]+)% of the heap\)$/\2/')
+            name=$(printf '%s\n' "$line" | sed -E 's/^Suspect [0-9]+: //; s/ retains? [0-9]+ bytes \([0-9]+% of the heap\)$//')
+            printf 'expect-row %d "%s"\n' $row \
+                "$(printf '%10s %3s%%  %s: %s' "$retained" "$pct" "${line%%:*}" "$name" | vt_escape)"
+            row=$((row + 1))
+            case $name in
+            *" objects with no holder but the roots")
+                printf 'expect-row %d "%saccumulation point: the roots"\n' $row "$PAD"; row=$((row + 1)) ;;
+            *" objects held by "*)
+                acc=${name#* objects held by }
+                printf 'expect-row %d "%s"\n' $row "$(printf '%saccumulation point: %s retains ' "$PAD" "$acc" | vt_escape)"
+                row=$((row + 1)) ;;
+            esac ;;
+        "  accumulation point: "*|"  path: "*|"  holds "*)
+            printf 'expect-row %d "%s"\n' $row "$(printf '%s%s' "$PAD" "${line#  }" | vt_escape)"
+            row=$((row + 1)) ;;
+        "    Objects "*) ;;
+        "  "*)
+            printf 'expect-row %d "%s"\n' $row "$(printf '%s%s' "$PAD" "${line#  }" | vt_escape)"
+            row=$((row + 1)) ;;
+        esac
+    done < "$1"
+    echo "key q"
+    echo "exit 0"
+}
+
+# check_suspects NAME EXPLORER_ARGS -- BATCH_ARGS
+check_suspects() {
+    local name=$1; shift
+    local args=() batch=()
+    while [ "$1" != -- ]; do args+=("$1"); shift; done
+    shift
+    batch=("$@")
+    if ! "$HW" suspects -q "${batch[@]}" > "$T/suspects.txt" 2> "$T/err"; then
+        not_ok "$name" "heapwalk suspects failed: $(head -3 "$T/err")"
+        return
+    fi
+    suspects_script "$T/suspects.txt" > "$T/suspects.vt"
+    if out=$("$VTDRIVE" -s 200x60 -t vt100 -e LANG=C -e LC_ALL=C -T 30000 "$T/suspects.vt" -- "$HW" "${args[@]}" 2>&1)
+    then
+        ok "$name"
+    else
+        not_ok "$name" "$(printf '%s\n' "$out" | head -40)"
+    fi
+}
+
+for dump in $DATA/*.json.gz; do
+    n=$(basename "$dump" .json.gz)
+    check_suspects "explorer suspects screen $n = heapwalk suspects" "$dump" -- "$dump"
+done
+check_suspects "explorer suspects screen in compare mode = heapwalk suspects NEW OLD" \
+    "$DATA/leak-before-py310.json.gz" "$DATA/leak-after-py310.json.gz" -- \
+    "$DATA/leak-after-py310.json.gz" "$DATA/leak-before-py310.json.gz"
