@@ -32,7 +32,9 @@ static int app_load(struct app *a, const struct tui_options *o)
         a->dump_name = a->compare.label;
     }
     a->ctx = (struct view_ctx){&a->heap, &a->summary, &a->index, &a->marks, a->dump_name, &a->analysis,
-                               o->old_path ? &a->compare : NULL, term_cancel_flag(), &a->job, &a->notes, 0};
+                               o->old_path ? &a->compare : NULL, term_cancel_flag(), &a->job, &a->notes, 0,
+                               o->path, &a->load};
+    a->load = o->open.load;
     /* The first run, with no pins and no skipped kinds, finds the holders of
      * new objects too (compare.h). */
     analysis_start(&a->analysis, &a->heap, NULL, 0, 0, o->old_path ? compare_paths_found : NULL,
@@ -118,7 +120,7 @@ int tui_main(int argc, char **argv, void (*usage)(FILE *to))
         app_free(a);
         return TUI_EXIT_FAIL;
     }
-    app_open_view(a, (struct view_spec){VIEW_SUMMARY, 0, OBJ_NONE});
+    app_open_view(a, (struct view_spec){VIEW_SUMMARY, 0, OBJ_NONE, NULL});
     app_run(a);
     term_stop();
     term_free();

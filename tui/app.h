@@ -39,6 +39,7 @@ struct app {
     struct job job;          /* a screen's long computation (k paths): in the background too */
     struct compare compare;  /* heapwalk OLD NEW; ctx.compare points here then */
     struct load_notes notes; /* what loading skipped or could not resolve (the ! screen) */
+    struct load_options load; /* how the dump was loaded (a screen may read it again) */
     struct view_ctx ctx;     /* points into the fields above */
     struct why_pane why;     /* the why-alive pane, under the screens that have one */
     obj_t *pins;             /* the roots the user pinned (P), owned ... */

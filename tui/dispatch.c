@@ -86,7 +86,7 @@ static void jump(struct app *a, char *text)
             a->heap.collapsed ? "; an instance's __dict__ is collapsed into its owner (--raw keeps it)" : "");
         return;
     }
-    app_open_view(a, (struct view_spec){VIEW_OBJECT, 0, o});
+    app_open_view(a, (struct view_spec){VIEW_OBJECT, 0, o, NULL});
 }
 
 static void prompt_input(struct app *a, int is_code, unsigned key)
@@ -129,7 +129,7 @@ static void mark_input(struct app *a, int is_code, unsigned key)
         if (a->marks.obj[slot] == OBJ_NONE)
             app_say(a, 1, "mark '%c' is not set (m%c sets it)", letter, letter);
         else
-            app_open_view(a, (struct view_spec){VIEW_OBJECT, 0, a->marks.obj[slot]});
+            app_open_view(a, (struct view_spec){VIEW_OBJECT, 0, a->marks.obj[slot], NULL});
         return;
     }
     struct view *v = app_view(a);
@@ -152,7 +152,7 @@ static void mark_input(struct app *a, int is_code, unsigned key)
 static void open_screen(struct app *a, enum view_kind kind)
 {
     if (app_view(a)->spec.kind != kind)
-        app_open_view(a, (struct view_spec){kind, 0, OBJ_NONE});
+        app_open_view(a, (struct view_spec){kind, 0, OBJ_NONE, NULL});
 }
 
 /* A screen of compare mode (holders, gone objects). */
@@ -303,7 +303,7 @@ static int why_action(struct app *a, enum action act)
         if (o == OBJ_NONE)
             app_say(a, 1, "no object here: select one in a list, or open one");
         else
-            app_open_view(a, (struct view_spec){VIEW_PATH, 0, o});
+            app_open_view(a, (struct view_spec){VIEW_PATH, 0, o, NULL});
         return 1;
     }
     case ACT_PIN: pin(a); return 1;
@@ -312,6 +312,7 @@ static int why_action(struct app *a, enum action act)
     case ACT_ROOTS: open_screen(a, VIEW_ROOTS); return 1;
     case ACT_THREADS: open_screen(a, VIEW_THREADS); return 1;
     case ACT_SUSPECTS: open_screen(a, VIEW_SUSPECTS); return 1;
+    case ACT_WASTE: open_screen(a, VIEW_WASTE); return 1;
     default: return 0;
     }
 }

@@ -21,6 +21,7 @@ const struct view_ops *view_ops_of(enum view_kind kind)
     case VIEW_NOTES: return &view_notes_ops;
     case VIEW_GONE: return &view_gone_ops;
     case VIEW_SUSPECTS: return &view_suspects_ops;
+    case VIEW_WASTE: return &view_waste_ops;
     }
     return &view_summary_ops;
 }
@@ -92,7 +93,7 @@ unsigned view_key_default(enum action a, struct view_result *res)
     case ACT_RIGHT: return view_translate(res, ACT_OPEN);
     case ACT_LEFT: return view_translate(res, ACT_BACK);
     case ACT_DOMTREE:
-        res->open = (struct view_spec){VIEW_DOMTREE, 0, OBJ_NONE};
+        res->open = (struct view_spec){VIEW_DOMTREE, 0, OBJ_NONE, NULL};
         return VIEW_OPEN;
     default: return VIEW_IGNORED;
     }

@@ -25,7 +25,16 @@
 enum view_kind {
     VIEW_SUMMARY, VIEW_INSTANCES, VIEW_OBJECT, VIEW_HELP, VIEW_MARKS, VIEW_DOMTREE, VIEW_HOLDERS,
     VIEW_PATH, VIEW_ROOTS, VIEW_THREADS, VIEW_NOTES, VIEW_GONE,
-    VIEW_SUSPECTS
+    VIEW_SUSPECTS, VIEW_WASTE
+};
+
+/* A given list of objects for the instances screen, copied when the screen
+ * opens (the opener keeps it until then). */
+struct view_objects {
+    const obj_t *objs;
+    size_t n;
+    const char *label;       /* what they are, for the title */
+    int show_holder;         /* each row's value says which object holds it */
 };
 
 /* What to open: a kind of screen and its subject. */
@@ -34,6 +43,8 @@ struct view_spec {
     uint32_t type;           /* VIEW_INSTANCES: a type id */
     obj_t obj;               /* VIEW_OBJECT: the object; VIEW_DOMTREE: the subtree's top
                                 (OBJ_NONE: the whole tree); VIEW_PATH: the path's target */
+    const struct view_objects *objects; /* VIEW_INSTANCES: these instead of every instance of
+                                           type (the type of the objects); else NULL */
 };
 
 /* Marks: one object per letter, a-z then A-Z. */
@@ -70,6 +81,8 @@ struct view_ctx {
     struct job *job;                 /* a screen's own long computation (job.h): one at a time */
     const struct load_notes *notes;  /* what loading the dump skipped or could not resolve */
     int human_sizes;                 /* sizes as 38.3M instead of exact bytes (b toggles) */
+    const char *dump_path;           /* the dump's file, and how it was loaded: for a screen */
+    const struct load_options *load; /* that reads it again another way (waste: --raw) */
 };
 
 /* Room for a size as view_bytes writes it. */
@@ -203,5 +216,6 @@ extern const struct view_ops view_threads_ops;
 extern const struct view_ops view_notes_ops;
 extern const struct view_ops view_gone_ops;
 extern const struct view_ops view_suspects_ops;
+extern const struct view_ops view_waste_ops;
 
 #endif

@@ -262,12 +262,12 @@ static unsigned domtree_key(struct view *v, const struct view_ctx *ctx, enum act
     case ACT_RIGHT: return expand(st, ctx, res);
     case ACT_LEFT: return collapse(st, res);
     case ACT_OPEN:
-        res->open = (struct view_spec){VIEW_OBJECT, 0, o};
+        res->open = (struct view_spec){VIEW_OBJECT, 0, o, NULL};
         return VIEW_OPEN;
     case ACT_DOMTREE:
         if (o == st->top)
             return view_say(res, 0, "this screen is that object's subtree");
-        res->open = (struct view_spec){VIEW_DOMTREE, 0, o};
+        res->open = (struct view_spec){VIEW_DOMTREE, 0, o, NULL};
         return VIEW_OPEN;
     default: return view_key_default(a, res);
     }

@@ -210,7 +210,7 @@ static unsigned holders_key(struct view *v, const struct view_ctx *ctx, enum act
     obj_t o = row_holder(st, st->list.cursor);
     if (o == OBJ_NONE)
         return view_say(res, 1, "roots hold these directly: no one holder to open");
-    res->open = (struct view_spec){VIEW_OBJECT, 0, o};
+    res->open = (struct view_spec){VIEW_OBJECT, 0, o, NULL};
     return VIEW_OPEN;
 }
 

@@ -2,7 +2,10 @@
  * (size, refs, parents, descending) or sorted by a column: address, size,
  * retained size, len, refs, parents, value.  The list is collected and sorted
  * once when the screen opens, and once per sort key; only the visible rows
- * are drawn.  In compare mode new objects are marked, and + keeps only them. */
+ * are drawn.  In compare mode new objects are marked, and + keeps only them.
+ * The same screen lists a given set of objects (view_spec.objects: the copies
+ * of a duplicated value, wasteful containers), in dump order, optionally
+ * with what holds each. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +46,8 @@ struct instances_state {
     int by_retained;         /* sorted by retained size (key is then unused) */
     int new_only;            /* compare mode: only the new instances */
     int reverse;
+    char *label;             /* a given list's title (view_spec.objects); NULL: the type's instances */
+    int show_holder;
     struct list list;
     unsigned char cols[NCOLS];
 };
@@ -50,15 +55,26 @@ struct instances_state {
 static void instances_open(struct view *v, const struct view_ctx *ctx)
 {
     struct instances_state *st = xcalloc(1, sizeof *st, "the instances screen");
-    st->base = query_instances(ctx->heap, ctx->index, v->spec.type, &st->n);
+    const struct view_objects *given = v->spec.objects;
+    if (given) {
+        st->n = given->n;
+        st->base = xmalloc((st->n ? st->n : 1) * sizeof *st->base, "the instances screen");
+        memcpy(st->base, given->objs, st->n * sizeof *st->base);
+        st->label = xstrdup(given->label ? given->label : "Objects", "the instances screen");
+        st->show_holder = given->show_holder;
+        for (size_t i = 0; i < st->n; i++)
+            st->total_size += heap_size(ctx->heap, st->base[i]);
+    } else {
+        st->base = query_instances(ctx->heap, ctx->index, v->spec.type, &st->n);
+        for (size_t i = 0; i < ctx->summary->n; i++)
+            if (ctx->summary->rows[i].type == v->spec.type)
+                st->total_size = ctx->summary->rows[i].size;
+    }
     st->rows = xmalloc((st->n ? st->n : 1) * sizeof *st->rows, "the instances screen");
     memcpy(st->rows, st->base, st->n * sizeof *st->rows);
     st->nbase = st->n;
     for (size_t i = 0; i < st->n; i++)
         st->n_new += (uint64_t)compare_is_new(ctx->compare, st->base[i]);
-    for (size_t i = 0; i < ctx->summary->n; i++)
-        if (ctx->summary->rows[i].type == v->spec.type)
-            st->total_size = ctx->summary->rows[i].size;
     const char *name = types_name(&ctx->heap->types, v->spec.type);
     st->same_name = refs_classes_named(ctx->heap, name, strlen(name), st->classes, CLASSES_MAX);
     st->class_pick = -1;
@@ -72,6 +88,7 @@ static void instances_close(struct view *v)
     struct instances_state *st = v->priv;
     free(st->base);
     free(st->rows);
+    free(st->label);
     free(st);
     v->priv = NULL;
 }
@@ -109,6 +126,20 @@ static void dist_cell(const struct analysis *a, obj_t o, char *cell, size_t size
         snprintf(cell, size, "%u", (unsigned)a->paths.dist[o]);
 }
 
+/* "  <- list(...)": the object's first parent, and how many more. */
+static void add_holder(const struct heap *h, obj_t o, struct strbuf *out)
+{
+    size_t n = heap_nparents(h, o);
+    if (n == 0) {
+        sb_adds(out, "  <- (no parent)");
+        return;
+    }
+    sb_adds(out, "  <- ");
+    refs_repr(h, heap_parents(h, o)[0], 40, out);
+    if (n > 1)
+        sb_printf(out, " and %zu more", n - 1);
+}
+
 static void draw_instance(const struct instances_state *st, const struct view_ctx *ctx, size_t i, int y,
                           int width, struct strbuf *value)
 {
@@ -138,6 +169,8 @@ static void draw_instance(const struct instances_state *st, const struct view_ct
         sb_adds(value, "class ");
         refs_class_qualified_name(h, cls, value);
     }
+    if (st->show_holder)
+        add_holder(h, o, value);
     cells[COL_VALUE] = sb_cstr(value);
     draw_cells(y, width, columns, NCOLS, st->cols, cells, i == st->list.cursor ? ROLE_CURSOR : ROLE_NORMAL, -1,
                ROLE_NORMAL);
@@ -239,7 +272,7 @@ static unsigned instances_key(struct view *v, const struct view_ctx *ctx, enum a
     case ACT_OPEN:
         if (st->n == 0)
             return view_say(res, 1, "no object to open");
-        res->open = (struct view_spec){VIEW_OBJECT, 0, st->rows[st->list.cursor]};
+        res->open = (struct view_spec){VIEW_OBJECT, 0, st->rows[st->list.cursor], NULL};
         return VIEW_OPEN;
     case ACT_SORT_ADDRESS: return resort(st, ctx, QUERY_ADDRESS, 1);
     case ACT_SORT_SIZE: return resort(st, ctx, QUERY_SIZE, 1);
@@ -268,7 +301,9 @@ static void instances_title(const struct view *v, const struct view_ctx *ctx, st
         [QUERY_VALUE] = "value",
     };
     const char *name = types_name(&ctx->heap->types, v->spec.type);
-    if (st->new_only)
+    if (st->label)
+        sb_printf(out, "%s: %zu, ", st->label, st->n);
+    else if (st->new_only)
         sb_printf(out, "New instances of %s: %zu of %zu, ", name, st->n, st->nbase);
     else if (ctx->compare)
         sb_printf(out, "Instances of %s: %zu (%llu new), ", name, st->n, (unsigned long long)st->n_new);
@@ -285,7 +320,8 @@ static void instances_title(const struct view *v, const struct view_ctx *ctx, st
     if (st->by_retained)
         sb_adds(out, "by retained size");
     else
-        sb_printf(out, "%s%s", st->key == QUERY_GETALL ? "in " : "by ", by[st->key]);
+        sb_printf(out, "%s%s", st->key == QUERY_GETALL ? "in " : "by ",
+                  st->label && st->key == QUERY_GETALL ? "dump order" : by[st->key]);
     sb_adds(out, st->reverse ? " (reversed)" : "");
 }
 

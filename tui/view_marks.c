@@ -79,7 +79,7 @@ static unsigned marks_key(struct view *v, const struct view_ctx *ctx, enum actio
     int s = slot_of_row(ctx->marks, st->list.cursor);
     if (s < 0)
         return view_say(res, 1, "no mark to open");
-    res->open = (struct view_spec){VIEW_OBJECT, 0, ctx->marks->obj[s]};
+    res->open = (struct view_spec){VIEW_OBJECT, 0, ctx->marks->obj[s], NULL};
     return VIEW_OPEN;
 }
 

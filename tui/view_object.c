@@ -312,7 +312,7 @@ static unsigned open_selected(const struct object_state *st, const struct heap *
     if (heap_is_dangling(e))
         return view_say(res, 1, "address %llu is not in the dump (a dangling ref)",
                         (unsigned long long)heap_child_addr(h, e));
-    res->open = (struct view_spec){VIEW_OBJECT, 0, e};
+    res->open = (struct view_spec){VIEW_OBJECT, 0, e, NULL};
     return VIEW_OPEN;
 }
 
@@ -333,7 +333,7 @@ static unsigned object_key(struct view *v, const struct view_ctx *ctx, enum acti
         list_reset(&st->list[PANE_REFS], refs_rows(st, ctx->heap));
         return VIEW_HANDLED;
     case ACT_DOMTREE: /* this object's part of the dominator tree */
-        res->open = (struct view_spec){VIEW_DOMTREE, 0, st->obj};
+        res->open = (struct view_spec){VIEW_DOMTREE, 0, st->obj, NULL};
         return VIEW_OPEN;
     default: return view_key_default(a, res);
     }

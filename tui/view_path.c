@@ -394,7 +394,7 @@ static unsigned path_key(struct view *v, const struct view_ctx *ctx, enum action
     case ACT_OPEN:
         if (st->n == 0)
             return view_say(res, 1, "no hop to open");
-        res->open = (struct view_spec){VIEW_OBJECT, 0, st->paths[st->index][st->list.cursor]};
+        res->open = (struct view_spec){VIEW_OBJECT, 0, st->paths[st->index][st->list.cursor], NULL};
         return VIEW_OPEN;
     case ACT_NEXT_PATH: return next_path(st, ctx, 1, res);
     case ACT_PREV_PATH: return next_path(st, ctx, -1, res);

@@ -133,7 +133,7 @@ static unsigned roots_key(struct view *v, const struct view_ctx *ctx, enum actio
         return view_key_default(a, res);
     if (st->n == 0)
         return view_say(res, 1, "no root to open");
-    res->open = (struct view_spec){VIEW_OBJECT, 0, st->rows[st->list.cursor]};
+    res->open = (struct view_spec){VIEW_OBJECT, 0, st->rows[st->list.cursor], NULL};
     return VIEW_OPEN;
 }
 

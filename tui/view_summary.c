@@ -282,7 +282,7 @@ static unsigned summary_key(struct view *v, const struct view_ctx *ctx, enum act
     case ACT_OPEN:
         if (st->nshown == 0)
             return view_say(res, 1, "no type to open");
-        res->open = (struct view_spec){VIEW_INSTANCES, shown_row(st, st->list.cursor)->type, OBJ_NONE};
+        res->open = (struct view_spec){VIEW_INSTANCES, shown_row(st, st->list.cursor)->type, OBJ_NONE, NULL};
         return VIEW_OPEN;
     case ACT_SORT_SIZE: return resort(st, ctx, SUMMARY_BY_SIZE, 1);
     case ACT_SORT_COUNT: return resort(st, ctx, SUMMARY_BY_COUNT, 1);

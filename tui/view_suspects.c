@@ -271,13 +271,13 @@ static unsigned suspects_key(struct view *v, const struct view_ctx *ctx, enum ac
         return view_say(res, 1, "no suspect to open");
     const struct suspect_row *r = &st->rows[st->list.cursor];
     if (r->kind == ROW_TYPE) {
-        res->open = (struct view_spec){VIEW_INSTANCES, st->work.result.list[r->suspect].holds[r->type].type, OBJ_NONE};
+        res->open = (struct view_spec){VIEW_INSTANCES, st->work.result.list[r->suspect].holds[r->type].type, OBJ_NONE, NULL};
         return VIEW_OPEN;
     }
     obj_t o = row_object(st, st->list.cursor);
     if (o == OBJ_NONE)
         return view_say(res, 1, "nothing to open on this row: Enter on a suspect, its accumulation point or a type");
-    res->open = (struct view_spec){VIEW_OBJECT, 0, o};
+    res->open = (struct view_spec){VIEW_OBJECT, 0, o, NULL};
     return VIEW_OPEN;
 }
 

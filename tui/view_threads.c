@@ -216,7 +216,7 @@ static unsigned threads_key(struct view *v, const struct view_ctx *ctx, enum act
     if (heap_is_dangling(e))
         return view_say(res, 1, "address %llu is not in the dump (a dangling ref)",
                         (unsigned long long)heap_child_addr(ctx->heap, e));
-    res->open = (struct view_spec){VIEW_OBJECT, 0, e};
+    res->open = (struct view_spec){VIEW_OBJECT, 0, e, NULL};
     return VIEW_OPEN;
 }
 

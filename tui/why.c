@@ -124,7 +124,7 @@ unsigned why_key(struct why_pane *w, enum action a, struct view_result *res)
         return VIEW_IGNORED;
     if (!w->path)
         return view_say(res, 1, "no hop to open");
-    res->open = (struct view_spec){VIEW_OBJECT, 0, w->path[w->list.cursor]};
+    res->open = (struct view_spec){VIEW_OBJECT, 0, w->path[w->list.cursor], NULL};
     return VIEW_OPEN;
 }
 

@@ -77,3 +77,75 @@ done
 check_suspects "explorer suspects screen in compare mode = heapwalk suspects NEW OLD" \
     "$DATA/leak-before-py310.json.gz" "$DATA/leak-after-py310.json.gz" -- \
     "$DATA/leak-after-py310.json.gz" "$DATA/leak-before-py310.json.gz"
+
+# The Waste screen (E) shows `heapwalk waste`'s report after its first two
+# lines, row for row; Enter on the first duplicated value lists as many
+# copies as the report counts, on the dict row its empty and over-allocated
+# dicts (at least as many as either count, at most both: a dict can be both),
+# on the first class its instances.
+waste_script() { # BATCH_TEXT
+    local row=1 line dup_row dup_copies dict_row class_row class_n
+    echo "wait Total"
+    echo "key E"
+    echo "wait Duplicate values:"
+    while IFS= read -r line; do
+        if [ -z "$line" ]; then
+            printf 'expect-row-re %d ^$\n' $row
+        else
+            printf 'expect-row %d "%s"\n' $row "$(printf '%s' "$line" | vt_escape)"
+        fi
+        row=$((row + 1))
+    done < <(tail -n +3 "$1")
+    # Enter on the first value: its copies.
+    dup_row=$(tail -n +3 "$1" | grep -n '^  Copies     Saving Kind' | cut -d: -f1)
+    if [ -n "$dup_row" ]; then
+        dup_copies=$(tail -n +3 "$1" | sed -n "$((dup_row + 1))p" | awk '{print $1}')
+        printf 'key Down %d\nkey Enter\nwait "Copies of "\nexpect-row 0 ": %s, "\nkey Backspace\nkey Home\n' \
+            "$dup_row" "$dup_copies"
+    fi
+    dict_row=$(tail -n +3 "$1" | grep -n ' dict$' | head -n1 | cut -d: -f1)
+    if [ -n "$dict_row" ]; then
+        printf 'key Down %d\nkey Enter\nwait "Empty or over-allocated dict: "\nscreen %s\nkey Backspace\nkey Home\n' \
+            "$((dict_row - 1))" "$T/dicts.txt"
+    fi
+    class_row=$(tail -n +3 "$1" | grep -n '^ Instances  DictBytes' | cut -d: -f1)
+    class_n=$(tail -n +3 "$1" | sed -n "$((class_row + 1))p" | awk '{print $1}')
+    if [ -n "$class_n" ]; then
+        printf 'key Down %d\nkey Enter\nwait "with a __dict__: %s, "\nkey Backspace\n' "$class_row" "$class_n"
+    fi
+    echo "key q"
+    echo "exit 0"
+}
+
+check_waste() { # NAME DUMP [EXPLORER OPTIONS]
+    local name=$1 dump=$2; shift 2
+    if ! "$HW" waste -q "$dump" > "$T/waste.txt" 2> "$T/err"; then
+        not_ok "$name" "heapwalk waste failed: $(head -3 "$T/err")"
+        return
+    fi
+    waste_script "$T/waste.txt" > "$T/waste.vt"
+    if out=$("$VTDRIVE" -s 200x120 -t vt100 -e LANG=C -e LC_ALL=C -T 30000 "$T/waste.vt" -- "$HW" "$@" "$dump" 2>&1)
+    then
+        ok "$name"
+    else
+        not_ok "$name" "$(printf '%s\n' "$out" | head -40)"
+        return
+    fi
+    # The dicts Enter listed: between the larger of Empty and Over and their sum.
+    local listed empty over
+    listed=$(sed -n '1s/.*Empty or over-allocated dict: \([0-9]*\), .*/\1/p' "$T/dicts.txt")
+    read -r empty over < <(awk '$NF == "dict" && NF == 8 {print $3, $5}' "$T/waste.txt")
+    if [ -n "$listed" ] && [ "$listed" -ge "$empty" ] && [ "$listed" -ge "$over" ] &&
+        [ "$listed" -le $((empty + over)) ]; then
+        ok "$name: Enter on dict lists its $listed empty or over-allocated dicts"
+    else
+        not_ok "$name: Enter on dict lists its empty or over-allocated dicts" \
+            "listed '$listed', empty $empty, over $over" "$(head -3 "$T/dicts.txt")"
+    fi
+}
+
+for dump in $DATA/*.json.gz; do
+    n=$(basename "$dump" .json.gz)
+    check_waste "explorer waste screen $n = heapwalk waste" "$dump"
+done
+check_waste "explorer --raw: waste screen = heapwalk waste" "$DATA/small-py310.json.gz" --raw
