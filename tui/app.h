@@ -28,6 +28,8 @@ struct tui_options {
     int color;               /* 0: --color=never */
     const char *path;
     const char *old_path;    /* heapwalk OLD NEW: OLD, compared with path; else NULL */
+    char *const *earlier;    /* heapwalk D1 D2 ... OLD NEW: the dumps before OLD, for the trend */
+    size_t n_earlier;
 };
 
 struct app {

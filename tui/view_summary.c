@@ -3,11 +3,14 @@
  * type retains (dominators_by_type, from the background analysis); in compare
  * mode also +/-Count, +/-Size and New, as `heapwalk diff` prints them.  Sorted
  * by size, count, max, name, retained size or (compare mode, the default
- * there) growth; / keeps the types whose name contains a substring. */
+ * there) growth; / keeps the types whose name contains a substring.  With
+ * three dumps or more (compare mode for the last two), a Trend column: the
+ * type's total size in each dump as a sparkline, as `heapwalk trend` draws it. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../src/report.h"
 #include "compare.h"
 #include "draw.h"
 #include "view.h"
@@ -16,6 +19,7 @@
  * `heapwalk summary` prints them. */
 enum {
     COL_RETAINED, COL_DCOUNT, COL_DSIZE, COL_DRETAINED, COL_NEW, /* COL_D* and COL_NEW: compare mode only */
+    COL_TREND,               /* three dumps or more: a sparkline of the type's size in each */
     COL_INDEX, COL_COUNT, COL_COUNT_PCT, COL_SIZE, COL_SIZE_PCT, COL_CUM, COL_MAX, COL_KIND, NCOLS
 };
 
@@ -27,6 +31,7 @@ static const struct column columns[NCOLS] = {
     [COL_DSIZE] = {"+/-Size", 10, 1, 7, 0},
     [COL_DRETAINED] = {"+/-Retained", 12, 1, 6, 0},
     [COL_NEW] = {"New", 8, 1, 5, 0},
+    [COL_TREND] = {"Trend", 5, 1, 6, 1}, /* as wide as the dumps are many, when more than 5 */
     [COL_INDEX] = {"Index", 6, 0, 4, 0},
     [COL_COUNT] = {"Count", 8, 0, 8, 0},
     [COL_COUNT_PCT] = {"%", 4, 0, 1, 0},
@@ -58,6 +63,7 @@ struct summary_state {
     uint64_t shown_count, shown_size;
     char filter[FILTER_MAX];
     struct list list;
+    struct column colspec[NCOLS]; /* columns, with the Trend column as wide as the dumps are many */
     unsigned char cols[NCOLS]; /* the columns that fit, from layout */
 };
 
@@ -144,6 +150,10 @@ static void summary_open(struct view *v, const struct view_ctx *ctx)
     st->shown = xmalloc((all->n ? all->n : 1) * sizeof *st->shown, "the type summary screen");
     st->cum = xmalloc((all->n ? all->n : 1) * sizeof *st->cum, "the type summary screen");
     st->order = SUMMARY_BY_SIZE;
+    memcpy(st->colspec, columns, sizeof st->colspec);
+    size_t dumps = ctx->compare && ctx->compare->have_trend ? ctx->compare->trend.n_dumps : 0;
+    if (dumps + 1 > (size_t)columns[COL_TREND].width)
+        st->colspec[COL_TREND].width = (int)dumps + 1;
     if (ctx->compare) {
         st->extra = ORDER_GROWTH;
         sort_extra(st, ctx);
@@ -178,9 +188,10 @@ static void summary_layout(struct view *v, const struct view_ctx *ctx, const str
 {
     struct summary_state *st = v->priv;
     struct column fit[NCOLS];
-    memcpy(fit, columns, sizeof fit);
+    memcpy(fit, st->colspec, sizeof fit);
     for (int c = 0; c < NCOLS; c++)
         st->cols[c] = ctx->compare || (c != COL_DCOUNT && c != COL_DSIZE && c != COL_DRETAINED && c != COL_NEW);
+    st->cols[COL_TREND] = ctx->compare && ctx->compare->have_trend;
     if (ctx->compare) { /* the changes matter more than the largest object and what is retained */
         fit[COL_INDEX].keep = 0;
         fit[COL_MAX].keep = 1;
@@ -210,6 +221,8 @@ static void draw_type_row(const struct summary_state *st, const struct view_ctx 
         snprintf(num[COL_RETAINED], sizeof num[0], "...");
     const struct diff_type *d = ctx->compare ? compare_type(ctx->compare, r->type) : NULL;
     num[COL_DCOUNT][0] = num[COL_DSIZE][0] = num[COL_DRETAINED][0] = num[COL_NEW][0] = '\0';
+    struct strbuf spark;
+    sb_init(&spark);
     if (d) { /* the differences as `heapwalk diff` prints them */
         snprintf(num[COL_DCOUNT], sizeof num[0], "%+lld", (long long)(d->new_count - d->old_count));
         view_bytes_delta(ctx, (int64_t)(d->new_size - d->old_size), num[COL_DSIZE]);
@@ -222,9 +235,15 @@ static void draw_type_row(const struct summary_state *st, const struct view_ctx 
     }
     for (int c = 0; c < COL_KIND; c++)
         cells[c] = num[c];
+    if (ctx->compare && ctx->compare->have_trend) {
+        const struct trend_type *tr = ctx->compare->trend_of[r->type];
+        report_sparkline(tr->size, ctx->compare->trend.n_dumps, draw_utf8(), &spark);
+        cells[COL_TREND] = sb_cstr(&spark);
+    }
     cells[COL_KIND] = types_name(&ctx->heap->types, r->type);
-    draw_cells(y, width, columns, NCOLS, st->cols, cells, i == st->list.cursor ? ROLE_CURSOR : ROLE_NORMAL, -1,
+    draw_cells(y, width, st->colspec, NCOLS, st->cols, cells, i == st->list.cursor ? ROLE_CURSOR : ROLE_NORMAL, -1,
                ROLE_NORMAL);
+    sb_free(&spark);
 }
 
 static void summary_draw(const struct view *v, const struct view_ctx *ctx, const struct view_area *area)
@@ -236,7 +255,7 @@ static void summary_draw(const struct view *v, const struct view_ctx *ctx, const
     draw_row(area->y, area->width, sb_cstr(&sb), ROLE_NORMAL);
     sb_free(&sb);
     int descending = (st->extra != ORDER_ENGINE || st->order != SUMMARY_BY_NAME) != (st->reverse != 0);
-    draw_header(area->y + 1, area->width, columns, NCOLS, st->cols, sorted_column(st), descending);
+    draw_header(area->y + 1, area->width, st->colspec, NCOLS, st->cols, sorted_column(st), descending);
     int y = area->y + 2;
     if (st->nshown == 0) {
         char msg[FILTER_MAX + 80];

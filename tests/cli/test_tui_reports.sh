@@ -149,3 +149,44 @@ for dump in $DATA/*.json.gz; do
     check_waste "explorer waste screen $n = heapwalk waste" "$dump"
 done
 check_waste "explorer --raw: waste screen = heapwalk waste" "$DATA/small-py310.json.gz" --raw
+
+# heapwalk D1 D2 ... OLD NEW: the types screen's Trend column draws, for every
+# type, the sparkline `heapwalk trend --top 0` draws for it (ASCII under
+# LANG=C), and the screen's compare columns are those of OLD -> NEW.
+check_trend() { # NAME DUMP...
+    local name=$1; shift
+    if ! LC_ALL=C "$HW" trend -q --top 0 "$@" > "$T/trend.txt" 2> "$T/err"; then
+        not_ok "$name" "heapwalk trend failed: $(head -3 "$T/err")"
+        return
+    fi
+    printf 'wait Total\nwait " New Trend "\nscreen %s\nkey q\nexit 0\n' "$T/trend_screen.txt" > "$T/trend.vt"
+    if ! out=$("$VTDRIVE" -s 250x400 -t vt100 -e LANG=C -e LC_ALL=C -T 30000 "$T/trend.vt" -- "$HW" "$@" 2>&1); then
+        not_ok "$name" "$(printf '%s\n' "$out" | head -20)"
+        return
+    fi
+    # trend rows: "score count +/-count size +/-size SPARK KIND"; screen rows: "... SPARK ... KIND"
+    # (no other cell is as many characters of the sparkline's alone); all the types must match.
+    local report
+    report=$(awk -v n=$# '
+        FNR == NR { if ($0 ~ /^ +-?[0-9]+ +[0-9]+ +[-+][0-9]+ +[0-9]+ +[-+][0-9]+ [^ ]+ [^ ]+$/) spark[$NF] = $(NF - 1); next }
+        FNR > 3 && NF > 2 {
+            kind = $NF; got = ""
+            for (i = 1; i < NF; i++) if (length($i) == n && $i ~ /^[_.,=+*#-]+$/) got = $i
+            if (got == "") { } # the status line
+            else if (!(kind in spark)) { print "no trend row for " kind; bad++ }
+            else if (got != spark[kind]) { print kind ": screen " got ", trend " spark[kind]; bad++ }
+            else rows++
+        }
+        END { printf "%d rows match, %d do not\n", rows, bad }' "$T/trend.txt" "$T/trend_screen.txt")
+    types=$(sed -n '2s/.*objects, \([0-9]*\) types,.*/\1/p' "$T/trend_screen.txt")
+    if printf '%s\n' "$report" | tail -n1 | grep -qx "$types rows match, 0 do not"; then
+        ok "$name ($types types)"
+    else
+        not_ok "$name" "$types types on the screen" "$(printf '%s\n' "$report" | tail -8)"
+    fi
+}
+
+check_trend "explorer D1 D2 D3: every type's Trend = heapwalk trend" \
+    "$DATA/leak-after-py310.json.gz" "$DATA/leak-before-py310.json.gz" "$DATA/leak-after-py310.json.gz"
+check_trend "explorer D1 ... D4: every type's Trend = heapwalk trend" "$DATA/leak-before-py310.json.gz" \
+    "$DATA/small-py310.json.gz" "$DATA/leak-before-py310.json.gz" "$DATA/leak-after-py310.json.gz"
