@@ -47,16 +47,22 @@ static const char dump[] =
     S(10, 60, 11, "hello world") S(11, 60, 11, "hello world") S(12, 60, 11, "hello world")
     S(13, 100, 150, "cut short") S(14, 100, 150, "cut short") S(15, 60, 11, "hello world");
 
+/* The dump above, loaded raw (its dicts kept) as a Python 3 dump, and its waste. */
+static void compute(struct heap *h, struct waste *w)
+{
+    tu_load(dump, 0, h);
+    h->flavour = FLAVOUR_PY3;
+    waste_compute(h, 0, w);
+}
+
 /* The report's lines: each row of figures says which figure it shows, in
  * the order the sections come. */
 static void test_text(void **state)
 {
     (void)state;
     struct heap h;
-    tu_load(dump, 0, &h);
-    h.flavour = FLAVOUR_PY3;
     struct waste w;
-    waste_compute(&h, 0, &w);
+    compute(&h, &w);
     struct waste_lines l;
     waste_text(&h, &w, 0, &l);
     size_t count[WASTE_LINE_CLASS + 1] = {0};
@@ -87,10 +93,8 @@ static void test_report(void **state)
 {
     (void)state;
     struct heap h;
-    tu_load(dump, 0, &h);
-    h.flavour = FLAVOUR_PY3;
     struct waste w;
-    waste_compute(&h, 0, &w);
+    compute(&h, &w);
     /* Four copies of "hello world": keeping one saves three; the cut values are not compared. */
     assert_int_equal(w.n_strings, 1);
     assert_int_equal(w.strings[0].objects, 6);
