@@ -10,12 +10,15 @@
  * `waste` sizes instance dicts, which the explorer's store has folded into
  * their owners (meliae's collapse): unless the explorer was started with
  * --raw, the screen reads the dump again without collapsing, as the screen's
- * job (job.h: Esc stops it), and keeps that second store while it lives.
+ * job (job.h: Esc stops it), and keeps that second store while it lives
+ * (a dump that is not a regular file cannot be read twice: the screen says
+ * to use --raw).
  * Objects of it are shown as the explorer's objects at the same address; an
  * instance dict, which has none, as its owner. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "../src/query.h"
 #include "../src/waste.h"
@@ -94,12 +97,30 @@ static void take_result(struct waste_state *st)
     list_reset(&st->list, st->work.failed ? 0 : st->work.lines.n);
 }
 
+/* Whether path can be read a second time: a regular file (a named pipe
+ * would block the second open until someone writes to it again). */
+static int readable_again(const char *path, struct hw_error *err)
+{
+    struct stat sb;
+    if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode))
+        return 1;
+    hw_fail(err, "the dump is not a regular file, so it cannot be read a second time with its instance dicts: "
+                 "heapwalk --raw shows the waste at once");
+    return 0;
+}
+
 static void start(struct waste_state *st, const struct view_ctx *ctx)
 {
     work_free(&st->work);
     st->work.path = ctx->dump_path;
     st->work.load = *ctx->load;
     st->work.heap = ctx->heap->collapsed ? NULL : ctx->heap; /* --raw: the dicts are there already */
+    if (!st->work.heap && !readable_again(ctx->dump_path, &st->work.err)) {
+        st->work.failed = 1;
+        st->built = 1;
+        list_reset(&st->list, 0);
+        return;
+    }
     st->built = 0;
     st->computing = 1;
     job_start(st->job, st, ctx->heap->collapsed ? "reading the dump again with its instance dicts" : "finding waste",
