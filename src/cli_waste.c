@@ -10,6 +10,7 @@
 #include "refs.h"
 #include "report.h"
 #include "waste.h"
+#include "waste_text.h"
 
 static void waste_usage(FILE *to)
 {
@@ -37,99 +38,18 @@ static int waste_option(int c, const char *arg, void *ctx)
     }
 }
 
-/* A value as a Python literal, cut to max bytes, escaped. */
-static void value_text(const struct heap *h, obj_t o, size_t max, struct strbuf *out)
-{
-    size_t len;
-    const char *s = heap_str(h, o, &len);
-    size_t keep = hw_utf8_cut(s, len, max);
-    struct strbuf q;
-    sb_init(&q);
-    refs_py_quote(s, keep, &q);
-    if (keep < len)
-        sb_adds(&q, "...");
-    report_escape_quoted(sb_cstr(&q), out);
-    sb_free(&q);
-}
-
-static void holder_text(const struct waste_holder *hd, struct strbuf *out)
-{
-    report_escape_str(hd->name, out);
-    if (hd->instance_dict)
-        sb_adds(out, ".__dict__");
-}
-
 static void print_text(const struct heap *h, const struct waste *w, const char *dump, size_t top)
 {
     struct strbuf sb;
     sb_init(&sb);
     report_escape_str(dump, &sb);
-    printf("%s: waste\n\nDuplicate values: %llu bytes would be saved by keeping one copy of each\n", sb_cstr(&sb),
-           (unsigned long long)w->dup_saving);
-    printf("   Objects      Bytes   Values   Copies     Saving      Cut   CutBytes Kind\n");
-    for (size_t k = 0; k < w->n_strings; k++) {
-        const struct waste_strings *s = &w->strings[k];
-        sb_reset(&sb);
-        report_escape_str(types_name(&h->types, s->type), &sb);
-        printf("%10llu %10llu %8llu %8llu %10llu %8llu %10llu %s\n", (unsigned long long)s->objects,
-               (unsigned long long)s->bytes, (unsigned long long)s->dup_values, (unsigned long long)s->dup_copies,
-               (unsigned long long)s->saving, (unsigned long long)s->cut, (unsigned long long)s->cut_bytes,
-               sb_cstr(&sb));
-    }
-    if (w->n_dups)
-        printf("\n  Copies     Saving Kind  Value <- held by\n");
-    for (size_t k = 0; k < w->n_dups; k++) {
-        const struct waste_dup *d = &w->dups[k];
-        sb_reset(&sb);
-        report_escape_str(types_name(&h->types, d->type), &sb);
-        sb_adds(&sb, "  ");
-        value_text(h, d->example, 60, &sb);
-        for (size_t j = 0; j < d->n_holders; j++) {
-            sb_adds(&sb, j ? ", " : " <- ");
-            holder_text(&d->holders[j], &sb);
-            sb_printf(&sb, " x%llu", (unsigned long long)d->holders[j].copies);
-        }
-        printf("%8llu %10llu %s\n", (unsigned long long)d->copies, (unsigned long long)d->saving, sb_cstr(&sb));
-    }
-
-    printf("\nContainers: empty, and bigger than CPython makes them for their len\n");
-    printf("   Objects      Bytes    Empty EmptyBytes     Over  OverBytes     Excess Kind\n");
-    for (size_t k = 0; k < w->n_containers; k++) {
-        const struct waste_container *c = &w->containers[k];
-        sb_reset(&sb);
-        report_escape_str(types_name(&h->types, c->type), &sb);
-        printf("%10llu %10llu %8llu %10llu ", (unsigned long long)c->objects, (unsigned long long)c->bytes,
-               (unsigned long long)c->empty, (unsigned long long)c->empty_bytes);
-        if (c->assessed)
-            printf("%8llu %10llu %10llu %s\n", (unsigned long long)c->over, (unsigned long long)c->over_bytes,
-                   (unsigned long long)c->excess, sb_cstr(&sb));
-        else
-            printf("%8s %10s %10s %s (sizes do not follow the model: not assessed)\n", "-", "-", "-", sb_cstr(&sb));
-    }
-    if (w->n_over)
-        printf("\n    Excess Object\n");
-    for (size_t k = 0; k < w->n_over; k++) {
-        struct strbuf r;
-        sb_init(&r);
-        refs_repr(h, w->over[k].object, 40, &r);
-        sb_reset(&sb);
-        report_escape_quoted(sb_cstr(&r), &sb);
-        sb_free(&r);
-        printf("%10llu %s\n", (unsigned long long)w->over[k].excess, sb_cstr(&sb));
-    }
-
-    printf("\nInstances with a __dict__: %llu bytes would be saved by __slots__\n",
-           (unsigned long long)w->slots_saving);
-    printf(" Instances  DictBytes    Attrs     Saving Class\n");
-    for (size_t k = 0; k < w->n_classes && (!top || k < top); k++) {
-        const struct waste_class *c = &w->classes[k];
-        sb_reset(&sb);
-        report_escape_str(c->name, &sb);
-        printf("%10llu %10llu %8llu %10llu %s\n", (unsigned long long)c->instances,
-               (unsigned long long)c->dict_bytes, (unsigned long long)c->attributes, (unsigned long long)c->saving,
-               sb_cstr(&sb));
-    }
+    printf("%s: waste\n\n", sb_cstr(&sb));
     sb_free(&sb);
+    struct waste_lines lines;
+    waste_text(h, w, top, &lines);
+    for (size_t k = 0; k < lines.n; k++)
+        printf("%s\n", lines.list[k].text);
+    waste_lines_free(&lines);
 }
 
 static void print_json(const struct heap *h, const struct waste *w, size_t top)

@@ -648,6 +648,10 @@ static int load_file(const char *path, const struct load_options *opt, struct he
     char *buf = xmalloc(cap, "the read buffer");
     int rc = 0, eof = 0;
     while (!eof) {
+        if (opt->cancel && atomic_load(opt->cancel)) {
+            rc = hw_fail(err, "%s: cancelled", name);
+            break;
+        }
         double tr = hw_now();
         ssize_t got = input_read(in, buf + have, cap - have, err);
         rep->timings.read += hw_now() - tr;

@@ -4,6 +4,7 @@
 #ifndef HW_LOAD_H
 #define HW_LOAD_H
 
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "heap.h"
@@ -29,6 +30,8 @@ struct load_options {
     int cache;               /* use the index cache (cache.h): open from it, write it after a load */
     load_progress_fn progress;
     void *progress_ctx;
+    const atomic_int *cancel; /* non-zero: stop reading and fail with "cancelled" (NULL: never);
+                                for a front end that loads in the background */
 };
 
 #define LOAD_MAX_MESSAGES 10

@@ -456,3 +456,52 @@ void waste_free(struct waste *w)
     free(w->classes);
     memset(w, 0, sizeof *w);
 }
+
+/* --- the objects behind a row, for a screen that lists them --- */
+
+static void objs_push(obj_t **out, size_t *n, size_t *cap, obj_t o, const char *what)
+{
+    if (*n == *cap) {
+        *cap = *cap ? 2 * *cap : 64;
+        *out = xreallocarray(*out, *cap, sizeof **out, what);
+    }
+    (*out)[(*n)++] = o;
+}
+
+obj_t *waste_container_objects(const struct heap *h, const struct waste_container *c, size_t *n)
+{
+    static const char *const names[] = {"list", "dict", "set"};
+    static const enum waste_kind kinds[] = {WASTE_LIST, WASTE_DICT, WASTE_SET};
+    const char *name = types_name(&h->types, c->type);
+    size_t kind = 0;
+    while (kind < 2 && strcmp(names[kind], name) != 0)
+        kind++;
+    obj_t *out = NULL;
+    size_t cap = 0;
+    *n = 0;
+    for (size_t i = 0; i < h->n; i++) {
+        obj_t o = (obj_t)i;
+        if (h->type[o] != c->type || !(h->flags[o] & OF_HAS_LEN))
+            continue;
+        uint64_t len = heap_len(h, o);
+        if (len == 0 || (c->assessed && heap_size(h, o) > waste_natural_size(h->flavour, kinds[kind], len)))
+            objs_push(&out, n, &cap, o, "the wasteful containers");
+    }
+    return out;
+}
+
+obj_t *waste_class_instances(const struct heap *h, const struct waste_class *c, size_t *n)
+{
+    obj_t *dict_owner = xmalloc((h->n ? h->n : 1) * sizeof *dict_owner, "the instances of a class");
+    const char **class_name = xmalloc((h->n ? h->n : 1) * sizeof *class_name, "the instances of a class");
+    find_instance_dicts(h, dict_owner, class_name);
+    obj_t *out = NULL;
+    size_t cap = 0;
+    *n = 0;
+    for (size_t i = 0; i < h->n; i++)
+        if (class_name[i] && strcmp(class_name[i], c->name) == 0)
+            objs_push(&out, n, &cap, (obj_t)i, "the instances of a class");
+    free(class_name);
+    free(dict_owner);
+    return out;
+}

@@ -96,6 +96,13 @@ void waste_free(struct waste *w);
  * frees) of *n objects; for a screen that lists them and their holders. */
 obj_t *waste_copies(const struct heap *h, const struct waste_dup *d, size_t *n);
 
+/* The empty and over-allocated objects of container row c, in dump order:
+ * a new array (caller frees, NULL when *n is 0). */
+obj_t *waste_container_objects(const struct heap *h, const struct waste_container *c, size_t *n);
+/* The instances with a __dict__ of class row c, in dump order: a new array
+ * (caller frees, NULL when *n is 0). */
+obj_t *waste_class_instances(const struct heap *h, const struct waste_class *c, size_t *n);
+
 /* Whether a str/bytes value was cut short by the scanner: its len is more
  * than the characters the dump holds. */
 int waste_value_cut(const struct heap *h, obj_t o);

@@ -68,6 +68,8 @@
     X(PIN, GROUP_WHY, "P", "pin the current object as a root (again: unpin it)")                  \
     X(ROOTS, GROUP_WHY, "O", "the roots, and the orphan candidates")                              \
     X(THREADS, GROUP_WHY, "K", "the threads, their stacks and locals, and what each retains")     \
+    X(SUSPECTS, GROUP_WHY, "S", "leak suspects: what retains 10% of the heap (compare mode: what grew)") \
+    X(WASTE, GROUP_WHY, "U", "unneeded memory: duplicate strings, empty and over-allocated containers, __slots__") \
     X(NOTES, GROUP_OTHER, "!", "what loading skipped or left dangling (status line: !notes)") \
     X(HELP, GROUP_OTHER, "? F1", "this help")                                                   \
     X(HUMAN_SIZES, GROUP_OTHER, "b", "sizes human-readable (38.3M), or in exact bytes again")    \

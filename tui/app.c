@@ -31,11 +31,15 @@ static int app_load(struct app *a, const struct tui_options *o)
     if (o->old_path) {
         if (compare_load(&a->compare, o->old_path, o->path, &o->open, &a->heap) < 0)
             return -1;
+        if (o->n_earlier &&
+            compare_load_trend(&a->compare, o->earlier, o->n_earlier, &o->open, o->old_path, o->path) < 0)
+            return -1;
         a->dump_name = a->compare.label;
     }
     a->ctx = (struct view_ctx){&a->heap, &a->summary, &a->index, &a->marks, a->dump_name, &a->analysis,
                                o->old_path ? &a->compare : NULL, term_cancel_flag(), &a->job, &a->notes, 0,
-                               a->classes, &a->sets};
+                               a->classes, &a->sets, o->path, &a->load};
+    a->load = o->open.load;
     /* The first run, with no pins and no skipped kinds, finds the holders of
      * new objects too (compare.h). */
     analysis_start(&a->analysis, &a->heap, NULL, 0, 0, o->old_path ? compare_paths_found : NULL,
@@ -85,7 +89,10 @@ static int preflight(const struct tui_options *opt)
         fputs(NOT_A_TERMINAL, stderr);
         return TUI_EXIT_FAIL;
     }
-    if (strcmp(opt->path, "-") == 0 || (opt->old_path && strcmp(opt->old_path, "-") == 0)) {
+    int stdin_dump = strcmp(opt->path, "-") == 0 || (opt->old_path && strcmp(opt->old_path, "-") == 0);
+    for (size_t k = 0; k < opt->n_earlier; k++)
+        stdin_dump |= strcmp(opt->earlier[k], "-") == 0;
+    if (stdin_dump) {
         fputs("heapwalk: the explorer reads keys from the terminal, so the dump cannot come from stdin;\n"
               "  give a file name, or use heapwalk summary -\n",
               stderr);

@@ -30,6 +30,8 @@ struct tui_options {
     int color;               /* 0: --color=never */
     const char *path;
     const char *old_path;    /* heapwalk OLD NEW: OLD, compared with path; else NULL */
+    char *const *earlier;    /* heapwalk D1 D2 ... OLD NEW: the dumps before OLD, for the trend */
+    size_t n_earlier;
 };
 
 /* =: what freeing a list's objects would free, on the job thread. */
@@ -55,6 +57,7 @@ struct app {
     uint32_t *classes;       /* refs_class_counts: names several classes share (ctx.classes) */
     struct named_sets sets;  /* B names a list, * lists them */
     struct set_retained retained; /* the last = */
+    struct load_options load; /* how the dump was loaded (a screen may read it again) */
     struct view_ctx ctx;     /* points into the fields above */
     struct why_pane why;     /* the why-alive pane, under the screens that have one */
     obj_t *pins;             /* the roots the user pinned (P), owned ... */

@@ -14,6 +14,7 @@ static void tui_usage(void (*usage)(FILE *to), FILE *to)
 {
     usage(to);
     fputs("       heapwalk [OPTIONS] OLD NEW      explore NEW compared with OLD, an older dump\n"
+          "       heapwalk [OPTIONS] D1 D2 ... OLD NEW  the same, with each type's trend over all the dumps\n"
           "Explorer options:\n"
           "  --color=WHEN   auto (default) or never; NO_COLOR in the environment means never\n",
           to);
@@ -68,11 +69,16 @@ int args_parse(int argc, char **argv, void (*usage)(FILE *to), struct tui_option
         if ((status = tui_option(c, optarg, usage, o)) >= 0)
             return status;
     }
-    if (optind >= argc || argc - optind > 2) {
-        hw_eprintf("heapwalk: %s\n",
-                optind >= argc ? "which dump? give a file" : "one dump, or two to compare (OLD NEW)");
+    if (optind >= argc) {
+        hw_eprintf("heapwalk: which dump? give a file\n");
         tui_usage(usage, stderr);
         return TUI_EXIT_USAGE;
+    }
+    /* D1 D2 ... OLD NEW: the last two compared, all of them for the trend. */
+    if (argc - optind >= 3) {
+        o->earlier = argv + optind;
+        o->n_earlier = (size_t)(argc - optind - 2);
+        optind += (int)o->n_earlier;
     }
     if (argc - optind == 2)
         o->old_path = argv[optind++];

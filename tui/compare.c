@@ -64,6 +64,30 @@ int compare_load(struct compare *c, const char *old_path, const char *new_path, 
     return 0;
 }
 
+int compare_load_trend(struct compare *c, char *const *paths, size_t n, const struct open_options *opt,
+                       const char *old_path, const char *new_path)
+{
+    trend_init(&c->trend);
+    c->have_trend = 1;
+    for (size_t k = 0; k < n; k++) {
+        struct heap h;
+        if (open_dump(paths[k], opt, &h) < 0)
+            return -1;
+        trend_add(&c->trend, &h, paths[k], -1);
+        heap_free(&h);
+    }
+    trend_add(&c->trend, &c->old, old_path, -1);
+    trend_add(&c->trend, c->heap, new_path, -1);
+    trend_finish(&c->trend);
+    uint32_t nt = c->heap->types.n;
+    c->trend_of = xcalloc(nt ? nt : 1, sizeof *c->trend_of, "the trend");
+    for (uint32_t t = 0; t < nt; t++)
+        c->trend_of[t] = trend_find(&c->trend, types_name(&c->heap->types, t));
+    snprintf(c->label, sizeof c->label, "trend of %zu dumps; compare: %s -> %s", c->trend.n_dumps,
+             base_name(old_path), base_name(new_path));
+    return 0;
+}
+
 void compare_paths_found(void *arg, const struct paths *p)
 {
     struct compare *c = arg;
@@ -86,6 +110,9 @@ void compare_free(struct compare *c)
         diff_free(&c->diff);
     free(c->of_type);
     free(c->old_type);
+    if (c->have_trend)
+        trend_free(&c->trend);
+    free(c->trend_of);
     heap_free(&c->old);
     memset(c, 0, sizeof *c);
 }

@@ -28,6 +28,7 @@
 #include "../src/diff.h"
 #include "../src/dominators.h"
 #include "../src/roots.h"
+#include "../src/trend.h"
 #include "../src/heap.h"
 #include "../src/open.h"
 
@@ -49,6 +50,11 @@ struct compare {
     int seen_old_done;       /* old_done when the main loop last looked */
     pthread_t old_thread;
     int old_running;
+    /* heapwalk D1 D2 ... OLD NEW (three dumps or more): per-type counts and
+     * sizes over all of them (trend.h), for the Trend column. */
+    struct trend trend;
+    int have_trend;
+    const struct trend_type **trend_of; /* per type id of heap: its row of trend (never NULL) */
 };
 
 /* Load the older dump from old_path (progress and errors on stderr, as the
@@ -57,6 +63,14 @@ struct compare {
  * loaded (said on stderr); c then needs only compare_free. */
 int compare_load(struct compare *c, const char *old_path, const char *new_path, const struct open_options *opt,
                  const struct heap *new_heap);
+/* Three dumps or more: read the earlier ones (paths[0..n), oldest first,
+ * before OLD) one at a time, as `heapwalk trend` does (each freed before the
+ * next: only per-type counts and sizes are kept), then count OLD and NEW from
+ * the stores compare_load made.  Progress and errors on stderr; -1 when a
+ * dump cannot be loaded.  After compare_load. */
+int compare_load_trend(struct compare *c, char *const *paths, size_t n, const struct open_options *opt,
+                       const char *old_path, const char *new_path);
+
 /* The analysis found the newer dump's paths with the default roots and
  * kinds: find the holders of new objects, once (analysis.h's paths_found,
  * with c as ctx; runs on the analysis' worker thread). */

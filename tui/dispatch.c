@@ -387,6 +387,8 @@ static int why_action(struct app *a, enum action act)
     case ACT_SKIP_TYPES: skip_kind(a, EDGE_TYPE, "refs to classes"); return 1;
     case ACT_ROOTS: open_screen(a, VIEW_ROOTS); return 1;
     case ACT_THREADS: open_screen(a, VIEW_THREADS); return 1;
+    case ACT_SUSPECTS: open_screen(a, VIEW_SUSPECTS); return 1;
+    case ACT_WASTE: open_screen(a, VIEW_WASTE); return 1;
     default: return 0;
     }
 }

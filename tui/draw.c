@@ -81,6 +81,8 @@ void draw_init(int want_color)
     }
 }
 
+int draw_utf8(void) { return use_utf8; }
+
 const char *draw_glyph(enum glyph g) { return use_utf8 ? glyphs[g].utf8 : glyphs[g].ascii; }
 
 /* The next character of s[0..len): its byte count (at least 1), its display

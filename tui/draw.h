@@ -42,6 +42,9 @@ enum glyph {
  * set) and glyphs (UTF-8 when the locale's codeset is UTF-8). Call after
  * curses has started. */
 void draw_init(int want_color);
+/* Whether the glyphs are UTF-8 (else ASCII): for text drawn elsewhere that
+ * must follow the same choice (sparklines). */
+int draw_utf8(void);
 /* The glyph's text for the chosen set: one display column. */
 const char *draw_glyph(enum glyph g);
 

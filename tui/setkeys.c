@@ -86,7 +86,7 @@ static void open_set_screen(struct app *a, enum view_kind kind)
     struct taken t;
     if (take_list(a, &t) < 0)
         return;
-    struct set_source src = {sb_cstr(&t.what), NULL, t.objs, t.n};
+    struct set_source src = {sb_cstr(&t.what), NULL, t.objs, t.n, 0};
     app_open_view(a, (struct view_spec){kind, 0, OBJ_NONE, &src});
     taken_free(&t);
 }
@@ -125,7 +125,7 @@ static void run_query(struct app *a, const char *query)
         app_say(a, 1, "%s; hint: %s", err.msg, sql_hint(err.msg));
         return;
     }
-    struct set_source src = {query, s, NULL, 0};
+    struct set_source src = {query, s, NULL, 0, 0};
     app_open_view(a, (struct view_spec){VIEW_SET, 0, OBJ_NONE, &src});
 }
 

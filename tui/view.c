@@ -25,6 +25,8 @@ const struct view_ops *view_ops_of(enum view_kind kind)
     case VIEW_SET_TYPES: return &view_set_types_ops;
     case VIEW_SET_HOLDERS: return &view_set_holders_ops;
     case VIEW_SETS: return &view_sets_ops;
+    case VIEW_SUSPECTS: return &view_suspects_ops;
+    case VIEW_WASTE: return &view_waste_ops;
     }
     return &view_summary_ops;
 }

@@ -25,7 +25,7 @@
 enum view_kind {
     VIEW_SUMMARY, VIEW_INSTANCES, VIEW_OBJECT, VIEW_HELP, VIEW_MARKS, VIEW_DOMTREE, VIEW_HOLDERS,
     VIEW_PATH, VIEW_ROOTS, VIEW_THREADS, VIEW_NOTES, VIEW_GONE, VIEW_SET, VIEW_SET_TYPES, VIEW_SET_HOLDERS,
-    VIEW_SETS
+    VIEW_SETS, VIEW_SUSPECTS, VIEW_WASTE
 };
 
 struct set_stream;
@@ -38,6 +38,7 @@ struct set_source {
     struct set_stream *stream; /* a query's objects still arriving (sets.h), or NULL: */
     const obj_t *objs;       /* the objects */
     size_t n;
+    int show_holder;         /* each row says which object holds it (the copies of a value) */
 };
 
 /* What to open: a kind of screen and its subject. */
@@ -85,6 +86,8 @@ struct view_ctx {
     int human_sizes;                 /* sizes as 38.3M instead of exact bytes (b toggles) */
     const uint32_t *classes;         /* refs_class_counts: how many classes bear each type's name */
     const struct named_sets *sets;   /* the sets the user named (sets.h) */
+    const char *dump_path;           /* the dump's file, and how it was loaded: for a screen */
+    const struct load_options *load; /* that reads it again another way (waste: --raw) */
 };
 
 /* Room for a size as view_bytes writes it. */
@@ -231,5 +234,7 @@ extern const struct view_ops view_set_ops;
 extern const struct view_ops view_set_types_ops;
 extern const struct view_ops view_set_holders_ops;
 extern const struct view_ops view_sets_ops;
+extern const struct view_ops view_suspects_ops;
+extern const struct view_ops view_waste_ops;
 
 #endif

@@ -15,7 +15,9 @@
  * query's objects arrive on the job thread too (sets.h): rows are added as
  * they come.  The job slot is the stream's until the query ends, so a sort,
  * + or a class asked for meanwhile waits for that end (the title says the
- * order asked for); Esc ends the query, and the sort then runs. */
+ * order asked for); Esc ends the query, and the sort then runs.  A set may
+ * say what holds each object (set_source.show_holder: the copies of a
+ * duplicated value, from the waste screen). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,6 +94,7 @@ struct instances_state {
     int refilling;           /* refill is the job's, or has rows not taken yet */
     struct refill refill;
     struct job *job;
+    int show_holder;         /* each row's value says which object holds it (set_source) */
     struct list list;
     struct column fit[NCOLS]; /* columns, widened to the rows on the screen (layout) */
     int dom_ready, paths_ready; /* the analysis as layout saw it (draw shows the same) */
@@ -207,14 +210,14 @@ static void instances_open(struct view *v, const struct view_ctx *ctx)
     const obj_t *objs = query_index_objects(ctx->index, v->spec.type, &st->n);
     st->base = xmalloc((st->n ? st->n : 1) * sizeof *st->base, "the instances screen");
     memcpy(st->base, objs, st->n * sizeof *st->base);
+    for (size_t i = 0; i < ctx->summary->n; i++)
+        if (ctx->summary->rows[i].type == v->spec.type)
+            st->total_size = ctx->summary->rows[i].size;
     st->rows = xmalloc((st->n ? st->n : 1) * sizeof *st->rows, "the instances screen");
     memcpy(st->rows, st->base, st->n * sizeof *st->rows);
     st->nbase = st->n;
     for (size_t i = 0; i < st->n; i++)
         st->n_new += (uint64_t)compare_is_new(ctx->compare, st->base[i]);
-    for (size_t i = 0; i < ctx->summary->n; i++)
-        if (ctx->summary->rows[i].type == v->spec.type)
-            st->total_size = ctx->summary->rows[i].size;
     const char *name = types_name(&ctx->heap->types, v->spec.type);
     st->same_name = refs_classes_named(ctx->heap, name, strlen(name), st->classes, CLASSES_MAX);
     st->asked = (struct order){.key = QUERY_GETALL, .class_pick = -1};
@@ -306,6 +309,20 @@ static void dist_cell(const struct analysis *a, int ready, obj_t o, char *cell, 
         snprintf(cell, size, "%u", (unsigned)a->paths.dist[o]);
 }
 
+/* "  <- list(...)": the object's first parent, and how many more. */
+static void add_holder(const struct heap *h, obj_t o, struct strbuf *out)
+{
+    size_t n = heap_nparents(h, o);
+    if (n == 0) {
+        sb_adds(out, "  <- (no parent)");
+        return;
+    }
+    sb_adds(out, "  <- ");
+    refs_repr(h, heap_parents(h, o)[0], 40, out);
+    if (n > 1)
+        sb_printf(out, " and %zu more", n - 1);
+}
+
 /* Row i's numbers, in num (cells points at them); the value is the caller's. */
 static void instance_cells(const struct instances_state *st, const struct view_ctx *ctx, size_t i,
                            char num[][VIEW_BYTES_MAX], const char **cells)
@@ -344,6 +361,8 @@ static void draw_instance(const struct instances_state *st, const struct view_ct
         sb_adds(value, "class ");
         refs_class_qualified_name(h, cls, value);
     }
+    if (st->show_holder)
+        add_holder(h, o, value);
     cells[COL_VALUE] = sb_cstr(value);
     draw_cells(y, width, st->fit, NCOLS, st->cols, cells, i == st->list.cursor ? ROLE_CURSOR : ROLE_NORMAL, -1,
                ROLE_NORMAL);
@@ -533,6 +552,7 @@ static void set_open(struct view *v, const struct view_ctx *ctx)
     struct instances_state *st = xcalloc(1, sizeof *st, "the set screen");
     v->priv = st;
     st->what = xstrdup(src->what, "the set screen");
+    st->show_holder = src->show_holder;
     st->asked = (struct order){.key = QUERY_GETALL, .class_pick = -1};
     st->shown = st->asked;
     st->sorted = 1;      /* the query's order is the first one */

@@ -153,7 +153,7 @@ static unsigned open_holder_type(struct set_holders_state *st, const struct view
             st->pick[n++] = st->hs.by_object[k].holder;
     sb_reset(&st->pick_what);
     sb_printf(&st->pick_what, "%s holders of %s", types_name(&ctx->heap->types, type), st->what);
-    st->src = (struct set_source){sb_cstr(&st->pick_what), NULL, st->pick, n};
+    st->src = (struct set_source){sb_cstr(&st->pick_what), NULL, st->pick, n, 0};
     res->open = (struct view_spec){VIEW_SET, 0, OBJ_NONE, &st->src};
     return VIEW_OPEN;
 }

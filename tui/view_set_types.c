@@ -122,7 +122,7 @@ static unsigned open_type(struct set_types_state *st, const struct view_ctx *ctx
             st->pick[n++] = st->objs[k];
     sb_reset(&st->pick_what);
     sb_printf(&st->pick_what, "%s, of type %s", st->what, types_name(&ctx->heap->types, r->type));
-    st->src = (struct set_source){sb_cstr(&st->pick_what), NULL, st->pick, n};
+    st->src = (struct set_source){sb_cstr(&st->pick_what), NULL, st->pick, n, 0};
     res->open = (struct view_spec){VIEW_SET, 0, OBJ_NONE, &st->src};
     return VIEW_OPEN;
 }

@@ -85,7 +85,7 @@ static unsigned sets_key(struct view *v, const struct view_ctx *ctx, enum action
     if (st->list.n == 0)
         return view_say(res, 1, "no named set to open");
     const struct named_set *s = &ctx->sets->sets[st->list.cursor];
-    st->src = (struct set_source){s->what, NULL, s->objs, s->n};
+    st->src = (struct set_source){s->what, NULL, s->objs, s->n, 0};
     res->open = (struct view_spec){VIEW_SET, 0, OBJ_NONE, &st->src};
     return VIEW_OPEN;
 }

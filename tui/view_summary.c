@@ -4,12 +4,16 @@
  * mode also +/-Count, +/-Size and New, as `heapwalk diff` prints them.  Sorted
  * by size, count, max, name, retained size or (compare mode, the default
  * there) growth; / keeps the types whose name contains a substring; C splits
- * the names several classes share into a row per class (summary --by-class). */
+ * the names several classes share into a row per class (summary --by-class).
+ * With three dumps or more (compare mode for the last two), a Trend column:
+ * the type's total size in each dump as a sparkline, as `heapwalk trend`
+ * draws it. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../src/refs.h"
+#include "../src/report.h"
 #include "compare.h"
 #include "draw.h"
 #include "view.h"
@@ -18,6 +22,7 @@
  * `heapwalk summary` prints them. */
 enum {
     COL_RETAINED, COL_DCOUNT, COL_DSIZE, COL_DRETAINED, COL_NEW, /* COL_D* and COL_NEW: compare mode only */
+    COL_TREND,               /* three dumps or more: a sparkline of the type's size in each */
     COL_INDEX, COL_COUNT, COL_COUNT_PCT, COL_SIZE, COL_SIZE_PCT, COL_CUM, COL_MAX, COL_KIND, NCOLS
 };
 
@@ -29,6 +34,7 @@ static const struct column columns[NCOLS] = {
     [COL_DSIZE] = {"+/-Size", 10, 1, 7, 0},
     [COL_DRETAINED] = {"+/-Retained", 12, 1, 6, 0},
     [COL_NEW] = {"New", 8, 1, 5, 0},
+    [COL_TREND] = {"Trend", 5, 1, 6, 1}, /* as wide as the dumps are many, when more than 5 */
     [COL_INDEX] = {"Index", 6, 0, 4, 0},
     [COL_COUNT] = {"Count", 8, 0, 8, 0},
     [COL_COUNT_PCT] = {"%", 4, 0, 1, 0},
@@ -61,6 +67,7 @@ struct summary_state {
     uint64_t shown_count, shown_size;
     char filter[FILTER_MAX];
     struct list list;
+    struct column colspec[NCOLS]; /* columns, with the Trend column as wide as the dumps are many */
     unsigned char cols[NCOLS]; /* the columns that fit, from layout */
     struct column fit[NCOLS];  /* columns, widened to the rows on the screen (layout) */
     int dom_ready;             /* the retained sizes, as layout saw them (draw shows the same) */
@@ -166,6 +173,10 @@ static void summary_open(struct view *v, const struct view_ctx *ctx)
     struct summary_state *st = xcalloc(1, sizeof *st, "the type summary screen");
     st->order = SUMMARY_BY_SIZE;
     st->extra = ctx->compare ? ORDER_GROWTH : ORDER_ENGINE;
+    memcpy(st->colspec, columns, sizeof st->colspec);
+    size_t dumps = ctx->compare && ctx->compare->have_trend ? ctx->compare->trend.n_dumps : 0;
+    if (dumps + 1 > (size_t)columns[COL_TREND].width)
+        st->colspec[COL_TREND].width = (int)dumps + 1;
     rebuild_rows(st, ctx);
     v->priv = st;
 }
@@ -216,26 +227,29 @@ static int sorted_column(const struct summary_state *st)
 }
 
 static void type_cells(const struct summary_state *st, const struct view_ctx *ctx, size_t i,
-                       char num[][VIEW_BYTES_MAX], const char **cells, struct strbuf *kind);
+                       char num[][VIEW_BYTES_MAX], const char **cells, struct strbuf *kind, struct strbuf *spark);
 
 static void summary_layout(struct view *v, const struct view_ctx *ctx, const struct view_area *area)
 {
     struct summary_state *st = v->priv;
     struct column *fit = st->fit;
-    memcpy(fit, columns, sizeof st->fit);
+    memcpy(fit, st->colspec, sizeof st->fit);
     st->dom_ready = analysis_ready(ctx->analysis, ANALYSIS_DOMINATORS);
     list_layout(&st->list, area->height - 2);
     for (size_t i = st->list.top; i < st->nshown && i < st->list.top + (size_t)st->list.height; i++) {
         char num[NCOLS][VIEW_BYTES_MAX];
         const char *cells[NCOLS];
-        struct strbuf kind;
+        struct strbuf kind, spark;
         sb_init(&kind);
-        type_cells(st, ctx, i, num, cells, &kind);
+        sb_init(&spark);
+        type_cells(st, ctx, i, num, cells, &kind, &spark);
         columns_grow(fit, COL_KIND, cells);
         sb_free(&kind);
+        sb_free(&spark);
     }
     for (int c = 0; c < NCOLS; c++)
         st->cols[c] = ctx->compare || (c != COL_DCOUNT && c != COL_DSIZE && c != COL_DRETAINED && c != COL_NEW);
+    st->cols[COL_TREND] = ctx->compare && ctx->compare->have_trend;
     if (ctx->compare) { /* the changes matter more than the largest object and what is retained */
         fit[COL_INDEX].keep = 0;
         fit[COL_MAX].keep = 1;
@@ -246,9 +260,9 @@ static void summary_layout(struct view *v, const struct view_ctx *ctx, const str
 }
 
 /* Row i's cells; the numbers are written in num, a split row's class name
- * (a.Record) in kind. */
+ * (a.Record) in kind, the trend's sparkline in spark. */
 static void type_cells(const struct summary_state *st, const struct view_ctx *ctx, size_t i,
-                       char num[][VIEW_BYTES_MAX], const char **cells, struct strbuf *kind)
+                       char num[][VIEW_BYTES_MAX], const char **cells, struct strbuf *kind, struct strbuf *spark)
 {
     const struct type_row *r = shown_row(st, i);
     const struct summary *all = ctx->summary;
@@ -266,7 +280,7 @@ static void type_cells(const struct summary_state *st, const struct view_ctx *ct
     else
         snprintf(num[COL_RETAINED], sizeof num[0], "...");
     const struct diff_type *d = ctx->compare && !r->split ? compare_type(ctx->compare, r->type) : NULL;
-    num[COL_DCOUNT][0] = num[COL_DSIZE][0] = num[COL_DRETAINED][0] = num[COL_NEW][0] = '\0';
+    num[COL_DCOUNT][0] = num[COL_DSIZE][0] = num[COL_DRETAINED][0] = num[COL_NEW][0] = num[COL_TREND][0] = '\0';
     if (d) { /* the differences as `heapwalk diff` prints them */
         snprintf(num[COL_DCOUNT], sizeof num[0], "%+lld", (long long)(d->new_count - d->old_count));
         view_bytes_delta(ctx, (int64_t)(d->new_size - d->old_size), num[COL_DSIZE]);
@@ -279,6 +293,11 @@ static void type_cells(const struct summary_state *st, const struct view_ctx *ct
     }
     for (int c = 0; c < COL_KIND; c++)
         cells[c] = num[c];
+    if (ctx->compare && ctx->compare->have_trend) {
+        const struct trend_type *tr = ctx->compare->trend_of[r->type];
+        report_sparkline(tr->size, ctx->compare->trend.n_dumps, draw_utf8(), spark);
+        cells[COL_TREND] = sb_cstr(spark);
+    }
     if (r->cls != OBJ_NONE) /* a split row: a.Record */
         refs_class_qualified_name(ctx->heap, r->cls, kind);
     cells[COL_KIND] = r->cls != OBJ_NONE ? sb_cstr(kind) : types_name(&ctx->heap->types, r->type);
@@ -288,12 +307,14 @@ static void draw_type_row(const struct summary_state *st, const struct view_ctx 
 {
     char num[NCOLS][VIEW_BYTES_MAX];
     const char *cells[NCOLS];
-    struct strbuf kind;
+    struct strbuf kind, spark;
     sb_init(&kind);
-    type_cells(st, ctx, i, num, cells, &kind);
+    sb_init(&spark);
+    type_cells(st, ctx, i, num, cells, &kind, &spark);
     draw_cells(y, width, st->fit, NCOLS, st->cols, cells, i == st->list.cursor ? ROLE_CURSOR : ROLE_NORMAL, -1,
                ROLE_NORMAL);
     sb_free(&kind);
+    sb_free(&spark);
 }
 
 static void summary_draw(const struct view *v, const struct view_ctx *ctx, const struct view_area *area)

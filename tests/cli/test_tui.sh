@@ -14,7 +14,8 @@ check_status "explorer with neither a terminal" 1 "$NOTERM" sh -c "echo q | time
 check_status "explorer: --color wants never or auto" 2 "--color wants never or auto, not 'blue'" \
     "$HW" --color=blue "$DUMP"
 check_status "explorer: one dump" 2 "which dump" "$HW" --raw
-check_status "explorer: one dump or two (OLD NEW)" 2 "one dump, or two to compare" "$HW" "$DUMP" "$DUMP" "$DUMP"
+check_status "explorer: three dumps are taken (a trend, compare mode for the last two)" 1 "needs a terminal" \
+    "$HW" "$DUMP" "$DUMP" "$DUMP"
 check_status "explorer: an unknown option" 2 "^heapwalk: unknown option '--frobnicate'$" "$HW" --frobnicate "$DUMP"
 check_grep "explorer: an unknown option points to --help" "^Try 'heapwalk --help'\.$" "$T/err"
 check_status "explorer: --force is taken (its own refusal names it)" 1 "needs a terminal" "$HW" --force "$DUMP"

@@ -19,7 +19,7 @@ python3 tests/cli/hostile_dump.py "$T/hostile.json"
 fuzz_script() {
     awk -v seed="$1" -v n="$KEYS" 'BEGIN {
         srand(seed)
-        k = split("k j Up Down C-p C-n PgUp PgDn C-b C-f Space Home End < > G Tab BackTab Enter Right l Backspace Left h f g d D - H s c x t a L r p v R o / n N m \x27 M + C : % ^ = E B * w W y ] [ X e u F T P O K ! ? F1 b C-l Esc Esc Enter Enter", keys, " ")
+        k = split("k j Up Down C-p C-n PgUp PgDn C-b C-f Space Home End < > G Tab BackTab Enter Right l Backspace Left h f g d D - H s c x t a L r p v R o / n N m \x27 M + C : % ^ = E B * S U w W y ] [ X e u F T P O K ! ? F1 b C-l Esc Esc Enter Enter", keys, " ")
         split("80 24 100 30 40 8 39 7 60 15 200 50", sizes, " ")
         print "wait heapwalk"
         for (i = 0; i < n; i++) {

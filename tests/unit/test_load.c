@@ -136,6 +136,37 @@ static size_t varied_line(size_t k, char *buf, size_t cap)
     }
 }
 
+/* A load in the background stops when its cancel flag is set (the explorer's
+ * Esc), with an error that says so; an unset flag changes nothing. */
+static void test_cancel(void **state)
+{
+    (void)state;
+    size_t len;
+    char *text = tu_make_dump(2 + 5 * 200, varied_line, &len);
+    char path[300];
+    tmp_path(path, sizeof path, "cancel.json");
+    write_plain(path, text, len);
+    for (int stop = 0; stop <= 1; stop++) {
+        atomic_int cancel = stop;
+        struct load_options opt;
+        opts(&opt, 0, 0, 1);
+        opt.cache = 0;
+        opt.cancel = &cancel;
+        struct load_report rep;
+        struct hw_error err = {{0}};
+        struct heap h;
+        heap_init(&h);
+        assert_int_equal(load_dump(path, &opt, &h, &rep, &err), stop ? -1 : 0);
+        if (stop)
+            assert_non_null(strstr(err.msg, "cancel.json: cancelled"));
+        else
+            assert_int_equal(h.n, 1 + 5 * 200);
+        heap_free(&h);
+    }
+    unlink(path);
+    free(text);
+}
+
 static void test_gzip_and_plain_identical(void **state)
 {
     size_t len;
@@ -833,6 +864,7 @@ int main(void)
         cmocka_unit_test(test_crlf),
         cmocka_unit_test(test_no_final_newline_and_first_wins_across_threads),
         cmocka_unit_test(test_progress_and_defaults),
+        cmocka_unit_test(test_cancel),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -6,6 +6,7 @@
 #include "testutil.h"
 
 #include "waste.h"
+#include "waste_text.h"
 
 static void test_natural_sizes(void **state)
 {
@@ -46,14 +47,54 @@ static const char dump[] =
     S(10, 60, 11, "hello world") S(11, 60, 11, "hello world") S(12, 60, 11, "hello world")
     S(13, 100, 150, "cut short") S(14, 100, 150, "cut short") S(15, 60, 11, "hello world");
 
+/* The dump above, loaded raw (its dicts kept) as a Python 3 dump, and its waste. */
+static void compute(struct heap *h, struct waste *w)
+{
+    tu_load(dump, 0, h);
+    h->flavour = FLAVOUR_PY3;
+    waste_compute(h, 0, w);
+}
+
+/* The report's lines: each row of figures says which figure it shows, in
+ * the order the sections come. */
+static void test_text(void **state)
+{
+    (void)state;
+    struct heap h;
+    struct waste w;
+    compute(&h, &w);
+    struct waste_lines l;
+    waste_text(&h, &w, 0, &l);
+    size_t count[WASTE_LINE_CLASS + 1] = {0};
+    int last = WASTE_LINE_TEXT;
+    for (size_t k = 0; k < l.n; k++) {
+        enum waste_line_kind kind = l.list[k].kind;
+        count[kind]++;
+        if (kind != WASTE_LINE_TEXT) {
+            assert_true((int)kind >= last); /* strings, values, containers, objects, classes */
+            last = (int)kind;
+        }
+    }
+    assert_int_equal(count[WASTE_LINE_STRINGS], w.n_strings);
+    assert_int_equal(count[WASTE_LINE_DUP], w.n_dups);
+    assert_int_equal(count[WASTE_LINE_CONTAINER], w.n_containers);
+    assert_int_equal(count[WASTE_LINE_OVER], w.n_over);
+    assert_int_equal(count[WASTE_LINE_CLASS], w.n_classes);
+    assert_string_equal(l.list[0].text, "Duplicate values: 180 bytes would be saved by keeping one copy of each");
+    for (size_t k = 0; k < l.n; k++)
+        if (l.list[k].kind == WASTE_LINE_DUP)
+            assert_string_equal(l.list[k].text, "       4        180 str  'hello world' <- list x3, Rec.__dict__ x1");
+    waste_lines_free(&l);
+    waste_free(&w);
+    heap_free(&h);
+}
+
 static void test_report(void **state)
 {
     (void)state;
     struct heap h;
-    tu_load(dump, 0, &h);
-    h.flavour = FLAVOUR_PY3;
     struct waste w;
-    waste_compute(&h, 0, &w);
+    compute(&h, &w);
     /* Four copies of "hello world": keeping one saves three; the cut values are not compared. */
     assert_int_equal(w.n_strings, 1);
     assert_int_equal(w.strings[0].objects, 6);
@@ -100,6 +141,17 @@ static void test_report(void **state)
     assert_string_equal(w.classes[0].name, "Rec");
     assert_int_equal(w.classes[0].dict_bytes, 232);
     assert_int_equal(w.classes[0].saving, 216);
+    /* The objects behind the rows, for the explorer. */
+    for (size_t k = 0; k < w.n_containers; k++) {
+        obj_t *objs = waste_container_objects(&h, &w.containers[k], &n);
+        assert_int_equal(n, 1); /* the empty list; the over-allocated dict */
+        assert_int_equal(h.addr[objs[0]], strcmp(types_name(&h.types, w.containers[k].type), "list") == 0 ? 4 : 2);
+        free(objs);
+    }
+    obj_t *recs = waste_class_instances(&h, &w.classes[0], &n);
+    assert_int_equal(n, 1);
+    assert_int_equal(h.addr[recs[0]], 5);
+    free(recs);
     waste_free(&w);
     heap_free(&h);
 }
@@ -109,6 +161,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_natural_sizes),
         cmocka_unit_test(test_report),
+        cmocka_unit_test(test_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
