@@ -21,6 +21,7 @@ void cli_usage(FILE *to)
 {
     fputs("usage: heapwalk [OPTIONS] DUMP            explore a dump interactively\n"
           "       heapwalk [OPTIONS] OLD NEW        explore NEW compared with OLD (what grew)\n"
+          "       heapwalk [OPTIONS] D1 ... OLD NEW  the same, with each type's trend over every dump\n"
           "       heapwalk summary [OPTIONS] DUMP    the type table (meliae's summarize())\n"
           "       heapwalk show [OPTIONS] ADDR... DUMP  objects: repr, children, parents, refs as dict\n"
           "       heapwalk path [OPTIONS] ADDR DUMP  the shortest paths from a root to an object\n"

@@ -13,9 +13,7 @@ enum { OPT_RAW = 1000, OPT_STRICT, OPT_THREADS, OPT_HELP, OPT_COLOR, OPT_NO_CACH
 static void tui_usage(void (*usage)(FILE *to), FILE *to)
 {
     usage(to);
-    fputs("       heapwalk [OPTIONS] OLD NEW      explore NEW compared with OLD, an older dump\n"
-          "       heapwalk [OPTIONS] D1 D2 ... OLD NEW  the same, with each type's trend over all the dumps\n"
-          "Explorer options:\n"
+    fputs("Explorer options:\n"
           "  --color=WHEN   auto (default) or never; NO_COLOR in the environment means never\n",
           to);
 }
