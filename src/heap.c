@@ -60,7 +60,9 @@ void heap_free(struct heap *h)
     free(h->flags);
     free(h->child_off);
     free(h->children);
-    free(h->raw_children);
+    free(h->raw_lo);
+    free(h->raw_hi);
+    free(h->raw_wide);
     free(h->parent_off);
     free(h->parents);
     free(h->dangling);
@@ -293,21 +295,79 @@ obj_t heap_add(struct heap *h, uint64_t addr, uint32_t type_id, uint64_t size, u
     return i;
 }
 
+#define RAW_HIGHS 255
+
+/* The number of the high word hi in h->raw_high, added if new; -1 when the
+ * table is full. Real dumps have a handful: the last one found is tried first. */
+static int raw_high_id(struct heap *h, uint32_t hi, unsigned *last)
+{
+    if (*last < h->n_raw_high && h->raw_high[*last] == hi)
+        return (int)*last;
+    for (unsigned k = 0; k < h->n_raw_high; k++)
+        if (h->raw_high[k] == hi)
+            return (int)(*last = k);
+    if (h->n_raw_high == RAW_HIGHS)
+        return -1;
+    h->raw_high[h->n_raw_high] = hi;
+    return (int)(*last = h->n_raw_high++);
+}
+
+static uint64_t raw_addr(const struct heap *h, size_t k)
+{
+    if (h->raw_wide)
+        return h->raw_wide[k];
+    return (uint64_t)h->raw_high[h->raw_hi[k]] << 32 | h->raw_lo[k];
+}
+
+/* Too many high words: keep the first `have` addresses whole from now on. */
+static void raw_widen(struct heap *h, size_t have)
+{
+    uint64_t *wide = xreallocarray(NULL, h->raw_cap, sizeof *wide, "the reference table");
+    for (size_t k = 0; k < have; k++)
+        wide[k] = raw_addr(h, k);
+    h->raw_wide = wide;
+    free(h->raw_lo);
+    free(h->raw_hi);
+    h->raw_lo = NULL;
+    h->raw_hi = NULL;
+}
+
+static void raw_reserve(struct heap *h, size_t need)
+{
+    if (need <= h->raw_cap)
+        return;
+    size_t cap = h->raw_cap ? h->raw_cap : 16384;
+    while (cap < need)
+        cap *= 2;
+    if (h->raw_wide) {
+        h->raw_wide = xreallocarray(h->raw_wide, cap, sizeof *h->raw_wide, "the reference table");
+    } else {
+        h->raw_lo = xreallocarray(h->raw_lo, cap, sizeof *h->raw_lo, "the reference table");
+        h->raw_hi = xreallocarray(h->raw_hi, cap, sizeof *h->raw_hi, "the reference table");
+    }
+    h->raw_cap = cap;
+}
+
 int heap_add_children(struct heap *h, const uint64_t *addrs, size_t n)
 {
     obj_t i = (obj_t)(h->n - 1);
     size_t have = h->child_off[i + 1];
     if ((uint64_t)have + n > HEAP_MAX_EDGES)
         return -1;
-    if (have + n > h->raw_cap) {
-        size_t cap = h->raw_cap ? h->raw_cap : 16384;
-        while (cap < have + n)
-            cap *= 2;
-        h->raw_children = xreallocarray(h->raw_children, cap, sizeof *h->raw_children, "the reference table");
-        h->raw_cap = cap;
+    raw_reserve(h, have + n);
+    unsigned last = 0;
+    for (size_t k = 0; k < n; k++) {
+        if (!h->raw_wide) {
+            int id = raw_high_id(h, (uint32_t)(addrs[k] >> 32), &last);
+            if (id >= 0) {
+                h->raw_lo[have + k] = (uint32_t)addrs[k];
+                h->raw_hi[have + k] = (uint8_t)id;
+                continue;
+            }
+            raw_widen(h, have + k);
+        }
+        h->raw_wide[have + k] = addrs[k];
     }
-    if (n)
-        memcpy(h->raw_children + have, addrs, n * sizeof *addrs);
     h->child_off[i + 1] = (uint32_t)(have + n);
     return 0;
 }
@@ -327,23 +387,25 @@ void heap_resolve(struct heap *h)
     size_t dcap = 0;
 
     size_t ne = h->n ? h->child_off[h->n] : 0;
-    uint32_t *out = (uint32_t *)(void *)h->raw_children;
+    if (!h->raw_wide && !h->raw_lo) /* no refs at all */
+        raw_reserve(h, 1);
+    /* out[k] overwrites the ref k's own storage once it has been read. */
+    uint32_t *out = h->raw_wide ? (uint32_t *)(void *)h->raw_wide : h->raw_lo;
     const uint32_t *slots = h->index.slots;
     uint64_t isize = h->index.size;
     for (size_t k = 0; k < ne; k++) {
         /* Two misses a ref (the slot, then the address it names): prefetch
          * the slot of ref k + 2 * AHEAD, and the address behind the slot of
          * ref k + AHEAD, which has arrived by now. Both are ahead of out[k]:
-         * raw_children[j] for j > k is not overwritten yet. */
+         * the refs j > k are not overwritten yet. */
         if (k + 2 * INDEX_AHEAD < ne) {
-            uint64_t home = index_home(isize, h->raw_children[k + 2 * INDEX_AHEAD]);
+            uint64_t home = index_home(isize, raw_addr(h, k + 2 * INDEX_AHEAD));
             __builtin_prefetch(&slots[home]);
             __builtin_prefetch(&tags[home]);
         }
         if (k + INDEX_AHEAD < ne)
-            index_prefetch_key(slots, tags, isize, h->addr, h->raw_children[k + INDEX_AHEAD]);
-        uint64_t a;
-        memcpy(&a, h->raw_children + k, sizeof a); /* read slot k before slot k/2 is overwritten */
+            index_prefetch_key(slots, tags, isize, h->addr, raw_addr(h, k + INDEX_AHEAD));
+        uint64_t a = raw_addr(h, k); /* read before out[k] (or out[2k], out[2k+1]) is written */
         uint32_t *slot = index_probe_tagged(h->index.slots, tags, isize, h->addr, a);
         obj_t o = *slot ? *slot - 1 : OBJ_NONE;
         uint32_t c;
@@ -377,8 +439,12 @@ void heap_resolve(struct heap *h)
     free(dslots);
     free(tags);
     h->children = xreallocarray(out, ne ? ne : 1, sizeof *out, "the reference table");
-    h->raw_children = NULL;
+    free(h->raw_hi);
+    h->raw_lo = NULL;
+    h->raw_hi = NULL;
+    h->raw_wide = NULL;
     h->raw_cap = 0;
+    h->n_raw_high = 0;
     h->n_edges = ne;
 }
 

@@ -91,8 +91,16 @@ struct heap {
     uint64_t *dangling;      /* distinct missing addresses that are referred to */
     size_t n_dangling;
 
-    uint64_t *raw_children;  /* while loading: child addresses, before heap_resolve() */
+    /* While loading, the child addresses before heap_resolve(): each as its low
+     * 32 bits (raw_lo) and the number of its high 32 bits in raw_high
+     * (raw_hi), 5 bytes a ref; a dump with more than RAW_HIGHS distinct high
+     * words keeps them whole in raw_wide instead. */
+    uint32_t *raw_lo;
+    uint8_t *raw_hi;
+    uint64_t *raw_wide;
     size_t raw_cap;
+    uint32_t raw_high[255];
+    unsigned n_raw_high;
 
     struct heap_line *lines;  /* "line" keys (stack frames), sorted by object; few */
     size_t n_lines, lines_cap;

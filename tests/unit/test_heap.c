@@ -443,6 +443,35 @@ static void test_first_object_without_children(void **state)
     heap_free(&h);
 }
 
+/* Refs are kept as 5 bytes while loading (the low word, and the number of the
+ * high word among those met); past 255 distinct high words they are widened
+ * to whole addresses. Both ways and the switch must resolve the same. */
+static void test_refs_with_many_high_words(void **state)
+{
+    enum { N = 300 };
+    struct heap h;
+    heap_init(&h);
+    uint32_t t = types_intern(&h.types, "list", 4);
+    for (uint64_t k = 0; k < N; k++) {
+        heap_add(&h, k << 32 | 16, t, 56, 0, 0, 0);
+        const uint64_t r[] = {((k + 1) % N) << 32 | 16, (k + 5000) << 32 | 8, k << 32 | 16};
+        assert_int_equal(heap_add_children(&h, r, 3), 0);
+    }
+    finish(&h);
+    assert_int_equal(h.n, N);
+    assert_int_equal(h.n_edges, 3 * N);
+    assert_int_equal(h.n_dangling, N);
+    for (obj_t k = 0; k < N; k++) {
+        assert_int_equal(heap_nchildren(&h, k), 3);
+        const uint32_t *c = h.children + h.child_off[k];
+        assert_int_equal(c[0], (k + 1) % N);
+        assert_true(heap_is_dangling(c[1]));
+        assert_true(heap_child_addr(&h, c[1]) == (((uint64_t)k + 5000) << 32 | 8));
+        assert_int_equal(c[2], k);
+    }
+    heap_free(&h);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -460,6 +489,7 @@ int main(void)
         cmocka_unit_test(test_child_offsets_consistent),
         cmocka_unit_test(test_detect_flavour),
         cmocka_unit_test(test_first_object_without_children),
+        cmocka_unit_test(test_refs_with_many_high_words),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
