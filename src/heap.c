@@ -628,11 +628,12 @@ void heap_build_parents(struct heap *h)
     size_t n = h->n;
     free(h->parent_off);
     free(h->parents);
-    /* Count every ref (duplicates too: an upper bound per object), fill each
-     * object's range from the back while skipping a repeat of the parent just
-     * placed (a parent's refs to one child are met one after the other), then
-     * close the gaps the repeats left at the front of each range. Parents are
-     * met in descending order, so every list ends up ascending. */
+    /* A counting sort with no second array: count every ref (duplicates too)
+     * into off[child + 1]; the prefix sums make off[i + 1] the end of object
+     * i's range; filling each range from the back moves off[i + 1] down to
+     * its start. Parents are met in descending order, so every list is
+     * ascending and a parent's repeated refs to one child sit side by side;
+     * the slide that closes the lists up drops the repeats. */
     uint32_t *off = xcalloc(n + 1, sizeof *off, "the parent table");
     for (size_t k = 0; k < h->n_edges; k++)
         if (!heap_is_dangling(h->children[k]))
@@ -641,31 +642,26 @@ void heap_build_parents(struct heap *h)
         off[i + 1] += off[i];
     size_t bound = n ? off[n] : 0;
     uint32_t *parents = xmalloc((bound ? bound : 1) * sizeof *parents, "the parent table");
-    uint32_t *cursor = xmalloc((n ? n : 1) * sizeof *cursor, "the parent table");
-    memcpy(cursor, off + 1, n * sizeof *cursor);
     for (size_t p = n; p-- > 0;) {
         const uint32_t *c = heap_children(h, (obj_t)p);
         size_t nc = heap_nchildren(h, (obj_t)p);
-        for (size_t k = 0; k < nc; k++) {
-            uint32_t ch = c[k];
-            if (heap_is_dangling(ch))
-                continue;
-            if (cursor[ch] < off[ch + 1] && parents[cursor[ch]] == p)
-                continue;
-            parents[--cursor[ch]] = (uint32_t)p;
-        }
+        for (size_t k = 0; k < nc; k++)
+            if (!heap_is_dangling(c[k]))
+                parents[--off[c[k] + 1]] = (uint32_t)p;
     }
-    /* cursor[i] is where object i's list starts now; slide the lists left. */
+    /* Now off[i + 1] is where object i's list starts, and off[i + 2] (or
+     * bound, for the last) where it ends; off[i] is free once read. */
     size_t pos = 0;
     for (size_t i = 0; i < n; i++) {
-        size_t len = off[i + 1] - cursor[i];
-        memmove(parents + pos, parents + cursor[i], len * sizeof *parents);
+        size_t from = off[i + 1], to = i + 1 < n ? off[i + 2] : bound;
         off[i] = (uint32_t)pos;
-        pos += len;
+        uint32_t last = UINT32_MAX; /* not an object number */
+        for (size_t k = from; k < to; k++)
+            if (parents[k] != last)
+                parents[pos++] = last = parents[k];
     }
     if (n)
         off[n] = (uint32_t)pos;
-    free(cursor);
     h->parent_off = off;
     h->parents = xreallocarray(parents, pos ? pos : 1, sizeof *parents, "the parent table");
     h->n_parent_edges = pos;
