@@ -65,8 +65,11 @@ struct heap_line {
     uint32_t line;
 };
 
+/* An index slot whose object a compaction dropped: lookups go on past it. */
+#define INDEX_GONE UINT32_MAX
+
 struct addr_index {
-    uint32_t *slots;         /* object number + 1; 0 is empty */
+    uint32_t *slots;         /* object number + 1; 0 is empty; INDEX_GONE */
     uint64_t size;           /* slots: 1.25 per object */
 };
 
