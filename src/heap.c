@@ -536,7 +536,13 @@ static void index_renumber(struct heap *h, const struct renumber *r)
     }
 }
 
-int heap_compact(struct heap *h, obj_t *link)
+/* A dict absorbed by collapse (dropped, and marked OF_COLLAPSED too). */
+static inline int absorbed_dict(const struct heap *h, uint32_t i)
+{
+    return (h->flags[i] & (OF_DROP | OF_COLLAPSED)) == (OF_DROP | OF_COLLAPSED);
+}
+
+int heap_compact(struct heap *h, int absorbed)
 {
     size_t n = h->n;
     struct renumber rn;
@@ -548,22 +554,26 @@ int heap_compact(struct heap *h, obj_t *link)
     for (size_t i = 0; i < n; i++) {
         if (h->flags[i] & OF_DROP)
             continue;
-        if (link && (h->flags[i] & OF_COLLAPSED)) {
-            obj_t d = link[i];
-            ne += heap_nchildren(h, d) + heap_nchildren(h, (obj_t)i) - 1;
-        } else {
-            ne += heap_nchildren(h, (obj_t)i);
-        }
+        ne += heap_nchildren(h, (obj_t)i);
+        if (absorbed && (h->flags[i] & OF_COLLAPSED))
+            ne += heap_nchildren(h, heap_children(h, (obj_t)i)[0]) - 1;
     }
     if (ne > HEAP_MAX_EDGES) { /* a dict shared by many owners is copied into each */
         renumber_free(&rn);
         return -1;
     }
+    /* The new offsets go over the old ones as the objects are copied (object
+     * i's new number is never above i, and its own old offsets are read
+     * first); an absorbed dict's range, which its owner reads later, is kept
+     * in the dict's len and string fields, which nothing reads any more. */
+    if (absorbed)
+        for (size_t i = 0; i < n; i++)
+            if (absorbed_dict(h, (uint32_t)i)) {
+                h->len32[i] = h->child_off[i];
+                h->str[i] = h->child_off[i + 1] - h->child_off[i];
+            }
     uint32_t *children = xmalloc((ne ? ne : 1) * sizeof *children, "the reference table");
-    /* With link, each kept object's start goes into its own link entry (read
-     * only while that object is copied), and the new offsets into the old
-     * ones after the copy: one array of n less at the peak. */
-    uint32_t *off = link ? NULL : xmalloc((kept + 1) * sizeof *off, "the reference table");
+    uint32_t *off = h->child_off;
     size_t pos = 0;
 
 #define EMIT(c)                                                                              \
@@ -571,8 +581,8 @@ int heap_compact(struct heap *h, obj_t *link)
         uint32_t c_ = (c);                                                                   \
         obj_t r_ = heap_is_dangling(c_) ? OBJ_NONE : REMAP(c_);                              \
         if (!heap_is_dangling(c_) && r_ == OBJ_NONE) {                                       \
-            if (link && link[c_] != OBJ_NONE) {                                              \
-                c_ = REMAP(link[c_]);                                                        \
+            if (absorbed && absorbed_dict(h, c_)) {                                          \
+                c_ = REMAP(h->size32[c_]);                                                   \
                 h->stats.redirected++;                                                       \
             } else { /* not reached by loads: only dicts are dropped with refs to them */  \
                 h->dangling = xreallocarray(h->dangling, h->n_dangling + 1,                  \
@@ -587,39 +597,30 @@ int heap_compact(struct heap *h, obj_t *link)
         children[pos++] = c_;                                                                \
     } while (0)
 
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0, j = 0; i < n; i++) {
         if (h->flags[i] & OF_DROP)
             continue;
         uint32_t start = (uint32_t)pos;
-        const uint32_t *c = heap_children(h, (obj_t)i);
-        size_t nc = heap_nchildren(h, (obj_t)i);
-        if (link && (h->flags[i] & OF_COLLAPSED)) {
-            obj_t d = link[i];
-            const uint32_t *dc = heap_children(h, d);
-            size_t ndc = heap_nchildren(h, d);
+        const uint32_t *c = h->children + off[i];
+        size_t nc = (size_t)(off[i + 1] - off[i]);
+        if (absorbed && (h->flags[i] & OF_COLLAPSED)) {
+            obj_t d = c[0];
+            const uint32_t *dc = h->children + h->len32[d];
+            size_t ndc = h->str[d];
             for (size_t k = 0; k < ndc; k++)
                 EMIT(dc[k]);
-            for (size_t k = 0; k < nc; k++)
+            for (size_t k = 1; k < nc; k++)
                 if (c[k] != d)
                     EMIT(c[k]);
         } else {
             for (size_t k = 0; k < nc; k++)
                 EMIT(c[k]);
         }
-        if (link)
-            link[i] = start;
-        else
-            off[REMAP(i)] = start;
+        off[j++] = start;
     }
 #undef EMIT
-    if (link) { /* new numbers are never above old ones: each old offset is dead when it is overwritten */
-        off = h->child_off;
-        h->child_off = NULL;
-        for (size_t i = 0, j = 0; i < n; i++)
-            if (!(h->flags[i] & OF_DROP))
-                off[j++] = link[i];
-        off = xreallocarray(off, kept + 1, sizeof *off, "the reference table");
-    }
+    h->child_off = NULL;
+    off = xreallocarray(off, kept + 1, sizeof *off, "the reference table");
     off[kept] = (uint32_t)pos;
 
     lines_remap(h, &rn);
@@ -652,7 +653,6 @@ int heap_compact(struct heap *h, obj_t *link)
     }
 #undef REMAP
     free(h->children);
-    free(h->child_off);
     h->children = children;
     h->child_off = off;
     h->n_edges = pos;

@@ -556,7 +556,7 @@ static int loader_finish(struct loader *L)
     } else {
         /* --raw, or heapwalk's own export: its dicts are collapsed already,
          * and collapsing again would absorb dicts the first pass kept. */
-        if (heap_compact(h, NULL) < 0)
+        if (heap_compact(h, 0) < 0)
             return too_many_refs(L, L->err);
         h->collapsed = L->exported;
     }
