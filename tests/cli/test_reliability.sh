@@ -501,16 +501,20 @@ check "output to a full disk (/dev/full): exit 1 with a message, every command" 
 
 # Signals: a batch command waiting on a FIFO that never ends ends at once on
 # SIGTERM, SIGHUP (ssh dropped) and SIGINT, killed by the signal (no handler
-# to hang in). env --default-signal undoes the SIGINT ignoring of & jobs.
+# to hang in). env --default-signal undoes the SIGINT ignoring of & jobs, and
+# the SIGHUP ignoring of a test run started under nohup (which heapwalk, like
+# any program, keeps: that is what nohup asks for).
 for sig in TERM HUP INT; do
     rm -f "$T/sig.fifo"
     mkfifo "$T/sig.fifo"
     timeout 20 bash -c 'exec 3> "$2"; head -c 200 "$1" >&3; exec sleep 30' _ "$ONE" "$T/sig.fifo" &
     writer=$!
-    if env --default-signal=INT true 2>/dev/null; then
-        env --default-signal=INT "$HW" summary "$T/sig.fifo" > /dev/null 2> "$T/err" &
+    if env --default-signal=INT,HUP,TERM true 2>/dev/null; then
+        env --default-signal=INT,HUP,TERM "$HW" summary "$T/sig.fifo" > /dev/null 2> "$T/err" &
     else
-        python3 -c 'import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])' \
+        python3 -c 'import os, signal, sys
+for s in (signal.SIGINT, signal.SIGHUP, signal.SIGTERM): signal.signal(s, signal.SIG_DFL)
+os.execv(sys.argv[1], sys.argv[1:])' \
             "$HW" summary "$T/sig.fifo" > /dev/null 2> "$T/err" &
     fi
     pid=$!
