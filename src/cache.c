@@ -17,7 +17,7 @@
 #include "load.h"
 
 #define CACHE_MAGIC "HWCACHE\0"
-#define CACHE_VERSION 2u
+#define CACHE_VERSION 3u
 #define CACHE_ALIGN 64u
 #define CACHE_SUFFIX ".hwc"
 #define CACHE_DEFAULT_MAX_MB 4096u
@@ -318,13 +318,13 @@ static int strings_ok(const char *arena, uint64_t arena_len, const uint64_t *off
     return 1;
 }
 
-/* The index: every slot 0 or an object number + 1, and at least one empty
- * slot so that a lookup of a missing address ends. */
+/* The index: every slot 0, an object number + 1 or INDEX_GONE, and at
+ * least one empty slot so that a lookup of a missing address ends. */
 static int index_ok(const uint32_t *slots, uint64_t size, uint64_t n)
 {
     uint64_t empty = 0;
     for (uint64_t i = 0; i < size; i++) {
-        if (slots[i] > n)
+        if (slots[i] > n && slots[i] != INDEX_GONE)
             return 0;
         empty += slots[i] == 0;
     }

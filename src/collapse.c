@@ -36,15 +36,11 @@ int collapse_instance_dicts(struct heap *h)
     uint32_t t_classobj = types_lookup(&h->types, "classobj");
     if (t_dict == UINT32_MAX) { /* no dicts: nothing to absorb */
         free(skip);
-        if (heap_compact(h, NULL) < 0)
+        if (heap_compact(h, 0) < 0)
             return -1;
         h->collapsed = 1;
         return 0;
     }
-
-    obj_t *link = xmalloc((n ? n : 1) * sizeof *link, "collapsing instance dicts");
-    for (size_t i = 0; i < n; i++)
-        link[i] = OBJ_NONE;
 
     for (size_t i = 0; i < n; i++) {
         uint32_t t = h->type[i];
@@ -71,11 +67,15 @@ int collapse_instance_dicts(struct heap *h)
         }
         if (dict == (obj_t)i)
             continue;
-        /* Absorb. */
-        link[i] = dict;
-        if (link[dict] == OBJ_NONE) {
-            link[dict] = (obj_t)i;   /* refs to the dict go to its first owner */
-            h->flags[dict] |= OF_DROP;
+        /* Absorb: the dict goes first among the owner's children (where
+         * heap_compact looks for it; the others keep their order). */
+        if (c[0] != dict) {
+            uint32_t *cw = h->children + h->child_off[i];
+            cw[1] = cw[0];
+            cw[0] = dict;
+        }
+        if (!(h->flags[dict] & OF_DROP)) {
+            h->flags[dict] |= OF_DROP | OF_COLLAPSED; /* absorbed */
             h->stats.dicts_removed++;
         }
         h->flags[i] |= OF_COLLAPSED;
@@ -93,9 +93,12 @@ int collapse_instance_dicts(struct heap *h)
         }
     }
     free(skip);
-    int rc = heap_compact(h, link);
-    free(link);
-    if (rc < 0)
+    /* Refs to an absorbed dict go to its first owner: its number goes where
+     * the dict's size was (now its owners'), the last written the first. */
+    for (size_t i = n; i-- > 0;)
+        if ((h->flags[i] & (OF_COLLAPSED | OF_DROP)) == OF_COLLAPSED)
+            h->size32[heap_children(h, (obj_t)i)[0]] = (uint32_t)i;
+    if (heap_compact(h, 1) < 0)
         return -1;
     h->collapsed = 1;
     return 0;

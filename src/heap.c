@@ -160,7 +160,7 @@ static inline uint64_t index_home(uint64_t size, uint64_t addr)
 static uint32_t *index_lookup_slot(uint32_t *slots, uint64_t size, const uint64_t *keys, uint64_t addr)
 {
     uint64_t i = index_home(size, addr);
-    while (slots[i] && keys[slots[i] - 1] != addr)
+    while (slots[i] && (slots[i] == INDEX_GONE || keys[slots[i] - 1] != addr))
         i = i + 1 == size ? 0 : i + 1;
     return &slots[i];
 }
@@ -470,64 +470,119 @@ uint32_t heap_line(const struct heap *h, obj_t i)
     return lo < h->n_lines && h->lines[lo].obj == i ? h->lines[lo].line : 0;
 }
 
+/* The new numbers of a compaction: object i keeps the rank of i among the
+ * objects not dropped. A bit an object and a count every 64 (0.19 bytes an
+ * object) instead of an array of numbers: the lookups of the edges' copy
+ * stay in the caches. */
+struct renumber {
+    uint64_t *kept;          /* bit i: object i stays */
+    uint32_t *before;        /* objects kept before each word's first */
+};
+
+static size_t renumber_init(struct renumber *r, const struct heap *h)
+{
+    size_t words = h->n / 64 + 1;
+    r->kept = xcalloc(words, sizeof *r->kept, "renumbering objects");
+    r->before = xmalloc(words * sizeof *r->before, "renumbering objects");
+    for (size_t i = 0; i < h->n; i++)
+        if (!(h->flags[i] & OF_DROP))
+            r->kept[i / 64] |= 1ull << (i % 64);
+    size_t kept = 0;
+    for (size_t w = 0; w < words; w++) {
+        r->before[w] = (uint32_t)kept;
+        kept += (size_t)__builtin_popcountll(r->kept[w]);
+    }
+    return kept;
+}
+
+static inline obj_t renumber(const struct renumber *r, uint32_t i)
+{
+    uint64_t word = r->kept[i / 64], bit = 1ull << (i % 64);
+    if (!(word & bit))
+        return OBJ_NONE;
+    return r->before[i / 64] + (obj_t)__builtin_popcountll(word & (bit - 1));
+}
+
+static void renumber_free(struct renumber *r)
+{
+    free(r->kept);
+    free(r->before);
+}
+
 /* Renumbering keeps the order, so the line table stays sorted. */
-static void lines_remap(struct heap *h, const obj_t *remap)
+static void lines_remap(struct heap *h, const struct renumber *r)
 {
     size_t k = 0;
-    for (size_t q = 0; q < h->n_lines; q++)
-        if (remap[h->lines[q].obj] != OBJ_NONE)
-            h->lines[k++] = (struct heap_line){remap[h->lines[q].obj], h->lines[q].line};
+    for (size_t q = 0; q < h->n_lines; q++) {
+        obj_t j = renumber(r, h->lines[q].obj);
+        if (j != OBJ_NONE)
+            h->lines[k++] = (struct heap_line){j, h->lines[q].line};
+    }
     h->n_lines = k;
 }
 
-int heap_compact(struct heap *h, obj_t *link)
+/* The address index after a compaction, in place: a kept object's slot
+ * takes its new number, a dropped one's becomes INDEX_GONE (a lookup goes
+ * on past it, as past another address), so no address is hashed again. */
+static void index_renumber(struct heap *h, const struct renumber *r)
+{
+    uint32_t *slots = h->index.slots;
+    for (uint64_t k = 0; k < h->index.size; k++) {
+        uint32_t v = slots[k];
+        if (v && v != INDEX_GONE) {
+            obj_t j = renumber(r, v - 1);
+            slots[k] = j == OBJ_NONE ? INDEX_GONE : j + 1;
+        }
+    }
+}
+
+/* A dict absorbed by collapse (dropped, and marked OF_COLLAPSED too). */
+static inline int absorbed_dict(const struct heap *h, uint32_t i)
+{
+    return (h->flags[i] & (OF_DROP | OF_COLLAPSED)) == (OF_DROP | OF_COLLAPSED);
+}
+
+int heap_compact(struct heap *h, int absorbed)
 {
     size_t n = h->n;
-    /* The renumbering lives in the old index's slots (1.25 per object), and
-     * the new index in them after it: no fresh pages, one array less at the
-     * peak. Nothing here looks addresses up. */
-    obj_t *remap = h->index.slots;
-    uint64_t remap_len = h->index.size;
-    h->index.slots = NULL;
-    h->index.size = 0;
-    if (!remap || remap_len < n) {
-        free(remap);
-        remap = xmalloc((n ? n : 1) * sizeof *remap, "renumbering objects");
-        remap_len = n ? n : 1;
-    }
-    size_t kept = 0;
-    for (size_t i = 0; i < n; i++)
-        remap[i] = (h->flags[i] & OF_DROP) ? OBJ_NONE : (obj_t)kept++;
+    struct renumber rn;
+    size_t kept = renumber_init(&rn, h);
+#define REMAP(i) renumber(&rn, (uint32_t)(i))
 
     /* Count the new edges, then fill a new array. */
     size_t ne = 0;
     for (size_t i = 0; i < n; i++) {
         if (h->flags[i] & OF_DROP)
             continue;
-        if (link && (h->flags[i] & OF_COLLAPSED)) {
-            obj_t d = link[i];
-            ne += heap_nchildren(h, d) + heap_nchildren(h, (obj_t)i) - 1;
-        } else {
-            ne += heap_nchildren(h, (obj_t)i);
-        }
+        ne += heap_nchildren(h, (obj_t)i);
+        if (absorbed && (h->flags[i] & OF_COLLAPSED))
+            ne += heap_nchildren(h, heap_children(h, (obj_t)i)[0]) - 1;
     }
     if (ne > HEAP_MAX_EDGES) { /* a dict shared by many owners is copied into each */
-        free(index_build(h, remap, remap_len)); /* unchanged: the same index again */
+        renumber_free(&rn);
         return -1;
     }
+    /* The new offsets go over the old ones as the objects are copied (object
+     * i's new number is never above i, and its own old offsets are read
+     * first); an absorbed dict's range, which its owner reads later, is kept
+     * in the dict's len and string fields, which nothing reads any more. */
+    if (absorbed)
+        for (size_t i = 0; i < n; i++)
+            if (absorbed_dict(h, (uint32_t)i)) {
+                h->len32[i] = h->child_off[i];
+                h->str[i] = h->child_off[i + 1] - h->child_off[i];
+            }
     uint32_t *children = xmalloc((ne ? ne : 1) * sizeof *children, "the reference table");
-    /* With link, each kept object's start goes into its own link entry (read
-     * only while that object is copied), and the new offsets into the old
-     * ones after the copy: one array of n less at the peak. */
-    uint32_t *off = link ? NULL : xmalloc((kept + 1) * sizeof *off, "the reference table");
+    uint32_t *off = h->child_off;
     size_t pos = 0;
 
 #define EMIT(c)                                                                              \
     do {                                                                                     \
         uint32_t c_ = (c);                                                                   \
-        if (!heap_is_dangling(c_) && remap[c_] == OBJ_NONE) {                                \
-            if (link && link[c_] != OBJ_NONE) {                                              \
-                c_ = remap[link[c_]];                                                        \
+        obj_t r_ = heap_is_dangling(c_) ? OBJ_NONE : REMAP(c_);                              \
+        if (!heap_is_dangling(c_) && r_ == OBJ_NONE) {                                       \
+            if (absorbed && absorbed_dict(h, c_)) {                                          \
+                c_ = REMAP(h->size32[c_]);                                                   \
                 h->stats.redirected++;                                                       \
             } else { /* not reached by loads: only dicts are dropped with refs to them */  \
                 h->dangling = xreallocarray(h->dangling, h->n_dangling + 1,                  \
@@ -537,53 +592,44 @@ int heap_compact(struct heap *h, obj_t *link)
                 h->stats.dangling_refs++;                                                    \
             }                                                                                \
         } else if (!heap_is_dangling(c_)) {                                                  \
-            c_ = remap[c_];                                                                  \
+            c_ = r_;                                                                         \
         }                                                                                    \
         children[pos++] = c_;                                                                \
     } while (0)
 
-    for (size_t i = 0; i < n; i++) {
-        if (remap[i] == OBJ_NONE)
+    for (size_t i = 0, j = 0; i < n; i++) {
+        if (h->flags[i] & OF_DROP)
             continue;
         uint32_t start = (uint32_t)pos;
-        const uint32_t *c = heap_children(h, (obj_t)i);
-        size_t nc = heap_nchildren(h, (obj_t)i);
-        if (link && (h->flags[i] & OF_COLLAPSED)) {
-            obj_t d = link[i];
-            const uint32_t *dc = heap_children(h, d);
-            size_t ndc = heap_nchildren(h, d);
+        const uint32_t *c = h->children + off[i];
+        size_t nc = (size_t)(off[i + 1] - off[i]);
+        if (absorbed && (h->flags[i] & OF_COLLAPSED)) {
+            obj_t d = c[0];
+            const uint32_t *dc = h->children + h->len32[d];
+            size_t ndc = h->str[d];
             for (size_t k = 0; k < ndc; k++)
                 EMIT(dc[k]);
-            for (size_t k = 0; k < nc; k++)
+            for (size_t k = 1; k < nc; k++)
                 if (c[k] != d)
                     EMIT(c[k]);
         } else {
             for (size_t k = 0; k < nc; k++)
                 EMIT(c[k]);
         }
-        if (link)
-            link[i] = start;
-        else
-            off[remap[i]] = start;
+        off[j++] = start;
     }
 #undef EMIT
-    if (link) { /* remap[i] <= i: each old offset is dead when it is overwritten */
-        off = h->child_off;
-        h->child_off = NULL;
-        for (size_t i = 0; i < n; i++)
-            if (remap[i] != OBJ_NONE)
-                off[remap[i]] = link[i];
-        off = xreallocarray(off, kept + 1, sizeof *off, "the reference table");
-    }
+    h->child_off = NULL;
+    off = xreallocarray(off, kept + 1, sizeof *off, "the reference table");
     off[kept] = (uint32_t)pos;
 
-    lines_remap(h, remap);
+    lines_remap(h, &rn);
     /* Move the big values to their new numbers. */
     struct bigval *big = h->big, *b, *tmp;
     h->big = NULL;
     HASH_ITER(hh, big, b, tmp) {
         HASH_DEL(big, b);
-        obj_t o = remap[b->key / 2];
+        obj_t o = REMAP(b->key / 2);
         if (o != OBJ_NONE) {
             b->key = (uint64_t)o * 2 + b->key % 2;
             HASH_ADD(hh, h->big, key, sizeof b->key, b);
@@ -592,19 +638,21 @@ int heap_compact(struct heap *h, obj_t *link)
         }
     }
 
-    for (size_t i = 0; i < n; i++) {
-        obj_t j = remap[i];
-        if (j == OBJ_NONE || j == i)
+    for (size_t i = 0, j = 0; i < n; i++) {
+        if (h->flags[i] & OF_DROP)
             continue;
-        h->addr[j] = h->addr[i];
-        h->type[j] = h->type[i];
-        h->size32[j] = h->size32[i];
-        h->len32[j] = h->len32[i];
-        h->str[j] = h->str[i];
-        h->flags[j] = h->flags[i];
+        if (j != i) {
+            h->addr[j] = h->addr[i];
+            h->type[j] = h->type[i];
+            h->size32[j] = h->size32[i];
+            h->len32[j] = h->len32[i];
+            h->str[j] = h->str[i];
+            h->flags[j] = h->flags[i];
+        }
+        j++;
     }
+#undef REMAP
     free(h->children);
-    free(h->child_off);
     h->children = children;
     h->child_off = off;
     h->n_edges = pos;
@@ -619,7 +667,11 @@ int heap_compact(struct heap *h, obj_t *link)
         h->str = xreallocarray(h->str, kept, sizeof *h->str, what);
         h->flags = xreallocarray(h->flags, kept, sizeof *h->flags, what);
     }
-    free(index_build(h, remap, remap_len));
+    if (h->index.slots)
+        index_renumber(h, &rn);
+    else
+        free(index_build(h, NULL, 0));
+    renumber_free(&rn);
     return 0;
 }
 
@@ -628,11 +680,12 @@ void heap_build_parents(struct heap *h)
     size_t n = h->n;
     free(h->parent_off);
     free(h->parents);
-    /* Count every ref (duplicates too: an upper bound per object), fill each
-     * object's range from the back while skipping a repeat of the parent just
-     * placed (a parent's refs to one child are met one after the other), then
-     * close the gaps the repeats left at the front of each range. Parents are
-     * met in descending order, so every list ends up ascending. */
+    /* A counting sort with no second array: count every ref (duplicates too)
+     * into off[child + 1]; the prefix sums make off[i + 1] the end of object
+     * i's range; filling each range from the back moves off[i + 1] down to
+     * its start. Parents are met in descending order, so every list is
+     * ascending and a parent's repeated refs to one child sit side by side;
+     * the slide that closes the lists up drops the repeats. */
     uint32_t *off = xcalloc(n + 1, sizeof *off, "the parent table");
     for (size_t k = 0; k < h->n_edges; k++)
         if (!heap_is_dangling(h->children[k]))
@@ -641,31 +694,26 @@ void heap_build_parents(struct heap *h)
         off[i + 1] += off[i];
     size_t bound = n ? off[n] : 0;
     uint32_t *parents = xmalloc((bound ? bound : 1) * sizeof *parents, "the parent table");
-    uint32_t *cursor = xmalloc((n ? n : 1) * sizeof *cursor, "the parent table");
-    memcpy(cursor, off + 1, n * sizeof *cursor);
     for (size_t p = n; p-- > 0;) {
         const uint32_t *c = heap_children(h, (obj_t)p);
         size_t nc = heap_nchildren(h, (obj_t)p);
-        for (size_t k = 0; k < nc; k++) {
-            uint32_t ch = c[k];
-            if (heap_is_dangling(ch))
-                continue;
-            if (cursor[ch] < off[ch + 1] && parents[cursor[ch]] == p)
-                continue;
-            parents[--cursor[ch]] = (uint32_t)p;
-        }
+        for (size_t k = 0; k < nc; k++)
+            if (!heap_is_dangling(c[k]))
+                parents[--off[c[k] + 1]] = (uint32_t)p;
     }
-    /* cursor[i] is where object i's list starts now; slide the lists left. */
+    /* Now off[i + 1] is where object i's list starts, and off[i + 2] (or
+     * bound, for the last) where it ends; off[i] is free once read. */
     size_t pos = 0;
     for (size_t i = 0; i < n; i++) {
-        size_t len = off[i + 1] - cursor[i];
-        memmove(parents + pos, parents + cursor[i], len * sizeof *parents);
+        size_t from = off[i + 1], to = i + 1 < n ? off[i + 2] : bound;
         off[i] = (uint32_t)pos;
-        pos += len;
+        uint32_t last = UINT32_MAX; /* not an object number */
+        for (size_t k = from; k < to; k++)
+            if (parents[k] != last)
+                parents[pos++] = last = parents[k];
     }
     if (n)
         off[n] = (uint32_t)pos;
-    free(cursor);
     h->parent_off = off;
     h->parents = xreallocarray(parents, pos ? pos : 1, sizeof *parents, "the parent table");
     h->n_parent_edges = pos;

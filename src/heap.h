@@ -39,7 +39,8 @@ enum {
     OF_VALUE_NUM = 1 << 2,  /* str is the exact text of a numeric "value" (ints) */
     OF_VALUE_NULL = 1 << 3, /* "value": null */
     OF_HAS_LEN = 1 << 4,    /* len is set */
-    OF_COLLAPSED = 1 << 5,  /* absorbed its __dict__: children are the dict's (+ type), len is the dict's */
+    OF_COLLAPSED = 1 << 5,  /* absorbed its __dict__: children are the dict's (+ type), len is the dict's;
+                               while loading, with OF_DROP: a dict absorbed (heap_compact) */
     OF_DROP = 1 << 6,       /* internal, during loading: to be removed (duplicate or absorbed) */
 };
 
@@ -65,8 +66,11 @@ struct heap_line {
     uint32_t line;
 };
 
+/* An index slot whose object a compaction dropped: lookups go on past it. */
+#define INDEX_GONE UINT32_MAX
+
 struct addr_index {
-    uint32_t *slots;         /* object number + 1; 0 is empty */
+    uint32_t *slots;         /* object number + 1; 0 is empty; INDEX_GONE */
     uint64_t size;           /* slots: 1.25 per object */
 };
 
@@ -183,16 +187,16 @@ int heap_add_children(struct heap *h, const uint64_t *addrs, size_t n);
  * object numbers and dangling entries. */
 void heap_resolve(struct heap *h);
 
-/* Remove the objects marked OF_DROP and renumber the rest, in order.
- * link (may be NULL) comes from collapse: for a kept object with OF_COLLAPSED,
- * link[i] is the dict it absorbed, and its children become that dict's
- * children followed by its own children other than the dict (the type); for a
- * dropped dict, link[i] is its owner, and refs to the dict go to the owner.
- * Refs to a dropped object with no link become dangling. Rebuilds the index.
- * link's entries for kept objects are scratch space afterwards.
- * Returns 0, or -1 (the heap unchanged) when the result would hold more than
+/* Remove the objects marked OF_DROP and renumber the rest, in order; the
+ * address index is renumbered in place. With absorbed (collapse ran), a kept
+ * object with OF_COLLAPSED has the dict it absorbed as its first child, and
+ * its children become that dict's children followed by its own others (the
+ * type); a dropped dict marked OF_COLLAPSED too was absorbed, holds its first
+ * owner's number in size32 (its size is its owners' now), and refs to it go
+ * to that owner. Refs to any other dropped object become dangling.
+ * Returns 0, or -1 (nothing compacted) when the result would hold more than
  * HEAP_MAX_EDGES references. */
-int heap_compact(struct heap *h, obj_t *link);
+int heap_compact(struct heap *h, int absorbed);
 
 /* Build the parent lists from the children (deduplicated, no cap). */
 void heap_build_parents(struct heap *h);

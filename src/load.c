@@ -556,7 +556,7 @@ static int loader_finish(struct loader *L)
     } else {
         /* --raw, or heapwalk's own export: its dicts are collapsed already,
          * and collapsing again would absorb dicts the first pass kept. */
-        if (heap_compact(h, NULL) < 0)
+        if (heap_compact(h, 0) < 0)
             return too_many_refs(L, L->err);
         h->collapsed = L->exported;
     }
@@ -640,6 +640,17 @@ static int load_file(const char *path, const struct load_options *opt, struct he
         input_close(in);
         return -1;
     }
+    /* A line's limit: a stream of unknown size (a pipe, /dev/zero) stops at
+     * opt->max_line; a file whose size is known may hold a line as long as
+     * itself (a list of millions of items is a real line of hundreds of MB),
+     * but not longer than a quarter of the memory available, so that a file
+     * that never ends a line is refused before it weighs on the machine. */
+    size_t max_line = opt->max_line ? opt->max_line : LOAD_MAX_LINE;
+    if (json) {
+        uint64_t sized = avail == UINT64_MAX || json < avail / 4 ? json : avail / 4;
+        if (sized > max_line && sized < SIZE_MAX / 2)
+            max_line = (size_t)sized;
+    }
     loader_init(&L, name, opt, h, rep, err);
     L.in = in;
     pipeline_start(&L);
@@ -678,7 +689,6 @@ static int load_file(const char *path, const struct load_options *opt, struct he
                 }
             if (!nl) {
                 /* One line longer than the buffer: grow it, up to the limit. */
-                size_t max_line = opt->max_line ? opt->max_line : LOAD_MAX_LINE;
                 if (have > max_line) {
                     rc = hw_fail(err, "%s: line %llu: longer than %zu MB (not a dump? HEAPWALK_MAX_LINE_MB=N "
                                       "raises the limit)",

@@ -25,8 +25,10 @@ struct load_options {
     int strict;              /* stop at the first bad line */
     int threads;             /* parser threads; 0 = one per core */
     int force;               /* load even when the dump looks too big for the memory available */
-    size_t max_line;         /* longest line read, in bytes (LOAD_MAX_LINE by default): a stream
-                                with no line end (/dev/zero, a gzip bomb) stops there */
+    size_t max_line;         /* longest line read from a stream of unknown size, in bytes
+                                (LOAD_MAX_LINE by default): one with no line end (/dev/zero, a
+                                gzip bomb on a pipe) stops there; a file of known size may hold
+                                a line as long as itself, up to a quarter of the memory available */
     int cache;               /* use the index cache (cache.h): open from it, write it after a load */
     load_progress_fn progress;
     void *progress_ctx;
@@ -35,7 +37,8 @@ struct load_options {
 };
 
 #define LOAD_MAX_MESSAGES 10
-/* Far above any real line (meliae's longest: a few MB, a list of 400k items). */
+/* For streams of unknown size: far above most lines (meliae's longest in the shared
+ * dumps: a few MB, a list of 400k items; a list of 4M items is about 70 MB). */
 #define LOAD_MAX_LINE ((size_t)64 << 20)
 
 /* Where the loading time went, in seconds (wall clock). */

@@ -149,6 +149,18 @@ check_status "bomb: gzip of 4 GB of zeros on a pipe is refused at the line limit
     bash -c "set -o pipefail; head -c 4G /dev/zero | gzip -1 | ($LIM exec \"\$0\" summary -)" "$HW"
 check_status "bomb: HEAPWALK_MAX_LINE_MB=100 raises the limit" 1 'line 1: longer than 100 MB' \
     env HEAPWALK_MAX_LINE_MB=100 "$HW" summary /dev/zero
+# A file of 300 MB of zeros: its size is known, so a line may be as long as
+# the file, but not longer than a quarter of the memory available (under
+# ulimit -v 1 GB: about 240 MB): refused there, not at the end of memory.
+if [ "$SANITIZED" = 1 ]; then
+    ok "bomb: a 300 MB file with no line end is refused at a quarter of the memory # SKIP AddressSanitizer cannot run under ulimit -v"
+else
+    head -c 300M /dev/zero > "$T/zeros"
+    check_status "bomb: a 300 MB file with no line end is refused at a quarter of the memory" 1 \
+        'zeros: line 1: longer than (1[0-9][0-9]|2[0-9][0-9]) MB' \
+        bash -c 'ulimit -v 1000000; exec "$0" summary --no-cache "$1"' "$HW" "$T/zeros"
+    rm -f "$T/zeros"
+fi
 # A file of 8 GB of valid lines in 130 gzip members of 64 MB: the trailer says
 # 64 MB; the inflate ratio of the start says 8 GB.
 yes '{"address": 1, "type": "str", "size": 50, "len": 3, "value": "abc", "refs": []}' | head -c 64M | gzip -1 > "$T/m.gz"

@@ -303,6 +303,33 @@ want=$(total_line 2 2 $((20000033 + 64)))
 [ "$(first_line "$T/out")" = "$want" ]
 check "a 20 MB line: summary" $? "got  '$(first_line "$T/out")'" "want '$want'"
 
+# A list of 4.5 million items: a line of 79 MB, longer than the 64 MB a stream
+# of unknown size may have on a line. From a file (its size known) it loads
+# whole; from a pipe it is refused at 64 MB with the hint; with the hint
+# followed, the pipe loads it too.
+awk 'BEGIN { n = 4500000; printf "{\"address\": 1, \"type\": \"list\", \"size\": %d, \"len\": %d, \"refs\": [", 56 + 8 * n, n;
+    for (i = 0; i < n; i++) printf "%s%d", (i ? ", " : ""), 140000000000000 + 32 * i; printf "]}\n";
+    printf "{\"address\": 2, \"type\": \"module\", \"size\": 72, \"name\": \"m\", \"refs\": [1]}\n" }' > "$T/biglist.json"
+[ "$(wc -c < "$T/biglist.json")" -gt $((70 << 20)) ]
+check "a 4.5M-item list: its line is over 70 MB" $?
+check_status "a 79 MB line in a file loads" 0 "" "$HW" summary --no-cache -q "$T/biglist.json"
+want=$(total_line 2 2 $((56 + 8 * 4500000 + 72)))
+[ "$(first_line "$T/out")" = "$want" ]
+check "a 79 MB line: summary" $? "got  '$(first_line "$T/out")'" "want '$want'"
+"$HW" show -q --json 1 "$T/biglist.json" > "$T/o" 2> "$T/err"
+check "a 79 MB line: show --json" $? "$(head -3 "$T/err")"
+pycheck "a 79 MB line: 4.5M refs, none in the dump" "$T/o" "
+d = docs[0]
+assert d['len'] == 4500000 and d['num_children'] == 4500000, (d['len'], d.get('num_children'))"
+check_status "a 79 MB line on a pipe: refused at 64 MB, with the hint" 1 \
+    '<stdin>: line 1: longer than 64 MB \(not a dump\? HEAPWALK_MAX_LINE_MB=N raises the limit\)' \
+    bash -c 'cat "$1" | exec "$0" summary --no-cache -' "$HW" "$T/biglist.json"
+check_status "a 79 MB line on stdin from the file itself (its size known) loads" 0 "" \
+    bash -c 'exec "$0" summary -q - < "$1"' "$HW" "$T/biglist.json"
+check_status "a 79 MB line on a pipe with HEAPWALK_MAX_LINE_MB=100 loads" 0 "" \
+    bash -c 'cat "$1" | HEAPWALK_MAX_LINE_MB=100 exec "$0" summary -q -' "$HW" "$T/biglist.json"
+rm -f "$T/biglist.json"
+
 # 100,000 refs on one line, twice: a list in meliae's layout (the fast path)
 # and a tuple with its keys in another order (cJSON). Each of 50,000 ints is
 # referred to twice by each; then a line whose last ref is a string.
@@ -474,16 +501,20 @@ check "output to a full disk (/dev/full): exit 1 with a message, every command" 
 
 # Signals: a batch command waiting on a FIFO that never ends ends at once on
 # SIGTERM, SIGHUP (ssh dropped) and SIGINT, killed by the signal (no handler
-# to hang in). env --default-signal undoes the SIGINT ignoring of & jobs.
+# to hang in). env --default-signal undoes the SIGINT ignoring of & jobs, and
+# the SIGHUP ignoring of a test run started under nohup (which heapwalk, like
+# any program, keeps: that is what nohup asks for).
 for sig in TERM HUP INT; do
     rm -f "$T/sig.fifo"
     mkfifo "$T/sig.fifo"
     timeout 20 bash -c 'exec 3> "$2"; head -c 200 "$1" >&3; exec sleep 30' _ "$ONE" "$T/sig.fifo" &
     writer=$!
-    if env --default-signal=INT true 2>/dev/null; then
-        env --default-signal=INT "$HW" summary "$T/sig.fifo" > /dev/null 2> "$T/err" &
+    if env --default-signal=INT,HUP,TERM true 2>/dev/null; then
+        env --default-signal=INT,HUP,TERM "$HW" summary "$T/sig.fifo" > /dev/null 2> "$T/err" &
     else
-        python3 -c 'import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])' \
+        python3 -c 'import os, signal, sys
+for s in (signal.SIGINT, signal.SIGHUP, signal.SIGTERM): signal.signal(s, signal.SIG_DFL)
+os.execv(sys.argv[1], sys.argv[1:])' \
             "$HW" summary "$T/sig.fifo" > /dev/null 2> "$T/err" &
     fi
     pid=$!

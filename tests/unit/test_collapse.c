@@ -393,6 +393,69 @@ static void test_collapse_directly(void **state)
     heap_free(&h);
 }
 
+/* After a collapse the address index is renumbered in place: an absorbed
+ * dict's slot is marked gone, and lookups go on past it. With 60000 owners
+ * (and dicts, and a parent list holding them all) many probe runs cross gone
+ * slots: every kept address must still be found at its new number, every
+ * dict's and every missing address must not, and the parent lists and the
+ * edges must match a fresh build. */
+static void test_index_after_collapse(void **state)
+{
+    enum { N = 60000 };
+    struct heap h;
+    heap_init(&h);
+    uint32_t t_obj = types_intern(&h.types, "Obj", 3);
+    uint32_t t_dict = types_intern(&h.types, "dict", 4);
+    uint32_t t_type = types_intern(&h.types, "type", 4);
+    uint32_t t_list = types_intern(&h.types, "list", 4);
+    const uint64_t base = 0x7f0000001000ull, tp = 0x7f00ffff0000ull, lst = 0x7f00fffe0000ull;
+    uint64_t *all = malloc(sizeof *all * N);
+    heap_add(&h, tp, t_type, 900, 0, 0, 0);
+    for (uint64_t k = 0; k < N; k++) {
+        uint64_t owner = base + 64 * k, dict = owner + 32;
+        const uint64_t r[] = {dict, tp};
+        all[k] = owner;
+        /* Every third dict comes before its owner in the dump. */
+        if (k % 3 == 0) {
+            const uint64_t none[] = {0};
+            heap_add(&h, dict, t_dict, 100, 1, 0, OF_HAS_LEN);
+            heap_add_children(&h, none, 0);
+            heap_add(&h, owner, t_obj, 16, 0, 0, 0);
+            heap_add_children(&h, r, 2);
+        } else {
+            heap_add(&h, owner, t_obj, 16, 0, 0, 0);
+            heap_add_children(&h, r, 2);
+            heap_add(&h, dict, t_dict, 100, 1, 0, OF_HAS_LEN);
+        }
+    }
+    heap_add(&h, lst, t_list, 8 * N, N, 0, OF_HAS_LEN);
+    heap_add_children(&h, all, N);
+    heap_resolve(&h);
+    assert_int_equal(collapse_instance_dicts(&h), 0);
+    heap_build_parents(&h);
+    assert_int_equal(h.n, N + 2);
+    assert_int_equal(h.stats.dicts_removed, N);
+    for (obj_t i = 0; i < h.n; i++)
+        assert_int_equal(heap_find(&h, h.addr[i]), i);
+    for (uint64_t k = 0; k < N; k++) {
+        assert_int_equal(heap_find(&h, base + 64 * k + 32), OBJ_NONE); /* the dict, absorbed */
+        assert_int_equal(heap_find(&h, base + 64 * k + 8), OBJ_NONE);  /* never in the dump */
+    }
+    /* Dump order kept, each owner holding the type; the list holds them all. */
+    obj_t l = tu_obj(&h, lst);
+    assert_int_equal(heap_nchildren(&h, l), N);
+    for (uint64_t k = 0; k < N; k++) {
+        obj_t o = heap_children(&h, l)[k];
+        assert_int_equal(h.addr[o], base + 64 * k);
+        assert_int_equal(heap_size(&h, o), 116);
+        TU_CHILDREN(&h, o, tp);
+        TU_PARENTS(&h, o, lst);
+    }
+    assert_int_equal(heap_nparents(&h, tu_obj(&h, tp)), N);
+    free(all);
+    heap_free(&h);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -408,6 +471,7 @@ int main(void)
         cmocka_unit_test(test_dict_len_and_big_sizes_carried),
         cmocka_unit_test(test_collapsed_flag_without_dicts),
         cmocka_unit_test(test_collapse_directly),
+        cmocka_unit_test(test_index_after_collapse),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -22,7 +22,7 @@ static obj_t add(struct heap *h, uint64_t addr, const char *type, uint64_t size,
 static void finish(struct heap *h)
 {
     heap_resolve(h);
-    heap_compact(h, NULL);
+    heap_compact(h, 0);
     heap_build_parents(h);
 }
 
@@ -145,7 +145,7 @@ static void test_duplicates_first_wins(void **state)
     assert_true(h.flags[4] & OF_DROP);
     assert_true(h.flags[5] & OF_DROP);
     assert_false(h.flags[0] & OF_DROP);
-    heap_compact(&h, NULL);
+    heap_compact(&h, 0);
     heap_build_parents(&h);
 
     assert_int_equal(h.n, 3);
@@ -337,7 +337,7 @@ static void test_compact_dropped_without_link_dangles(void **state)
     heap_resolve(&h);
     assert_int_equal(h.stats.dangling_refs, 0);
     h.flags[1] |= OF_DROP;
-    heap_compact(&h, NULL);
+    heap_compact(&h, 0);
     heap_build_parents(&h);
     assert_int_equal(h.n, 2);
     assert_int_equal(heap_find(&h, 20), OBJ_NONE);

@@ -658,7 +658,7 @@ static void pt_chains(struct heap *h)
         }
     }
     heap_resolve(h);
-    heap_compact(h, NULL);
+    heap_compact(h, 0);
     heap_build_parents(h);
     heap_detect_flavour(h);
 }

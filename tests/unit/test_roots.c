@@ -429,7 +429,7 @@ static void rt_chain_heap(struct heap *h, size_t n, int cycle, int reverse, int 
         heap_add_children(h, &mid, 1);
     }
     heap_resolve(h);
-    heap_compact(h, NULL);
+    heap_compact(h, 0);
     heap_build_parents(h);
     heap_detect_flavour(h);
     assert_int_equal(h->n, n + (module != 0));

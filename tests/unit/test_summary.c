@@ -21,7 +21,7 @@ static void build(struct heap *h, const struct spec *objs, size_t n)
         heap_add(h, 4096 + 16 * k, t, objs[k].size, 0, 0, 0);
     }
     heap_resolve(h);
-    heap_compact(h, NULL);
+    heap_compact(h, 0);
     heap_build_parents(h);
 }
 
@@ -282,7 +282,7 @@ static void test_empty_summary(void **state)
     heap_init(&h);
     types_intern(&h.types, "str", 3); /* a type with no object has no row */
     heap_resolve(&h);
-    heap_compact(&h, NULL);
+    heap_compact(&h, 0);
     heap_build_parents(&h);
     struct summary s;
     summary_compute(&h, &s);
@@ -338,7 +338,7 @@ static void test_wide_numbers_overflow_columns(void **state)
     for (uint64_t k = 0; k < N; k++)
         heap_add(&h, 32 + 16 * k, t_small, 28, 0, 0, 0);
     heap_resolve(&h);
-    heap_compact(&h, NULL);
+    heap_compact(&h, 0);
     heap_build_parents(&h);
     struct summary s;
     summary_compute(&h, &s);
