@@ -34,11 +34,14 @@ static void dot_quote(const char *s, struct strbuf *out)
     sb_free(&safe);
 }
 
-static void dot_node(const struct heap *h, const struct roots *r, obj_t o, int target, struct strbuf *out)
+/* A node: its type (its module-qualified class when classes share the name:
+ * counts from refs_class_counts), address, size, value and root kind. */
+static void dot_node(const struct heap *h, const uint32_t *counts, const struct roots *r, obj_t o, int target,
+                     struct strbuf *out)
 {
     struct strbuf label;
     sb_init(&label);
-    hw_sb_escaped_str(&label, heap_type_name(h, o));
+    refs_type_or_class(h, counts, o, &label);
     sb_printf(&label, "\n0x%llx\n%lluB", (unsigned long long)h->addr[o],
               (unsigned long long)heap_size(h, o));
     if (h->str[o]) {
@@ -69,9 +72,10 @@ void export_dot(const struct heap *h, const struct roots *r, obj_t start, unsign
     size_t head = 0, tail = 0;
     sb_adds(out, children ? "digraph refs {\n" : "digraph backrefs {\n");
     sb_adds(out, "  node [shape=box, fontname=\"monospace\", fontsize=10];\n");
+    uint32_t *counts = refs_class_counts(h);
     level[start] = 0;
     queue[tail++] = start;
-    dot_node(h, r, start, 1, out);
+    dot_node(h, counts, r, start, 1, out);
     size_t more = 0;
     while (head < tail) {
         obj_t v = queue[head++];
@@ -98,7 +102,7 @@ void export_dot(const struct heap *h, const struct roots *r, obj_t start, unsign
             if (level[w] == UINT32_MAX) {
                 level[w] = level[v] + 1;
                 queue[tail++] = w;
-                dot_node(h, r, w, 0, out);
+                dot_node(h, counts, r, w, 0, out);
             }
             struct strbuf lab;
             sb_init(&lab);
@@ -116,6 +120,7 @@ void export_dot(const struct heap *h, const struct roots *r, obj_t start, unsign
         }
     }
     sb_adds(out, "}\n");
+    free(counts);
     free(level);
     free(queue);
 }
@@ -224,11 +229,12 @@ void export_dot_set(const struct heap *h, const struct roots *r, const obj_t *se
 {
     /* drawn: 1 = a member shown, 2 = a holder shown */
     uint8_t *drawn = xcalloc(h->n ? h->n : 1, 1, "the graph");
+    uint32_t *counts = refs_class_counts(h);
     size_t shown = n < max_nodes || !max_nodes ? n : max_nodes;
     sb_adds(out, "digraph set {\n  node [shape=box, fontname=\"monospace\", fontsize=10];\n");
     for (size_t k = 0; k < shown; k++) {
         drawn[set[k]] = 1;
-        dot_node(h, r, set[k], 1, out);
+        dot_node(h, counts, r, set[k], 1, out);
     }
     if (shown < n)
         sb_printf(out, "  more [label=\"%zu more objects\", shape=plaintext];\n", n - shown);
@@ -249,7 +255,7 @@ void export_dot_set(const struct heap *h, const struct roots *r, const obj_t *se
                 holders++;
                 if (!drawn[p]) {
                     drawn[p] = 2;
-                    dot_node(h, r, p, 0, out);
+                    dot_node(h, counts, r, p, 0, out);
                 }
             }
             sb_reset(&lab);
@@ -261,5 +267,6 @@ void export_dot_set(const struct heap *h, const struct roots *r, const obj_t *se
     }
     sb_adds(out, "}\n");
     sb_free(&lab);
+    free(counts);
     free(drawn);
 }

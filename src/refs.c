@@ -363,12 +363,14 @@ void refs_class_qualified_name(const struct heap *h, obj_t cls, struct strbuf *o
     size_t len = 0, mlen = 0;
     const char *name = heap_str(h, cls, &len);
     const char *mod = refs_class_module(h, cls, &mlen);
-    if (mod)
+    if (mod) {
         add_escaped(mod, mlen, out);
-    else
-        sb_addc(out, '?');
-    sb_addc(out, '.');
-    add_escaped(name ? name : "?", name ? len : 1, out);
+        sb_addc(out, '.');
+        add_escaped(name ? name : "?", name ? len : 1, out);
+    } else { /* no module holds it (a class made in a function, say): its address tells it apart */
+        add_escaped(name ? name : "?", name ? len : 1, out);
+        sb_printf(out, "@0x%llx", (unsigned long long)h->addr[cls]);
+    }
 }
 
 uint32_t *refs_class_counts(const struct heap *h)

@@ -70,11 +70,12 @@ size_t refs_classes_named(const struct heap *h, const char *name, size_t len, ob
 /* The name of a module that holds class cls (one of its parents), or NULL. */
 const char *refs_class_module(const struct heap *h, obj_t cls, size_t *len);
 /* Class object cls's module-qualified name: "a.Record" (control bytes as
- * \xNN; "?.Record" when no module holds it).  One class's parents: cheap. */
+ * \xNN; "Record@0x1e", the class's address, when no module holds it).  One
+ * class's parents: cheap. */
 void refs_class_qualified_name(const struct heap *h, obj_t cls, struct strbuf *out);
 /* When object i's class shares its name with other classes: appends the
- * module-qualified name ("a.Record", control bytes as \xNN; "?.Record" when
- * no module holds it) and returns how many classes have that name.  Returns
+ * module-qualified name ("a.Record", control bytes as \xNN; "Record@0x1e"
+ * when no module holds it) and returns how many classes have that name.  Returns
  * 0 (nothing appended) when the name is unique or i's class is not linked.
  * One pass over the heap when i's class is linked: for one object. */
 size_t refs_qualified_class(const struct heap *h, obj_t i, struct strbuf *out);

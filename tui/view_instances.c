@@ -656,7 +656,7 @@ static void set_title(const struct view *v, const struct view_ctx *ctx, struct s
     if (o->by_retained)
         sb_adds(out, ", by retained size");
     else if (o->key == QUERY_GETALL)
-        sb_adds(out, ", in query order");
+        sb_adds(out, st->stream ? ", in query order" : ", in list order");
     else
         sb_printf(out, ", by %s", sort_names[o->key]);
     sb_adds(out, o->reverse ? " (reversed)" : "");

@@ -95,6 +95,12 @@ static void take_result(struct waste_state *st)
     st->computing = 0;
     st->built = 1;
     list_reset(&st->list, st->work.failed ? 0 : st->work.lines.n);
+    /* The cursor starts on the first row Enter opens, not on a title. */
+    for (size_t i = 0; !st->work.failed && i < st->work.lines.n; i++)
+        if (st->work.lines.list[i].kind != WASTE_LINE_TEXT && st->work.lines.list[i].kind != WASTE_LINE_STRINGS) {
+            list_select(&st->list, i);
+            break;
+        }
 }
 
 /* Whether path can be read a second time: a regular file (a named pipe

@@ -92,3 +92,22 @@ check_grep "export --labels: a module's entries whose keys the dump lacks" \
     '^\{"address": 1, .*"refs": \[10, 20\], "labels": \["\.<#0>", "\.<#1>"\],' "$T/e.jsonl"
 "$HW" dot -q --children --depth 1 20 "$D" > "$T/d.dot"
 check_grep "dot: edges carry the same labels" '^  o[0-9]+ -> o[0-9]+ \[label="\[1\]"\];$' "$T/d.dot"
+check_grep "dot: a node of a shared name reads a.Record" '^  o[0-9]+ \[label="a\.Record\\n0x1e\\n152B' "$T/d.dot"
+"$HW" sql -q --dot "address = 130" "$D" > "$T/s.dot"
+check_grep "sql --dot: a member of a shared name reads b.Record" '^  o[0-9]+ \[label="b\.Record\\n0x82\\n248B' "$T/s.dot"
+
+# A class no module holds (made inside a function): named by its address.
+cat > "$T/nomod.json" <<'JSON'
+{"address": 1, "type": "module", "size": 56, "name": "a", "refs": [10, 20]}
+{"address": 10, "type": "type", "size": 1000, "name": "Record", "refs": []}
+{"address": 20, "type": "function", "size": 136, "name": "make", "refs": [500, 30]}
+{"address": 30, "type": "Record", "size": 48, "refs": [10]}
+{"address": 500, "type": "type", "size": 1000, "name": "Record", "refs": []}
+{"address": 501, "type": "Record", "size": 48, "refs": [500]}
+{"address": 600, "type": "list", "size": 64, "len": 1, "refs": [501]}
+JSON
+"$HW" summary -q --by-class "$T/nomod.json" > "$T/nm.txt"
+check_grep "summary --by-class: a class no module holds reads Record@0x1f4" ' Record@0x1f4$' "$T/nm.txt"
+check_grep "summary --by-class: the other reads a.Record" ' a\.Record$' "$T/nm.txt"
+"$HW" show -q 501 "$T/nomod.json" > "$T/nm.show"
+check_grep "show: an instance of a class no module holds" '^  class Record@0x1f4: 2 classes are named Record$' "$T/nm.show"
