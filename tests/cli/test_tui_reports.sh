@@ -96,8 +96,11 @@ waste_script() { # BATCH_TEXT
         fi
         row=$((row + 1))
     done < <(tail -n +3 "$1")
-    # Enter on the first value: its copies.
+    # Enter on the first value: its copies. The cursor starts there (the
+    # first row Enter opens); the moves below count from the top.
     dup_row=$(tail -n +3 "$1" | grep -n '^  Copies     Saving Kind' | cut -d: -f1)
+    [ -n "$dup_row" ] && printf 'wait "waste %d/"\n' $((dup_row + 1))
+    echo "key Home"
     if [ -n "$dup_row" ]; then
         dup_copies=$(tail -n +3 "$1" | sed -n "$((dup_row + 1))p" | awk '{print $1}')
         printf 'key Down %d\nkey Enter\nwait "Copies of "\nexpect-row 0 ": %s, "\nkey Backspace\nkey Home\n' \
