@@ -148,7 +148,8 @@ static void group_set(const struct heap *h, const struct roots *r, const struct 
  * what a group retains together (group_set). */
 static void fill_holds(const struct heap *h, const struct roots *r, const struct dominators *d,
                        const struct domkids *k, const uint8_t *is_new, struct suspect *s, uint64_t *count,
-                       uint64_t *bytes, uint64_t *ncount, uint64_t *nbytes, obj_t *stack, uint8_t *mark)
+                       uint64_t *bytes, uint64_t *ncount, uint64_t *nbytes, obj_t *stack, uint8_t *mark,
+                       int keep)
 {
     uint32_t nt = h->types.n;
     memset(count, 0, nt * sizeof *count);
@@ -174,6 +175,8 @@ static void fill_holds(const struct heap *h, const struct roots *r, const struct
         uint64_t size = heap_size(h, o);
         count[h->type[o]]++;
         bytes[h->type[o]] += size;
+        if (keep)
+            stack[s->held_objects] = o; /* the stack is free again: collected, then copied */
         s->held_objects++;
         s->held_bytes += size;
         if (is_new && is_new[o]) {
@@ -182,6 +185,10 @@ static void fill_holds(const struct heap *h, const struct roots *r, const struct
             s->new_objects++;
             s->new_bytes += size;
         }
+    }
+    if (keep) {
+        s->held = xmalloc((s->held_objects ? s->held_objects : 1) * sizeof *s->held, "the leak suspects");
+        memcpy(s->held, stack, s->held_objects * sizeof *s->held);
     }
     if (s->is_group)
         s->retained = s->held_bytes;
@@ -225,8 +232,28 @@ static int in_root_group(const struct suspects *s, size_t n, uint32_t type)
     return 0;
 }
 
+static void compute(const struct heap *h, const struct roots *r, const struct dominators *d,
+                    const uint8_t *is_new, double share, int keep, struct suspects *s);
+
 void suspects_compute(const struct heap *h, const struct roots *r, const struct dominators *d,
                       const uint8_t *is_new, double share, struct suspects *s)
+{
+    compute(h, r, d, is_new, share, 0, s);
+}
+
+void suspects_compute_sets(const struct heap *h, const struct roots *r, const struct dominators *d,
+                           const uint8_t *is_new, double share, struct suspects *s)
+{
+    compute(h, r, d, is_new, share, 1, s);
+}
+
+int suspects_is_member(const struct heap *h, const struct dominators *d, const struct suspect *s, obj_t o)
+{
+    return s->is_group ? is_member(h, d, s, o) : o == s->object;
+}
+
+static void compute(const struct heap *h, const struct roots *r, const struct dominators *d,
+                    const uint8_t *is_new, double share, int keep, struct suspects *s)
 {
     memset(s, 0, sizeof *s);
     s->total = d->total;
@@ -281,7 +308,7 @@ void suspects_compute(const struct heap *h, const struct roots *r, const struct 
     uint8_t *mark = xmalloc(n ? n : 1, "the leak suspects");
     for (size_t j = 0; j < s->n; j++) {
         memset(mark, 0, n);
-        fill_holds(h, r, d, &k, is_new, &s->list[j], buf, buf + nt, buf + 2 * nt, buf + 3 * nt, stack, mark);
+        fill_holds(h, r, d, &k, is_new, &s->list[j], buf, buf + nt, buf + 2 * nt, buf + 3 * nt, stack, mark, keep);
     }
     free(mark);
     free(stack);
@@ -293,8 +320,10 @@ void suspects_compute(const struct heap *h, const struct roots *r, const struct 
 
 void suspects_free(struct suspects *s)
 {
-    for (size_t j = 0; j < s->n; j++)
+    for (size_t j = 0; j < s->n; j++) {
         free(s->list[j].holds);
+        free(s->list[j].held);
+    }
     free(s->list);
     memset(s, 0, sizeof *s);
 }

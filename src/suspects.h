@@ -54,6 +54,7 @@ struct suspect {
     size_t n_holds;
     uint64_t held_objects, held_bytes;  /* the dominated set: all objects, their sizes */
     uint64_t new_objects, new_bytes;    /* of which new */
+    obj_t *held;             /* with suspects_compute_sets: the dominated set's objects, ascending; owned */
 };
 
 struct suspects {
@@ -69,6 +70,13 @@ struct suspects {
  * (0, 1]. Free with suspects_free. */
 void suspects_compute(const struct heap *h, const struct roots *r, const struct dominators *d,
                       const uint8_t *is_new, double share, struct suspects *s);
+/* The same, keeping each suspect's dominated set (s->list[j].held, held_objects
+ * entries) for the explorer, which lists its members and what it holds. */
+void suspects_compute_sets(const struct heap *h, const struct roots *r, const struct dominators *d,
+                           const uint8_t *is_new, double share, struct suspects *s);
+/* Whether object o is a member of group suspect s (its type, under its
+ * accumulation point); for a single suspect, whether o is its object. */
+int suspects_is_member(const struct heap *h, const struct dominators *d, const struct suspect *s, obj_t o);
 void suspects_free(struct suspects *s);
 
 /* The suspect's path from a root as a Python-like expression: to its

@@ -3,8 +3,9 @@
  * the heap, then its accumulation point, its path from a root, and what it
  * holds by type (the batch command's ten largest types).  In compare mode
  * (`heapwalk OLD NEW`) what each holds that is new, as `heapwalk suspects NEW
- * OLD` says.  Enter opens the suspect's object (a group's biggest member), its
- * accumulation point (on that row and the path's), or the instances of a type.
+ * OLD` says.  Enter opens the suspect's object (a group: its members, as a set
+ * screen), its accumulation point (on that row and the path's), what it holds
+ * (the holds row) or what it holds of one type (a set screen each).
  *
  * The suspects need the dominator tree: "computing..." until the background
  * analysis has it, then suspects_compute runs as the screen's job (job.h), so
@@ -43,6 +44,9 @@ struct suspects_state {
     struct suspect_row *rows; /* owned */
     size_t n;
     struct list list;
+    obj_t *objs;             /* the list Enter last opened (given points here) */
+    char label[160];
+    struct set_source given; /* a set screen over objs */
 };
 
 /* On the job's thread: reads the analysis' dominator tree (ready before it starts). */
@@ -52,7 +56,7 @@ static void run_suspects(void *arg, const atomic_int *cancel)
     struct suspects_work *w = arg;
     const struct analysis *a = w->ctx->analysis;
     const uint8_t *is_new = w->ctx->compare ? w->ctx->compare->diff.is_new : NULL;
-    suspects_compute(w->ctx->heap, &a->roots, &a->dom, is_new, SUSPECTS_DEFAULT_SHARE, &w->result);
+    suspects_compute_sets(w->ctx->heap, &a->roots, &a->dom, is_new, SUSPECTS_DEFAULT_SHARE, &w->result);
 }
 
 static void add_row(struct suspects_state *st, size_t *cap, enum row_kind kind, size_t s, size_t t)
@@ -129,6 +133,7 @@ static void suspects_close(struct view *v)
     if (st->built || st->computing)
         suspects_free(&st->work.result);
     free(st->rows);
+    free(st->objs);
     free(st);
     v->priv = NULL;
 }
@@ -270,13 +275,39 @@ static unsigned suspects_key(struct view *v, const struct view_ctx *ctx, enum ac
     if (st->n == 0)
         return view_say(res, 1, "no suspect to open");
     const struct suspect_row *r = &st->rows[st->list.cursor];
-    if (r->kind == ROW_TYPE) {
-        res->open = (struct view_spec){VIEW_INSTANCES, st->work.result.list[r->suspect].holds[r->type].type, OBJ_NONE, NULL};
+    const struct suspect *s = &st->work.result.list[r->suspect];
+    const struct heap *h = ctx->heap;
+    /* A group's members, what a suspect holds, or what it holds of one type:
+     * a set screen over those objects (%, ^, =, E and B work on it). */
+    if (r->kind == ROW_TYPE || r->kind == ROW_HOLDS || (r->kind == ROW_SUSPECT && s->is_group)) {
+        uint32_t type = r->kind == ROW_TYPE ? s->holds[r->type].type : UINT32_MAX;
+        obj_t *objs = xmalloc((s->held_objects ? s->held_objects : 1) * sizeof *objs, "the suspect's objects");
+        size_t n = 0;
+        for (uint64_t k = 0; k < s->held_objects; k++) {
+            obj_t o = s->held[k];
+            if (r->kind == ROW_SUSPECT ? suspects_is_member(h, &ctx->analysis->dom, s, o)
+                                       : type == UINT32_MAX || h->type[o] == type)
+                objs[n++] = o;
+        }
+        free(st->objs);
+        st->objs = objs;
+        if (r->kind == ROW_SUSPECT)
+            snprintf(st->label, sizeof st->label, "Suspect %zu's %s objects", r->suspect + 1,
+                     types_name(&h->types, s->type));
+        else if (r->kind == ROW_HOLDS)
+            snprintf(st->label, sizeof st->label, "What suspect %zu holds", r->suspect + 1);
+        else
+            snprintf(st->label, sizeof st->label, "The %s objects suspect %zu holds", types_name(&h->types, type),
+                     r->suspect + 1);
+        if (n == 0)
+            return view_say(res, 1, "no object on this row");
+        st->given = (struct set_source){st->label, NULL, objs, n, 0};
+        res->open = (struct view_spec){VIEW_SET, 0, OBJ_NONE, &st->given};
         return VIEW_OPEN;
     }
     obj_t o = row_object(st, st->list.cursor);
     if (o == OBJ_NONE)
-        return view_say(res, 1, "nothing to open on this row: Enter on a suspect, its accumulation point or a type");
+        return view_say(res, 1, "nothing to open on this row: Enter on a suspect, its accumulation point, what it holds or a type");
     res->open = (struct view_spec){VIEW_OBJECT, 0, o, NULL};
     return VIEW_OPEN;
 }

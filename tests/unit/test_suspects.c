@@ -138,10 +138,48 @@ static void test_root_level_group_and_new(void **state)
     fx_free(&f);
 }
 
+/* suspects_compute_sets keeps each suspect's dominated set: the objects its
+ * holds table counts, ascending; the group's members are among them. */
+static void test_sets_kept(void **state)
+{
+    (void)state;
+    struct fixture f;
+    fx_load(&f, leak);
+    struct suspects s, plain;
+    suspects_compute_sets(&f.h, &f.r, &f.d, NULL, 0.10, &s);
+    suspects_compute(&f.h, &f.r, &f.d, NULL, 0.10, &plain);
+    assert_int_equal(s.n, plain.n);
+    for (size_t j = 0; j < s.n; j++) {
+        const struct suspect *x = &s.list[j];
+        assert_null(plain.list[j].held);
+        assert_int_equal(x->held_objects, plain.list[j].held_objects);
+        assert_non_null(x->held);
+        uint64_t bytes = 0, members = 0;
+        for (uint64_t k = 0; k < x->held_objects; k++) {
+            if (k)
+                assert_true(x->held[k - 1] < x->held[k]);
+            bytes += heap_size(&f.h, x->held[k]);
+            members += suspects_is_member(&f.h, &f.d, x, x->held[k]);
+        }
+        assert_int_equal(bytes, x->held_bytes);
+        for (size_t t = 0; t < x->n_holds; t++) {
+            uint64_t c = 0;
+            for (uint64_t k = 0; k < x->held_objects; k++)
+                c += f.h.type[x->held[k]] == x->holds[t].type;
+            assert_int_equal(c, x->holds[t].count);
+        }
+        assert_int_equal(members, x->n_objects); /* a group's members, or the object itself */
+    }
+    suspects_free(&s);
+    suspects_free(&plain);
+    fx_free(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_single_and_group),
+        cmocka_unit_test(test_sets_kept),
         cmocka_unit_test(test_shared_str_held_from_outside),
         cmocka_unit_test(test_root_level_group_and_new),
     };
