@@ -73,6 +73,7 @@ struct app {
     int current;             /* the screen shown: an index into history */
 
     struct prompt prompt;
+    char query_retry[PROMPT_MAX]; /* a query SQLite refused: `:` opens with it, to be fixed */
     char filter_before[PROMPT_MAX]; /* the filter when / opened, put back by Esc */
     enum action pending;     /* ACT_MARK or ACT_GOTO_MARK waiting for its letter */
     struct query_match search;

@@ -122,9 +122,11 @@ static void run_query(struct app *a, const char *query)
     const uint8_t *is_new = a->ctx.compare ? a->compare.diff.is_new : NULL; /* the column new */
     struct set_stream *s = set_stream_open(&a->heap, &a->analysis, is_new, query, &err);
     if (!s) {
-        app_say(a, 1, "%s; hint: %s", err.msg, sql_hint(err.msg));
+        app_say(a, 1, "%s; hint: %s (: brings the query back)", err.msg, sql_hint(err.msg));
+        snprintf(a->query_retry, sizeof a->query_retry, "%s", query);
         return;
     }
+    a->query_retry[0] = '\0';
     struct set_source src = {query, s, NULL, 0, 0};
     app_open_view(a, (struct view_spec){VIEW_SET, 0, OBJ_NONE, &src});
 }
@@ -255,7 +257,7 @@ void sets_prompt_done(struct app *a, enum prompt_kind kind, const char *text)
 int sets_action(struct app *a, enum action act)
 {
     switch (act) {
-    case ACT_QUERY: prompt_open(&a->prompt, PROMPT_QUERY, NULL); return 1;
+    case ACT_QUERY: prompt_open(&a->prompt, PROMPT_QUERY, a->query_retry[0] ? a->query_retry : NULL); return 1;
     case ACT_SET_TYPES: open_set_screen(a, VIEW_SET_TYPES); return 1;
     case ACT_SET_HOLDERS:
         if (app_view(a)->spec.kind == VIEW_SET_HOLDERS)

@@ -454,7 +454,7 @@ static const struct action_hint path_hints[] = {
 };
 
 const struct view_ops view_path_ops = {
-    .name = "path",
+    .name = "hops", /* the status counts the hops of the path shown: "hops 2/5" */
     .hints = path_hints,
     .open = path_open,
     .close = path_close,

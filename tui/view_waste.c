@@ -274,8 +274,17 @@ static unsigned open_line(struct waste_state *st, const struct view_ctx *ctx, st
 static unsigned waste_key(struct view *v, const struct view_ctx *ctx, enum action a, struct view_result *res)
 {
     struct waste_state *st = v->priv;
-    if (list_move(&st->list, a))
+    if (list_move(&st->list, a)) {
+        /* Up and Down step over titles and blank lines to the next row Enter opens. */
+        if ((a == ACT_UP || a == ACT_DOWN) && st->built && !st->work.failed) {
+            size_t i = st->list.cursor;
+            while (i > 0 && i + 1 < st->work.lines.n && st->work.lines.list[i].kind == WASTE_LINE_TEXT)
+                i = a == ACT_DOWN ? i + 1 : i - 1;
+            if (st->work.lines.list[i].kind != WASTE_LINE_TEXT) /* else an end: stay where the move went */
+                list_select(&st->list, i);
+        }
         return VIEW_HANDLED;
+    }
     if (a != ACT_OPEN)
         return view_key_default(a, res);
     if (!st->built)

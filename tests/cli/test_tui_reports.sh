@@ -101,20 +101,24 @@ waste_script() { # BATCH_TEXT
     dup_row=$(tail -n +3 "$1" | grep -n '^  Copies     Saving Kind' | cut -d: -f1)
     [ -n "$dup_row" ] && printf 'wait "waste %d/"\n' $((dup_row + 1))
     echo "key Home"
+    # Down steps over titles, headers and blank lines: from the top (row 0),
+    # the presses to row R are the rows of figures among rows 1..R.
+    downs() { tail -n +3 "$1" | sed -n "2,$(($2 + 1))p" | grep -c '^ *[0-9]'; }
     if [ -n "$dup_row" ]; then
         dup_copies=$(tail -n +3 "$1" | sed -n "$((dup_row + 1))p" | awk '{print $1}')
-        printf 'key Down %d\nkey Enter\nwait "Copies of "\nexpect-row 0 ": %s, "\nkey Backspace\nkey Home\n' \
-            "$dup_row" "$dup_copies"
+        printf 'key Down %d\nwait "waste %d/"\nkey Enter\nwait "Copies of "\nexpect-row 0 ": %s, "\nkey Backspace\nkey Home\n' \
+            "$(downs "$1" "$dup_row")" $((dup_row + 1)) "$dup_copies"
     fi
     dict_row=$(tail -n +3 "$1" | grep -n ' dict$' | head -n1 | cut -d: -f1)
     if [ -n "$dict_row" ]; then
-        printf 'key Down %d\nkey Enter\nwait "Empty or over-allocated dict: "\nscreen %s\nkey Backspace\nkey Home\n' \
-            "$((dict_row - 1))" "$T/dicts.txt"
+        printf 'key Down %d\nwait "waste %d/"\nkey Enter\nwait "Empty or over-allocated dict: "\nscreen %s\nkey Backspace\nkey Home\n' \
+            "$(downs "$1" $((dict_row - 1)))" "$dict_row" "$T/dicts.txt"
     fi
     class_row=$(tail -n +3 "$1" | grep -n '^ Instances  DictBytes' | cut -d: -f1)
     class_n=$(tail -n +3 "$1" | sed -n "$((class_row + 1))p" | awk '{print $1}')
     if [ -n "$class_n" ]; then
-        printf 'key Down %d\nkey Enter\nwait "with a __dict__: %s, "\nkey Backspace\n' "$class_row" "$class_n"
+        printf 'key Down %d\nwait "waste %d/"\nkey Enter\nwait "with a __dict__: %s, "\nkey Backspace\n' \
+            "$(downs "$1" "$class_row")" $((class_row + 1)) "$class_n"
     fi
     echo "key q"
     echo "exit 0"
