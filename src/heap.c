@@ -579,9 +579,11 @@ int heap_compact(struct heap *h, int absorbed)
 #define EMIT(c)                                                                              \
     do {                                                                                     \
         uint32_t c_ = (c);                                                                   \
-        obj_t r_ = heap_is_dangling(c_) ? OBJ_NONE : REMAP(c_);                              \
-        if (!heap_is_dangling(c_) && r_ == OBJ_NONE) {                                       \
-            if (absorbed && absorbed_dict(h, c_)) {                                          \
+        if (!heap_is_dangling(c_)) {                                                         \
+            obj_t r_ = REMAP(c_);                                                            \
+            if (r_ != OBJ_NONE) {                                                            \
+                c_ = r_;                                                                     \
+            } else if (absorbed && absorbed_dict(h, c_)) {                                   \
                 c_ = REMAP(h->size32[c_]);                                                   \
                 h->stats.redirected++;                                                       \
             } else { /* not reached by loads: only dicts are dropped with refs to them */  \
@@ -591,8 +593,6 @@ int heap_compact(struct heap *h, int absorbed)
                 c_ = HEAP_DANGLING | (uint32_t)h->n_dangling++;                              \
                 h->stats.dangling_refs++;                                                    \
             }                                                                                \
-        } else if (!heap_is_dangling(c_)) {                                                  \
-            c_ = r_;                                                                         \
         }                                                                                    \
         children[pos++] = c_;                                                                \
     } while (0)
