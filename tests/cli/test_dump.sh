@@ -160,8 +160,10 @@ fi
 kill "$pid"
 
 # --- a service in its own mount namespace with a private /tmp ---
+# The target script goes in on fd 9, opened before the mount: a checkout
+# under /tmp (a clone in /tmp, as CI may make) is hidden by the new tmpfs.
 r=$T/ns
-unshare -m sh -c 'mount -t tmpfs tmpfs /tmp && exec "$0" "$@"' "$py" "$TARGET" idle /tmp/ready 2> "$r.stderr" &
+unshare -m sh -c 'mount -t tmpfs tmpfs /tmp && exec "$0" "$@"' "$py" /dev/fd/9 idle /tmp/ready 9< "$TARGET" 2> "$r.stderr" &
 pid=$!; pids+=("$pid")
 wait_file "/proc/$pid/root/tmp/ready"
 if [ -e /tmp/ready ]; then not_ok "dump: namespace: /tmp/ready is visible outside"; fi
@@ -183,8 +185,8 @@ if gzip -t "$T/stdout.json.gz" && [ -L /dev/stdout ]; then ok "dump: -o /dev/std
 
 # --- disk full: the target's /tmp is a tiny tmpfs ---
 r=$T/full
-unshare -m sh -c 'mount -t tmpfs -o size=160k tmpfs /tmp && exec "$0" "$@"' "$py" "$TARGET" idle /tmp/ready \
-    2> "$r.stderr" &
+unshare -m sh -c 'mount -t tmpfs -o size=160k tmpfs /tmp && exec "$0" "$@"' "$py" /dev/fd/9 idle /tmp/ready \
+    9< "$TARGET" 2> "$r.stderr" &
 pid=$!; pids+=("$pid")
 wait_file "/proc/$pid/root/tmp/ready"
 check_status "dump: disk full in the target says so" 1 'dump failed in process [0-9]+: .*No space left on device' \
